@@ -1,0 +1,105 @@
+#include "http/message.h"
+
+#include <boost/json.hpp>
+#include <strings.h>
+
+namespace sluice::http {
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace
+
+void Headers::Add(std::string name, std::string value) {
+  fields_.push_back({std::move(name), std::move(value)});
+}
+
+void Headers::Set(std::string name, std::string value) {
+  Remove(name);
+  Add(std::move(name), std::move(value));
+}
+
+std::optional<std::string_view> Headers::Get(std::string_view name) const {
+  for (const auto& f : fields_) {
+    if (EqualsIgnoreCase(f.name, name)) return std::string_view(f.value);
+  }
+  return std::nullopt;
+}
+
+void Headers::Remove(std::string_view name) {
+  std::erase_if(fields_, [&](const Field& f) { return EqualsIgnoreCase(f.name, name); });
+}
+
+std::string_view Request::Path() const {
+  std::string_view t = target;
+  return t.substr(0, t.find('?'));
+}
+
+std::optional<std::string_view> Request::Query(std::string_view key) const {
+  std::string_view t = target;
+  auto q = t.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view rest = t.substr(q + 1);
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    auto eq = pair.find('=');
+    if (pair.substr(0, eq) == key) {
+      return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    }
+    if (amp == std::string_view::npos) break;
+    rest = rest.substr(amp + 1);
+  }
+  return std::nullopt;
+}
+
+Response JsonResponse(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.headers.Set("content-type", "application/json");
+  r.body = std::move(body);
+  return r;
+}
+
+std::string ErrorBody(const ApiError& error) {
+  boost::json::object inner;
+  inner["message"] = error.message;
+  inner["type"] = error.type;
+  inner["param"] = error.param ? boost::json::value(*error.param) : boost::json::value(nullptr);
+  inner["code"] = error.code ? boost::json::value(*error.code) : boost::json::value(nullptr);
+  boost::json::object outer;
+  outer["error"] = std::move(inner);
+  return boost::json::serialize(outer);
+}
+
+Response ErrorResponse(const ApiError& error) { return JsonResponse(error.status, ErrorBody(error)); }
+
+std::string_view ReasonPhrase(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "Unknown";
+  }
+}
+
+}  // namespace sluice::http

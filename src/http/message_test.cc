@@ -1,0 +1,40 @@
+#include "http/message.h"
+
+#include <gtest/gtest.h>
+
+namespace sluice::http {
+namespace {
+
+TEST(HeadersTest, LookupIsCaseInsensitiveAndSetReplaces) {
+  Headers h;
+  h.Add("Content-Type", "text/plain");
+  h.Add("X-A", "1");
+  h.Add("x-a", "2");
+  EXPECT_EQ(h.Get("content-type"), "text/plain");
+  EXPECT_EQ(h.Get("X-A"), "1");
+  h.Set("X-a", "3");
+  EXPECT_EQ(h.Get("x-a"), "3");
+  EXPECT_EQ(h.size(), 2u);
+  EXPECT_FALSE(h.Get("missing").has_value());
+}
+
+TEST(RequestTest, PathAndQuery) {
+  Request r{"GET", "/v1/files?limit=2&order=asc&flag", {}, ""};
+  EXPECT_EQ(r.Path(), "/v1/files");
+  EXPECT_EQ(r.Query("limit"), "2");
+  EXPECT_EQ(r.Query("order"), "asc");
+  EXPECT_EQ(r.Query("flag"), "");
+  EXPECT_FALSE(r.Query("after").has_value());
+}
+
+TEST(ErrorResponseTest, HasOpenAiShapeWithNulls) {
+  Response r = ErrorResponse({404, "invalid_request_error", "No such file", std::nullopt, {}});
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.headers.Get("content-type"), "application/json");
+  EXPECT_EQ(r.body,
+            R"({"error":{"message":"No such file","type":"invalid_request_error","param":null,)"
+            R"("code":null}})");
+}
+
+}  // namespace
+}  // namespace sluice::http
