@@ -22,10 +22,9 @@ class [[nodiscard]] Result {
   Result(Status status) : state_(std::move(status)) {  // NOLINT: implicit by design
     if (std::get<Status>(state_).ok()) state_ = Status(StatusCode::kInternal, "OK status as error");
   }
-  template <typename U = T,
-            typename = std::enable_if_t<std::is_constructible_v<T, U&&> &&
-                                        !std::is_same_v<std::decay_t<U>, Status> &&
-                                        !std::is_same_v<std::decay_t<U>, Result>>>
+  template <typename U = T, typename = std::enable_if_t<std::is_constructible_v<T, U&&> &&
+                                                        !std::is_same_v<std::decay_t<U>, Status> &&
+                                                        !std::is_same_v<std::decay_t<U>, Result>>>
   Result(U&& value) : state_(std::in_place_index<1>, std::forward<U>(value)) {}  // NOLINT
 
   bool ok() const { return state_.index() == 1; }
@@ -64,22 +63,22 @@ class [[nodiscard]] Result {
 #define SLUICE_STATUS_CONCAT_(a, b) SLUICE_STATUS_CONCAT_INNER_(a, b)
 
 // Returns (or co_returns) the Status of `expr` when it is not OK.
-#define SLUICE_RETURN_IF_ERROR(expr)                                  \
-  do {                                                                \
-    if (::sluice::Status sluice_status_ = (expr); !sluice_status_.ok()) \
-      return sluice_status_;                                          \
+#define SLUICE_RETURN_IF_ERROR(expr)                                                           \
+  do {                                                                                         \
+    if (::sluice::Status sluice_status_ = (expr); !sluice_status_.ok()) return sluice_status_; \
   } while (0)
-#define SLUICE_CO_RETURN_IF_ERROR(expr)                               \
-  do {                                                                \
-    if (::sluice::Status sluice_status_ = (expr); !sluice_status_.ok()) \
-      co_return sluice_status_;                                       \
+#define SLUICE_CO_RETURN_IF_ERROR(expr)                                                           \
+  do {                                                                                            \
+    if (::sluice::Status sluice_status_ = (expr); !sluice_status_.ok()) co_return sluice_status_; \
   } while (0)
 
-// `SLUICE_ASSIGN_OR_RETURN(auto x, MakeX());` declares x from a Result's value, or returns its error.
+// `SLUICE_ASSIGN_OR_RETURN(auto x, MakeX());` declares x from a Result's value, or returns its
+// error.
 #define SLUICE_ASSIGN_OR_RETURN(lhs, expr) \
-  SLUICE_ASSIGN_OR_RETURN_IMPL_(SLUICE_STATUS_CONCAT_(sluice_result_, __LINE__), lhs, expr, return)
-#define SLUICE_CO_ASSIGN_OR_RETURN(lhs, expr) \
-  SLUICE_ASSIGN_OR_RETURN_IMPL_(SLUICE_STATUS_CONCAT_(sluice_result_, __LINE__), lhs, expr, co_return)
+  SLUICE_ASSIGN_OR_RETURN_IMPL_(SLUICE_STATUS_CONCAT_(sluice_result_, __LINE__), lhs, expr, return )
+#define SLUICE_CO_ASSIGN_OR_RETURN(lhs, expr)                                               \
+  SLUICE_ASSIGN_OR_RETURN_IMPL_(SLUICE_STATUS_CONCAT_(sluice_result_, __LINE__), lhs, expr, \
+                                co_return )
 #define SLUICE_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr, ret) \
   auto tmp = (expr);                                       \
   if (!tmp.ok()) ret tmp.status();                         \

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds sluice and runs every test: unit, integration (the real binary against the mock
+# provider) and the Node conformance tests. Usage: scripts/test.sh [debug|release|asan]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset="${1:-debug}"
+
+bash scripts/setup.sh
+if [ -f tests/node/package-lock.json ] && [ ! -d tests/node/node_modules ]; then
+  npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+fi
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset"
+ctest --preset "$preset" --timeout 300
