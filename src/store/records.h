@@ -1,0 +1,68 @@
+// The records the store keeps: batches, their items (the durable queue) and one result per item.
+// Plain values; the store owns none of the callers' memory.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+
+namespace sluice::store {
+
+enum class ItemState { kPending = 0, kLeased = 1, kDone = 2 };
+
+struct BatchRecord {
+  std::string id;
+  std::string fingerprint;  // what the batch was made from (e.g. the input file), for resume
+  std::string status;       // the lifecycle state's name
+  WallTime created_at;
+  std::string data;  // the rest of the batch as JSON, owned by batch/
+};
+
+// An item as ingested, before it is run.
+struct NewItem {
+  std::int64_t index = 0;  // position in the input, from 0; the order of the output
+  std::string custom_id;
+  std::string model;
+  std::string endpoint;  // "/v1/chat/completions", ...
+  std::string body;
+  std::int64_t estimated_tokens = 0;
+};
+
+// An item handed out by LeaseItems.
+struct LeasedItem {
+  NewItem item;
+  int attempt = 1;  // this lease's attempt number, from 1
+};
+
+struct Usage {
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+  std::int64_t total_tokens = 0;
+  std::int64_t cached_tokens = 0;
+  std::int64_t reasoning_tokens = 0;
+};
+
+// The one result of an item: a response (any status) or an error that never reached a response.
+struct ResultRecord {
+  std::int64_t index = 0;
+  std::string custom_id;
+  bool success = false;  // a 2xx answer: the output file; otherwise the error file
+  int status_code = 0;   // 0 when there was no response
+  std::string request_id;
+  std::string body;        // the response body JSON, when there was a response
+  std::string error_code;  // when there was no response: batch_expired, ...
+  std::string error_message;
+  Usage usage;
+};
+
+struct ItemCounts {
+  std::int64_t total = 0;
+  std::int64_t pending = 0;
+  std::int64_t leased = 0;
+  std::int64_t succeeded = 0;
+  std::int64_t failed = 0;
+};
+
+}  // namespace sluice::store

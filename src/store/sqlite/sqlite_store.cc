@@ -1,0 +1,262 @@
+#include "store/sqlite/sqlite_store.h"
+
+namespace sluice::store::sqlite {
+namespace {
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS batches(
+  id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS batches_by_fingerprint ON batches(fingerprint, created_at_ms);
+CREATE TABLE IF NOT EXISTS items(
+  batch_id TEXT NOT NULL, idx INTEGER NOT NULL, custom_id TEXT NOT NULL, model TEXT NOT NULL,
+  endpoint TEXT NOT NULL, body TEXT NOT NULL, estimated_tokens INTEGER NOT NULL,
+  state INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
+  ready_at_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(batch_id, idx)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS items_ready ON items(batch_id, state, ready_at_ms);
+CREATE TABLE IF NOT EXISTS results(
+  batch_id TEXT NOT NULL, idx INTEGER NOT NULL, custom_id TEXT NOT NULL,
+  success INTEGER NOT NULL, status_code INTEGER NOT NULL, request_id TEXT NOT NULL,
+  body TEXT NOT NULL, error_code TEXT NOT NULL, error_message TEXT NOT NULL,
+  prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL,
+  total_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL,
+  PRIMARY KEY(batch_id, idx)) WITHOUT ROWID;
+)sql";
+
+std::int64_t ToMillis(WallTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+WallTime FromMillis(std::int64_t ms) { return WallTime(std::chrono::milliseconds(ms)); }
+
+BatchRecord ReadBatch(const Statement& row) {
+  return BatchRecord{row.Text(0), row.Text(1), row.Text(2), FromMillis(row.Int(3)), row.Text(4)};
+}
+
+ResultRecord ReadResult(const Statement& row) {
+  ResultRecord r;
+  r.index = row.Int(0);
+  r.custom_id = row.Text(1);
+  r.success = row.Int(2) != 0;
+  r.status_code = static_cast<int>(row.Int(3));
+  r.request_id = row.Text(4);
+  r.body = row.Text(5);
+  r.error_code = row.Text(6);
+  r.error_message = row.Text(7);
+  r.usage = {row.Int(8), row.Int(9), row.Int(10), row.Int(11), row.Int(12)};
+  return r;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       SqliteOptions options) {
+  SLUICE_ASSIGN_OR_RETURN(auto db, Database::Open(path));
+  SLUICE_RETURN_IF_ERROR(db->Exec(kSchema));
+  if (options.max_page_count) {
+    SLUICE_RETURN_IF_ERROR(
+        db->Exec("PRAGMA max_page_count=" + std::to_string(*options.max_page_count)));
+  }
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
+}
+
+template <typename Body>
+Status SqliteStore::InTransaction(Body&& body) {
+  SLUICE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  Status status = body();
+  if (status.ok()) status = db_->Exec("COMMIT");
+  if (!status.ok()) (void)db_->Exec("ROLLBACK");
+  return status;
+}
+
+Status SqliteStore::CreateBatch(const BatchRecord& batch) {
+  std::lock_guard lock(mu_);
+  SLUICE_ASSIGN_OR_RETURN(
+      auto insert, db_->Prepare("INSERT INTO batches(id, fingerprint, status, created_at_ms, data) "
+                                "VALUES(?, ?, ?, ?, ?)"));
+  insert.Bind(1, batch.id).Bind(2, batch.fingerprint).Bind(3, batch.status);
+  insert.Bind(4, ToMillis(batch.created_at)).Bind(5, batch.data);
+  return insert.Run().WithContext("create batch " + batch.id);
+}
+
+Status SqliteStore::UpdateBatch(const BatchRecord& batch) {
+  std::lock_guard lock(mu_);
+  SLUICE_ASSIGN_OR_RETURN(auto update,
+                          db_->Prepare("UPDATE batches SET status = ?, data = ? WHERE id = ?"));
+  update.Bind(1, batch.status).Bind(2, batch.data).Bind(3, batch.id);
+  SLUICE_RETURN_IF_ERROR(update.Run());
+  if (sqlite3_changes(db_->handle()) == 0) return NotFoundError("no batch " + batch.id);
+  return OkStatus();
+}
+
+Result<BatchRecord> SqliteStore::GetBatch(const std::string& id) {
+  std::lock_guard lock(mu_);
+  SLUICE_ASSIGN_OR_RETURN(
+      auto select,
+      db_->Prepare(
+          "SELECT id, fingerprint, status, created_at_ms, data FROM batches WHERE id = ?"));
+  select.Bind(1, id);
+  SLUICE_ASSIGN_OR_RETURN(bool row, select.Step());
+  if (!row) return NotFoundError("no batch " + id);
+  return ReadBatch(select);
+}
+
+Result<std::optional<BatchRecord>> SqliteStore::FindBatchByFingerprint(
+    const std::string& fingerprint) {
+  std::lock_guard lock(mu_);
+  SLUICE_ASSIGN_OR_RETURN(auto select,
+                          db_->Prepare("SELECT id, fingerprint, status, created_at_ms, data "
+                                       "FROM batches WHERE fingerprint = ? "
+                                       "ORDER BY created_at_ms DESC, rowid DESC LIMIT 1"));
+  select.Bind(1, fingerprint);
+  SLUICE_ASSIGN_OR_RETURN(bool row, select.Step());
+  if (!row) return std::optional<BatchRecord>();
+  return std::optional<BatchRecord>(ReadBatch(select));
+}
+
+Status SqliteStore::AddItems(const std::string& batch_id, const std::vector<NewItem>& items) {
+  std::lock_guard lock(mu_);
+  return InTransaction([&]() -> Status {
+    SLUICE_ASSIGN_OR_RETURN(
+        auto insert, db_->Prepare("INSERT OR IGNORE INTO items(batch_id, idx, custom_id, model, "
+                                  "endpoint, body, estimated_tokens) VALUES(?, ?, ?, ?, ?, ?, ?)"));
+    for (const NewItem& item : items) {
+      insert.Bind(1, batch_id).Bind(2, item.index).Bind(3, item.custom_id).Bind(4, item.model);
+      insert.Bind(5, item.endpoint).Bind(6, item.body).Bind(7, item.estimated_tokens);
+      SLUICE_RETURN_IF_ERROR(insert.Run());
+      insert.Reset();
+    }
+    return OkStatus();
+  });
+}
+
+Result<std::vector<LeasedItem>> SqliteStore::LeaseItems(const std::string& batch_id,
+                                                        std::size_t max, WallTime now,
+                                                        Duration lease) {
+  std::lock_guard lock(mu_);
+  std::vector<LeasedItem> leased;
+  Status status = InTransaction([&]() -> Status {
+    SLUICE_ASSIGN_OR_RETURN(
+        auto select,
+        db_->Prepare("SELECT idx, custom_id, model, endpoint, body, estimated_tokens, attempts "
+                     "FROM items WHERE batch_id = ? AND state IN (0, 1) AND ready_at_ms <= ? "
+                     "ORDER BY idx LIMIT ?"));
+    select.Bind(1, batch_id).Bind(2, ToMillis(now)).Bind(3, static_cast<std::int64_t>(max));
+    while (true) {
+      SLUICE_ASSIGN_OR_RETURN(bool row, select.Step());
+      if (!row) break;
+      NewItem item{select.Int(0),  select.Text(1), select.Text(2),
+                   select.Text(3), select.Text(4), select.Int(5)};
+      leased.push_back({std::move(item), static_cast<int>(select.Int(6)) + 1});
+    }
+    SLUICE_ASSIGN_OR_RETURN(auto update,
+                            db_->Prepare("UPDATE items SET state = 1, attempts = attempts + 1, "
+                                         "ready_at_ms = ? WHERE batch_id = ? AND idx = ?"));
+    auto expiry = std::chrono::duration_cast<WallTime::duration>(lease);
+    for (const LeasedItem& l : leased) {
+      update.Bind(1, ToMillis(now + expiry)).Bind(2, batch_id).Bind(3, l.item.index);
+      SLUICE_RETURN_IF_ERROR(update.Run());
+      update.Reset();
+    }
+    return OkStatus();
+  });
+  if (!status.ok()) return status.WithContext("lease items of " + batch_id);
+  return leased;
+}
+
+Status SqliteStore::ReleaseItem(const std::string& batch_id, std::int64_t index,
+                                WallTime not_before) {
+  std::lock_guard lock(mu_);
+  SLUICE_ASSIGN_OR_RETURN(auto update,
+                          db_->Prepare("UPDATE items SET state = 0, ready_at_ms = ? "
+                                       "WHERE batch_id = ? AND idx = ? AND state = 1"));
+  update.Bind(1, ToMillis(not_before)).Bind(2, batch_id).Bind(3, index);
+  return update.Run();
+}
+
+Status SqliteStore::ExpireLeases(const std::string& batch_id) {
+  std::lock_guard lock(mu_);
+  SLUICE_ASSIGN_OR_RETURN(auto update, db_->Prepare("UPDATE items SET state = 0, ready_at_ms = 0 "
+                                                    "WHERE batch_id = ? AND state = 1"));
+  update.Bind(1, batch_id);
+  return update.Run();
+}
+
+Status SqliteStore::AddResults(const std::string& batch_id,
+                               const std::vector<ResultRecord>& results) {
+  std::lock_guard lock(mu_);
+  return InTransaction([&]() -> Status {
+    SLUICE_ASSIGN_OR_RETURN(
+        auto insert,
+        db_->Prepare("INSERT OR IGNORE INTO results(batch_id, idx, custom_id, success, "
+                     "status_code, request_id, body, error_code, error_message, prompt_tokens, "
+                     "completion_tokens, total_tokens, cached_tokens, reasoning_tokens) "
+                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    SLUICE_ASSIGN_OR_RETURN(
+        auto done, db_->Prepare("UPDATE items SET state = 2 WHERE batch_id = ? AND idx = ?"));
+    for (const ResultRecord& r : results) {
+      insert.Bind(1, batch_id).Bind(2, r.index).Bind(3, r.custom_id).Bind(4, r.success ? 1 : 0);
+      insert.Bind(5, r.status_code).Bind(6, r.request_id).Bind(7, r.body).Bind(8, r.error_code);
+      insert.Bind(9, r.error_message).Bind(10, r.usage.prompt_tokens);
+      insert.Bind(11, r.usage.completion_tokens).Bind(12, r.usage.total_tokens);
+      insert.Bind(13, r.usage.cached_tokens).Bind(14, r.usage.reasoning_tokens);
+      SLUICE_RETURN_IF_ERROR(insert.Run());
+      insert.Reset();
+      done.Bind(1, batch_id).Bind(2, r.index);
+      SLUICE_RETURN_IF_ERROR(done.Run());
+      done.Reset();
+    }
+    return OkStatus();
+  });
+}
+
+Result<std::vector<ResultRecord>> SqliteStore::ReadResults(const std::string& batch_id,
+                                                           std::int64_t after_index,
+                                                           std::size_t limit) {
+  std::lock_guard lock(mu_);
+  SLUICE_ASSIGN_OR_RETURN(
+      auto select,
+      db_->Prepare("SELECT idx, custom_id, success, status_code, request_id, body, error_code, "
+                   "error_message, prompt_tokens, completion_tokens, total_tokens, "
+                   "cached_tokens, reasoning_tokens FROM results "
+                   "WHERE batch_id = ? AND idx > ? ORDER BY idx LIMIT ?"));
+  select.Bind(1, batch_id).Bind(2, after_index).Bind(3, static_cast<std::int64_t>(limit));
+  std::vector<ResultRecord> results;
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    results.push_back(ReadResult(select));
+  }
+  return results;
+}
+
+Result<ItemCounts> SqliteStore::CountItems(const std::string& batch_id) {
+  std::lock_guard lock(mu_);
+  SLUICE_ASSIGN_OR_RETURN(
+      auto by_state,
+      db_->Prepare("SELECT state, COUNT(*) FROM items WHERE batch_id = ? GROUP BY state"));
+  by_state.Bind(1, batch_id);
+  ItemCounts counts;
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(bool row, by_state.Step());
+    if (!row) break;
+    std::int64_t n = by_state.Int(1);
+    counts.total += n;
+    if (by_state.Int(0) == 0) counts.pending = n;
+    if (by_state.Int(0) == 1) counts.leased = n;
+  }
+  SLUICE_ASSIGN_OR_RETURN(
+      auto outcomes,
+      db_->Prepare("SELECT success, COUNT(*) FROM results WHERE batch_id = ? GROUP BY success"));
+  outcomes.Bind(1, batch_id);
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(bool row, outcomes.Step());
+    if (!row) break;
+    (outcomes.Int(0) != 0 ? counts.succeeded : counts.failed) = outcomes.Int(1);
+  }
+  return counts;
+}
+
+}  // namespace sluice::store::sqlite

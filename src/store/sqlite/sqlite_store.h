@@ -1,0 +1,53 @@
+// SqliteStore: the embedded default Store, one SQLite database (WAL) in data_dir. One connection
+// behind a mutex: SQLite serialises writers anyway, and callers group their writes (AddItems and
+// AddResults take many records per transaction). Thread-safe.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/sqlite/database.h"
+#include "store/store.h"
+
+namespace sluice::store::sqlite {
+
+struct SqliteOptions {
+  // Caps the database's size in pages (SQLite's max_page_count); set only to make a test's disk
+  // "full". Unset: no cap beyond the disk's.
+  std::optional<std::int64_t> max_page_count;
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the database at `path` and its schema.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                   SqliteOptions options = {});
+
+  Status CreateBatch(const BatchRecord& batch) override;
+  Status UpdateBatch(const BatchRecord& batch) override;
+  Result<BatchRecord> GetBatch(const std::string& id) override;
+  Result<std::optional<BatchRecord>> FindBatchByFingerprint(
+      const std::string& fingerprint) override;
+  Status AddItems(const std::string& batch_id, const std::vector<NewItem>& items) override;
+  Result<std::vector<LeasedItem>> LeaseItems(const std::string& batch_id, std::size_t max,
+                                             WallTime now, Duration lease) override;
+  Status ReleaseItem(const std::string& batch_id, std::int64_t index, WallTime not_before) override;
+  Status ExpireLeases(const std::string& batch_id) override;
+  Status AddResults(const std::string& batch_id, const std::vector<ResultRecord>& results) override;
+  Result<std::vector<ResultRecord>> ReadResults(const std::string& batch_id,
+                                                std::int64_t after_index,
+                                                std::size_t limit) override;
+  Result<ItemCounts> CountItems(const std::string& batch_id) override;
+
+ private:
+  explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  // Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back on error.
+  template <typename Body>
+  Status InTransaction(Body&& body);
+
+  std::mutex mu_;
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace sluice::store::sqlite

@@ -1,0 +1,59 @@
+// Store: the narrow seam between sluice and its durable state — batches, the item queue (pending
+// -> leased -> done) and results (one per item, first write wins). Implementations: sqlite/ (the
+// embedded default); redis/ and memory/ later. Every method is synchronous and may block on disk:
+// call it from the blocking pool, never from an event loop. Implementations are thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "store/records.h"
+
+namespace sluice::store {
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Creates a batch; kAlreadyExists when the id is taken.
+  virtual Status CreateBatch(const BatchRecord& batch) = 0;
+  // Replaces status and data of an existing batch; kNotFound otherwise.
+  virtual Status UpdateBatch(const BatchRecord& batch) = 0;
+  virtual Result<BatchRecord> GetBatch(const std::string& id) = 0;
+  // The newest batch made from `fingerprint`, if any.
+  virtual Result<std::optional<BatchRecord>> FindBatchByFingerprint(
+      const std::string& fingerprint) = 0;
+
+  // Adds items in one transaction. Items whose index already exists are left as they are, so an
+  // interrupted ingest can be repeated.
+  virtual Status AddItems(const std::string& batch_id, const std::vector<NewItem>& items) = 0;
+
+  // Leases up to `max` items, lowest index first: pending items whose retry time has come, and
+  // leased items whose lease has expired (their holder died). Each gets attempt + 1 and a lease
+  // until now + lease.
+  virtual Result<std::vector<LeasedItem>> LeaseItems(const std::string& batch_id, std::size_t max,
+                                                     WallTime now, Duration lease) = 0;
+
+  // Returns a leased item to pending, to be leased again at `not_before` (a retry).
+  virtual Status ReleaseItem(const std::string& batch_id, std::int64_t index,
+                             WallTime not_before) = 0;
+
+  // Ends every lease of the batch now (after a restart, when no holder is alive).
+  virtual Status ExpireLeases(const std::string& batch_id) = 0;
+
+  // Records results and marks their items done, in one transaction. A result for an item that
+  // already has one is ignored: the first write wins.
+  virtual Status AddResults(const std::string& batch_id,
+                            const std::vector<ResultRecord>& results) = 0;
+
+  // Up to `limit` results with index > after_index, in index order.
+  virtual Result<std::vector<ResultRecord>> ReadResults(const std::string& batch_id,
+                                                        std::int64_t after_index,
+                                                        std::size_t limit) = 0;
+
+  virtual Result<ItemCounts> CountItems(const std::string& batch_id) = 0;
+};
+
+}  // namespace sluice::store

@@ -1,0 +1,185 @@
+// The store contract, run against every Store implementation (the conformance suite).
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <memory>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace sluice::store {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string TempPath(const std::string& name) {
+  std::string dir = std::filesystem::temp_directory_path() / "sluice-store-XXXXXX";
+  std::string made = mkdtemp(dir.data());
+  return made + "/" + name;
+}
+
+using StoreFactory = std::function<std::unique_ptr<Store>()>;
+
+class StoreTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override {
+    store_ = GetParam()();
+    ASSERT_NE(store_, nullptr);
+    ASSERT_TRUE(store_->CreateBatch({"b1", "file:a", "in_progress", now_, "{}"}).ok());
+  }
+
+  std::vector<NewItem> Items(int n, int first = 0) {
+    std::vector<NewItem> items;
+    for (int i = first; i < first + n; ++i) {
+      items.push_back({i, "id-" + std::to_string(i), "m", "/v1/chat/completions", "{}", 10});
+    }
+    return items;
+  }
+
+  ResultRecord Success(std::int64_t index, std::string body = "{}") {
+    ResultRecord r;
+    r.index = index;
+    r.custom_id = "id-" + std::to_string(index);
+    r.success = true;
+    r.status_code = 200;
+    r.body = std::move(body);
+    r.usage = {3, 4, 7, 1, 0};
+    return r;
+  }
+
+  WallTime now_ = WallTime(std::chrono::seconds(1767225600));
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreTest, BatchesAreCreatedOnceAndFoundByFingerprint) {
+  EXPECT_EQ(store_->CreateBatch({"b1", "x", "s", now_, "{}"}).code(), StatusCode::kAlreadyExists);
+  auto found = store_->FindBatchByFingerprint("file:a");
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, "b1");
+  EXPECT_FALSE(store_->FindBatchByFingerprint("file:b")->has_value());
+  BatchRecord b = *store_->GetBatch("b1");
+  b.status = "completed";
+  ASSERT_TRUE(store_->UpdateBatch(b).ok());
+  EXPECT_EQ(store_->GetBatch("b1")->status, "completed");
+  EXPECT_EQ(store_->GetBatch("nope").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->UpdateBatch({"nope", "", "", now_, ""}).code(), StatusCode::kNotFound);
+}
+
+TEST_P(StoreTest, LeasesInIndexOrderAndRepeatedIngestIsHarmless) {
+  ASSERT_TRUE(store_->AddItems("b1", Items(5)).ok());
+  ASSERT_TRUE(store_->AddItems("b1", Items(5)).ok());  // an interrupted ingest, repeated
+  auto first = store_->LeaseItems("b1", 3, now_, 60s);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 3u);
+  EXPECT_EQ((*first)[0].item.index, 0);
+  EXPECT_EQ((*first)[2].item.custom_id, "id-2");
+  EXPECT_EQ((*first)[0].attempt, 1);
+  auto rest = store_->LeaseItems("b1", 10, now_, 60s);
+  ASSERT_EQ(rest->size(), 2u);
+  EXPECT_TRUE(store_->LeaseItems("b1", 10, now_, 60s)->empty());
+  EXPECT_EQ(store_->CountItems("b1")->total, 5);
+  EXPECT_EQ(store_->CountItems("b1")->leased, 5);
+}
+
+TEST_P(StoreTest, ExpiredLeaseIsHandedOutAgainWithTheNextAttempt) {
+  ASSERT_TRUE(store_->AddItems("b1", Items(1)).ok());
+  ASSERT_EQ(store_->LeaseItems("b1", 1, now_, 60s)->size(), 1u);
+  EXPECT_TRUE(store_->LeaseItems("b1", 1, now_ + 59s, 60s)->empty());
+  auto again = store_->LeaseItems("b1", 1, now_ + 61s, 60s);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].attempt, 2);
+  ASSERT_TRUE(store_->ExpireLeases("b1").ok());
+  EXPECT_EQ(store_->LeaseItems("b1", 1, now_ + 62s, 60s)->front().attempt, 3);
+}
+
+TEST_P(StoreTest, ReleasedItemWaitsForItsRetryTime) {
+  ASSERT_TRUE(store_->AddItems("b1", Items(1)).ok());
+  ASSERT_EQ(store_->LeaseItems("b1", 1, now_, 60s)->size(), 1u);
+  ASSERT_TRUE(store_->ReleaseItem("b1", 0, now_ + 5s).ok());
+  EXPECT_EQ(store_->CountItems("b1")->pending, 1);
+  EXPECT_TRUE(store_->LeaseItems("b1", 1, now_ + 4s, 60s)->empty());
+  EXPECT_EQ(store_->LeaseItems("b1", 1, now_ + 5s, 60s)->size(), 1u);
+}
+
+TEST_P(StoreTest, FirstResultWinsAndDoneItemsAreNotLeased) {
+  ASSERT_TRUE(store_->AddItems("b1", Items(3)).ok());
+  ASSERT_EQ(store_->LeaseItems("b1", 3, now_, 60s)->size(), 3u);
+  ASSERT_TRUE(store_->AddResults("b1", {Success(1, R"({"first":1})")}).ok());
+  ASSERT_TRUE(store_->AddResults("b1", {Success(1, R"({"second":2})")}).ok());
+  ResultRecord failure;
+  failure.index = 0;
+  failure.custom_id = "id-0";
+  failure.status_code = 400;
+  failure.body = R"({"error":{}})";
+  ASSERT_TRUE(store_->AddResults("b1", {failure}).ok());
+  auto results = store_->ReadResults("b1", -1, 10);
+  ASSERT_EQ(results->size(), 2u);
+  EXPECT_EQ((*results)[0].index, 0);
+  EXPECT_FALSE((*results)[0].success);
+  EXPECT_EQ((*results)[1].body, R"({"first":1})");
+  EXPECT_EQ((*results)[1].usage.completion_tokens, 4);
+  EXPECT_EQ(store_->ReadResults("b1", 0, 10)->size(), 1u);  // paging by index
+  ItemCounts counts = *store_->CountItems("b1");
+  EXPECT_EQ(counts.succeeded, 1);
+  EXPECT_EQ(counts.failed, 1);
+  EXPECT_EQ(counts.leased, 1);
+  EXPECT_TRUE(store_->LeaseItems("b1", 10, now_ + 1h, 60s)->size() == 1u);  // only item 2
+}
+
+TEST_P(StoreTest, BatchesDoNotSeeEachOthersItems) {
+  ASSERT_TRUE(store_->CreateBatch({"b2", "file:b", "in_progress", now_, "{}"}).ok());
+  ASSERT_TRUE(store_->AddItems("b1", Items(2)).ok());
+  ASSERT_TRUE(store_->AddItems("b2", Items(3)).ok());
+  EXPECT_EQ(store_->LeaseItems("b2", 10, now_, 60s)->size(), 3u);
+  EXPECT_EQ(store_->CountItems("b1")->pending, 2);
+}
+
+StoreFactory Sqlite() {
+  return [] {
+    auto store = store::sqlite::SqliteStore::Open(TempPath("store.db"));
+    return store.ok() ? std::unique_ptr<Store>(std::move(store).value()) : nullptr;
+  };
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreTest, ::testing::Values(Sqlite()));
+
+TEST(SqliteStoreTest, SurvivesReopenWithEverythingCommitted) {
+  std::string path = TempPath("reopen.db");
+  WallTime now(std::chrono::seconds(1767225600));
+  {
+    auto store = std::move(sqlite::SqliteStore::Open(path)).value();
+    ASSERT_TRUE(store->CreateBatch({"b", "f", "in_progress", now, "{}"}).ok());
+    ASSERT_TRUE(store->AddItems("b", {{0, "a", "m", "/v1/embeddings", "{}", 1}}).ok());
+  }
+  auto store = std::move(sqlite::SqliteStore::Open(path)).value();
+  EXPECT_EQ(store->CountItems("b")->pending, 1);
+}
+
+TEST(SqliteStoreTest, DiskFullIsResourceExhaustedAndKeepsWhatWasCommitted) {
+  std::string path = TempPath("full.db");
+  WallTime now(std::chrono::seconds(1767225600));
+  auto store = std::move(sqlite::SqliteStore::Open(path, {.max_page_count = 40})).value();
+  ASSERT_TRUE(store->CreateBatch({"b", "f", "in_progress", now, "{}"}).ok());
+  ASSERT_TRUE(store->AddItems("b", {{0, "kept", "m", "/v1/embeddings", "{}", 1}}).ok());
+  std::vector<NewItem> big;
+  for (int i = 1; i < 200; ++i) {
+    big.push_back({i, "id", "m", "/v1/embeddings", std::string(4000, 'x'), 1});
+  }
+  Status full = store->AddItems("b", big);
+  EXPECT_EQ(full.code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(full.message().find("disk full"), std::string::npos);
+  EXPECT_EQ(store->CountItems("b")->total, 1);  // the failed transaction left nothing behind
+}
+
+TEST(SqliteStoreTest, UnopenablePathIsAClearError) {
+  auto store = sqlite::SqliteStore::Open("/proc/no-such-dir/store.db");
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("/proc/no-such-dir/store.db"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sluice::store
