@@ -9,9 +9,17 @@
 #include <vector>
 
 #include "common/result.h"
-#include "store/records.h"
+#include "batch/records.h"
 
 namespace sluice::store {
+
+using batch::BatchRecord;
+using batch::ItemCounts;
+using batch::ItemState;
+using batch::LeasedItem;
+using batch::NewItem;
+using batch::ResultRecord;
+using batch::Usage;
 
 class Store {
  public:

@@ -1,5 +1,6 @@
-// The records the store keeps: batches, their items (the durable queue) and one result per item.
-// Plain values; the store owns none of the callers' memory.
+// The domain records of a batch: the batch, its items (the durable queue) and one result per
+// item. The store persists them; batch/ gives them meaning.
+// Plain values.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +9,7 @@
 
 #include "common/clock.h"
 
-namespace sluice::store {
+namespace sluice::batch {
 
 enum class ItemState { kPending = 0, kLeased = 1, kDone = 2 };
 
@@ -65,4 +66,4 @@ struct ItemCounts {
   std::int64_t failed = 0;
 };
 
-}  // namespace sluice::store
+}  // namespace sluice::batch
