@@ -1,0 +1,53 @@
+#include "batch/ingest.h"
+
+#include "batch/line_reader.h"
+
+namespace sluice::batch {
+namespace {
+
+Status Flush(const IngestSinks& sinks, std::vector<NewItem>& chunk) {
+  if (chunk.empty() || !sinks.items) return OkStatus();
+  Status status = sinks.items(std::move(chunk));
+  chunk.clear();
+  return status;
+}
+
+}  // namespace
+
+Result<IngestReport> IngestFile(const std::string& path, const IngestOptions& options,
+                                const IngestSinks& sinks) {
+  SLUICE_ASSIGN_OR_RETURN(auto reader, LineReader::Open(path, options.max_line_bytes));
+  RequestLineParser parser(options.rules);
+  IngestReport report;
+  std::vector<NewItem> chunk;
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(std::optional<Line> line, reader->Next());
+    if (!line) break;
+    if (!line->oversized && IsBlankLine(line->text)) continue;
+    auto parsed = parser.Parse(*line);
+    if (auto* error = std::get_if<LineError>(&parsed)) {
+      ++report.invalid;
+      if (report.errors.size() < options.max_kept_errors) report.errors.push_back(*error);
+      if (sinks.errors) SLUICE_RETURN_IF_ERROR(sinks.errors(*error));
+      continue;
+    }
+    RequestLine& request = std::get<RequestLine>(parsed);
+    auto estimate =
+        tokens::EstimateRequest(EndpointUrl(request.endpoint), request.body, options.estimate);
+    std::int64_t tokens = estimate.ok() ? estimate->total() : 0;
+    if (estimate.ok()) {
+      report.prompt_tokens += estimate->prompt_tokens;
+      report.max_output_tokens += estimate->max_output_tokens;
+    }
+    ++report.requests;
+    if (!sinks.items) continue;
+    chunk.push_back(NewItem{line->number - 1, std::move(request.custom_id),
+                            std::move(request.model), std::string(EndpointUrl(request.endpoint)),
+                            std::move(request.body), tokens});
+    if (chunk.size() >= options.chunk_items) SLUICE_RETURN_IF_ERROR(Flush(sinks, chunk));
+  }
+  SLUICE_RETURN_IF_ERROR(Flush(sinks, chunk));
+  return report;
+}
+
+}  // namespace sluice::batch
