@@ -34,16 +34,16 @@ Result<IngestReport> IngestFile(const std::string& path, const IngestOptions& op
     RequestLine& request = std::get<RequestLine>(parsed);
     auto estimate =
         tokens::EstimateRequest(EndpointUrl(request.endpoint), request.body, options.estimate);
-    std::int64_t tokens = estimate.ok() ? estimate->total() : 0;
-    if (estimate.ok()) {
-      report.prompt_tokens += estimate->prompt_tokens;
-      report.max_output_tokens += estimate->max_output_tokens;
+    tokens::RequestEstimate e = estimate.ok() ? *estimate : tokens::RequestEstimate{};
+    for (RequestTotals* totals : {&report.totals, &report.by_model[request.model]}) {
+      ++totals->requests;
+      totals->prompt_tokens += e.prompt_tokens;
+      totals->max_output_tokens += e.max_output_tokens;
     }
-    ++report.requests;
     if (!sinks.items) continue;
     chunk.push_back(NewItem{line->number - 1, std::move(request.custom_id),
                             std::move(request.model), std::string(EndpointUrl(request.endpoint)),
-                            std::move(request.body), tokens});
+                            std::move(request.body), e.total()});
     if (chunk.size() >= options.chunk_items) SLUICE_RETURN_IF_ERROR(Flush(sinks, chunk));
   }
   SLUICE_RETURN_IF_ERROR(Flush(sinks, chunk));

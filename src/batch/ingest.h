@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,12 +25,17 @@ struct IngestOptions {
   tokens::EstimateOptions estimate;
 };
 
-struct IngestReport {
-  std::int64_t requests = 0;  // valid lines
-  std::int64_t invalid = 0;   // invalid lines
+struct RequestTotals {
+  std::int64_t requests = 0;
   std::int64_t prompt_tokens = 0;
-  std::int64_t max_output_tokens = 0;
-  std::vector<LineError> errors;  // the first max_kept_errors
+  std::int64_t max_output_tokens = 0;  // n × output cap, summed
+};
+
+struct IngestReport {
+  RequestTotals totals;                           // every valid line
+  std::map<std::string, RequestTotals> by_model;  // the same, per body.model
+  std::int64_t invalid = 0;                       // invalid lines
+  std::vector<LineError> errors;                  // the first max_kept_errors
 };
 
 struct IngestSinks {

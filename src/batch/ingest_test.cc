@@ -35,10 +35,11 @@ TEST(IngestTest, ChunksValidItemsInOrderWithLinePositions) {
                             },
                             nullptr});
   ASSERT_TRUE(report.ok());
-  EXPECT_EQ(report->requests, 25);
+  EXPECT_EQ(report->totals.requests, 25);
   EXPECT_EQ(report->invalid, 0);
-  EXPECT_EQ(report->prompt_tokens, 50);
-  EXPECT_EQ(report->max_output_tokens, 250);
+  EXPECT_EQ(report->totals.prompt_tokens, 50);
+  EXPECT_EQ(report->totals.max_output_tokens, 250);
+  EXPECT_EQ(report->by_model.at("m").requests, 25);
   ASSERT_EQ(chunks.size(), 3u);
   EXPECT_EQ(chunks[2].back().index, 24);
   EXPECT_EQ(chunks[0][3].custom_id, "c3");
@@ -53,7 +54,7 @@ TEST(IngestTest, ReportsEveryBadLineAndSkipsBlankOnes) {
                                                       return OkStatus();
                                                     }});
   ASSERT_TRUE(report.ok());
-  EXPECT_EQ(report->requests, 2);
+  EXPECT_EQ(report->totals.requests, 2);
   EXPECT_EQ(report->invalid, 2);
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen[0].line, 3);
@@ -65,7 +66,7 @@ TEST(IngestTest, ReportsEveryBadLineAndSkipsBlankOnes) {
 TEST(IngestTest, EmptyFileHasNoRequestsAndMissingFileIsNotFound) {
   auto empty = IngestFile(WriteFile(""), {}, {});
   ASSERT_TRUE(empty.ok());
-  EXPECT_EQ(empty->requests, 0);
+  EXPECT_EQ(empty->totals.requests, 0);
   EXPECT_EQ(IngestFile("/no/such.jsonl", {}, {}).status().code(), StatusCode::kNotFound);
 }
 
