@@ -1,0 +1,23 @@
+#include "api/health.h"
+
+#include <gtest/gtest.h>
+
+namespace sluice::api {
+namespace {
+
+TEST(HealthTest, HealthzIsOkJson) {
+  http::Response r = HealthzResponse();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"status":"ok"})");
+  EXPECT_EQ(r.headers.Get("content-type"), "application/json");
+}
+
+TEST(HealthTest, ReadyzIs503WhenNotReady) {
+  EXPECT_EQ(ReadyzResponse(true).status, 200);
+  EXPECT_EQ(ReadyzResponse(true).body, R"({"status":"ready"})");
+  EXPECT_EQ(ReadyzResponse(false).status, 503);
+  EXPECT_EQ(ReadyzResponse(false).body, R"({"status":"not_ready"})");
+}
+
+}  // namespace
+}  // namespace sluice::api

@@ -1,0 +1,117 @@
+#include "config/config.h"
+
+#include <array>
+#include <sstream>
+#include <utility>
+
+namespace sluice::config {
+namespace {
+
+constexpr std::array<std::pair<ProviderKind, std::string_view>, 3> kProviderNames = {{
+    {ProviderKind::kOpenAi, "openai"},
+    {ProviderKind::kOpenAiCompatible, "openai-compatible"},
+    {ProviderKind::kAnthropic, "anthropic"},
+}};
+
+constexpr std::array<std::pair<LogLevel, std::string_view>, 6> kLevelNames = {{
+    {LogLevel::kTrace, "trace"},
+    {LogLevel::kDebug, "debug"},
+    {LogLevel::kInfo, "info"},
+    {LogLevel::kWarn, "warn"},
+    {LogLevel::kError, "error"},
+    {LogLevel::kOff, "off"},
+}};
+
+template <typename Enum, std::size_t N>
+std::string_view NameOf(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum value) {
+  for (const auto& [v, name] : table) {
+    if (v == value) return name;
+  }
+  return "?";
+}
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> ValueOf(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                            std::string_view name) {
+  for (const auto& [v, n] : table) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
+
+// "redis://user:secret@host/0" -> "redis://<redacted>@host/0": passwords stay out of logs.
+std::string RedactUserInfo(const std::string& url) {
+  auto scheme_end = url.find("://");
+  auto at = url.find('@');
+  if (scheme_end == std::string::npos || at == std::string::npos || at < scheme_end) return url;
+  return url.substr(0, scheme_end + 3) + "<redacted>" + url.substr(at);
+}
+
+}  // namespace
+
+std::string_view ProviderKindName(ProviderKind kind) { return NameOf(kProviderNames, kind); }
+
+std::optional<ProviderKind> ParseProviderKind(std::string_view name) {
+  return ValueOf(kProviderNames, name);
+}
+
+std::string_view AllowedProviderKinds() { return "openai, openai-compatible, anthropic"; }
+
+std::string_view LogLevelName(LogLevel level) { return NameOf(kLevelNames, level); }
+
+std::optional<LogLevel> ParseLogLevel(std::string_view name) {
+  if (name == "warning") return LogLevel::kWarn;
+  return ValueOf(kLevelNames, name);
+}
+
+std::string_view LogFormatName(LogFormat format) {
+  return format == LogFormat::kJson ? "json" : "text";
+}
+
+std::optional<LogFormat> ParseLogFormat(std::string_view name) {
+  if (name == "text") return LogFormat::kText;
+  if (name == "json") return LogFormat::kJson;
+  return std::nullopt;
+}
+
+std::string HostPort::ToString() const {
+  bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::vector<std::string> Config::ModelNames() const {
+  std::vector<std::string> names;
+  names.reserve(models.size());
+  for (const auto& m : models) names.push_back(m.name);
+  return names;
+}
+
+Config DefaultConfig() { return Config{}; }
+
+std::string ToString(const Config& config) {
+  std::ostringstream out;
+  out << "listen: " << config.listen.ToString() << "\n";
+  if (config.store.url.empty()) {
+    out << "data_dir: " << config.store.data_dir << "\n";
+  } else {
+    out << "store: " << RedactUserInfo(config.store.url) << "\n";
+  }
+  out << "log_level: " << LogLevelName(config.log.level) << "\n";
+  out << "log_format: " << LogFormatName(config.log.format) << "\n";
+  out << "models:" << (config.models.empty() ? " []" : "") << "\n";
+  for (const auto& m : config.models) {
+    out << "  - name: " << m.name << "\n    deployments:\n";
+    for (const auto& d : m.deployments) {
+      out << "      - provider: " << ProviderKindName(d.provider) << "\n";
+      out << "        base_url: " << d.base_url << "\n";
+      out << "        api_key: " << (d.api_key.empty() ? "<unset>" : "<set>") << "\n";
+      out << "        model: " << d.model << "\n";
+      out << "        rpm: " << d.rpm << "\n";
+      out << "        tpm: " << d.tpm << "\n";
+      out << "        max_in_flight: " << d.max_in_flight << "\n";
+    }
+  }
+  return out.str();
+}
+
+}  // namespace sluice::config

@@ -1,0 +1,90 @@
+// Config: the gateway's whole configuration as immutable per-module option structs, built once at
+// start by ParseConfig / LoadConfigFile (config_parser.h) or DefaultConfig(). Plain value types:
+// build once, then share by const reference (or shared_ptr<const Config>) across threads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice::config {
+
+enum class ProviderKind { kOpenAi, kOpenAiCompatible, kAnthropic };
+
+// "openai", "openai-compatible", "anthropic".
+std::string_view ProviderKindName(ProviderKind kind);
+// The kind named `name` (exact, lower case); nullopt for anything else.
+std::optional<ProviderKind> ParseProviderKind(std::string_view name);
+// "openai, openai-compatible, anthropic": for error messages.
+std::string_view AllowedProviderKinds();
+
+enum class LogLevel { kTrace, kDebug, kInfo, kWarn, kError, kOff };
+enum class LogFormat { kText, kJson };
+
+// "trace", "debug", "info", "warn", "error", "off"; ParseLogLevel also takes "warning".
+std::string_view LogLevelName(LogLevel level);
+std::optional<LogLevel> ParseLogLevel(std::string_view name);
+// "text", "json".
+std::string_view LogFormatName(LogFormat format);
+std::optional<LogFormat> ParseLogFormat(std::string_view name);
+
+// An address to bind: an IP literal (IPv6 without brackets) and a port; port 0 means any free port.
+struct HostPort {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+
+  // "127.0.0.1:8080", "[::1]:8080".
+  std::string ToString() const;
+};
+
+// One upstream that can serve a model: a provider account with its own limits.
+struct DeploymentConfig {
+  ProviderKind provider = ProviderKind::kOpenAi;
+  // Where requests go. Defaults: https://api.openai.com/v1 (openai), https://api.anthropic.com
+  // (anthropic); required for openai-compatible.
+  std::string base_url;
+  // Secret. Required for openai and anthropic, optional for openai-compatible. Never printed.
+  std::string api_key;
+  std::string model;                // the provider's own model name; defaults to the model's name
+  std::int64_t rpm = 0;             // requests per minute granted by the provider (> 0, required)
+  std::int64_t tpm = 0;             // tokens per minute granted by the provider (> 0, required)
+  std::int64_t max_in_flight = 64;  // concurrent requests to this deployment (> 0)
+};
+
+// A model name clients ask for, and the deployments that serve it (at least one).
+struct ModelConfig {
+  std::string name;
+  std::vector<DeploymentConfig> deployments;
+};
+
+struct StoreConfig {
+  std::string data_dir = "./sluice-data";  // the embedded store's directory
+  std::string url;  // empty: embedded store in data_dir; else "redis://host:port/db"
+};
+
+struct LogOptions {
+  LogLevel level = LogLevel::kInfo;
+  LogFormat format = LogFormat::kText;
+};
+
+struct Config {
+  HostPort listen;
+  StoreConfig store;
+  LogOptions log;
+  std::vector<ModelConfig> models;  // model names are unique
+
+  // The configured model names, in file order.
+  std::vector<std::string> ModelNames() const;
+};
+
+// The configuration used when no file is given: listen on 127.0.0.1:8080, embedded store in
+// ./sluice-data, no models, info-level text logs.
+Config DefaultConfig();
+
+// A readable multi-line summary for logs and `--help`-style output. API keys are shown only as
+// "<set>" or "<unset>", never their value.
+std::string ToString(const Config& config);
+
+}  // namespace sluice::config

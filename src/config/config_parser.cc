@@ -1,0 +1,196 @@
+#include "config/config_parser.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "config/value_parsers.h"
+#include "config/yaml_reader.h"
+
+namespace sluice::config {
+namespace {
+
+std::string DefaultBaseUrl(ProviderKind kind) {
+  switch (kind) {
+    case ProviderKind::kOpenAi:
+      return "https://api.openai.com/v1";
+    case ProviderKind::kAnthropic:
+      return "https://api.anthropic.com";
+    case ProviderKind::kOpenAiCompatible:
+      break;
+  }
+  return "";
+}
+
+// Reads `provider` and fills in the defaults that depend on it; false if it is missing or bad.
+bool ReadProvider(YamlReader& r, const YAML::Node& node, DeploymentConfig& d) {
+  std::optional<Scalar> provider = r.String(node, "provider", Need::kRequired, "deployment");
+  if (!provider) return false;
+  std::optional<ProviderKind> kind = ParseProviderKind(provider->text);
+  if (!kind) {
+    r.Problem(provider->mark, "unknown provider '" + provider->text +
+                                  "' (allowed: " + std::string(AllowedProviderKinds()) + ")");
+    return false;
+  }
+  d.provider = *kind;
+  d.base_url = DefaultBaseUrl(*kind);
+  return true;
+}
+
+void ReadEndpoint(YamlReader& r, const YAML::Node& node, bool known_provider, DeploymentConfig& d) {
+  bool compatible = known_provider && d.provider == ProviderKind::kOpenAiCompatible;
+  Need url_need = compatible ? Need::kRequired : Need::kOptional;
+  if (auto url = r.String(node, "base_url", url_need, "openai-compatible deployment")) {
+    if (Status s = ValidateHttpUrl(url->text); !s.ok()) {
+      r.Problem(url->mark, "base_url: " + s.message());
+    }
+    d.base_url = url->text;
+  }
+  Need key_need = known_provider && !compatible ? Need::kRequired : Need::kOptional;
+  std::string what = std::string(ProviderKindName(d.provider)) + " deployment";
+  if (auto key = r.String(node, "api_key", key_need, what)) {
+    if (key->text.empty() && key_need == Need::kRequired) {
+      r.Problem(key->mark, "api_key is empty");
+    }
+    d.api_key = std::move(key->text);
+  }
+}
+
+DeploymentConfig ReadDeployment(YamlReader& r, const YAML::Node& node, const std::string& name) {
+  DeploymentConfig d;
+  d.model = name;
+  if (!r.CheckMap(node, "a deployment",
+                  {"provider", "base_url", "api_key", "model", "rpm", "tpm", "max_in_flight"})) {
+    return d;
+  }
+  bool known_provider = ReadProvider(r, node, d);
+  ReadEndpoint(r, node, known_provider, d);
+  if (auto model = r.String(node, "model", Need::kOptional, "deployment")) d.model = model->text;
+  if (auto rpm = r.PositiveInt(node, "rpm", Need::kRequired, "deployment")) d.rpm = *rpm;
+  if (auto tpm = r.PositiveInt(node, "tpm", Need::kRequired, "deployment")) d.tpm = *tpm;
+  if (auto limit = r.PositiveInt(node, "max_in_flight", Need::kOptional, "deployment")) {
+    d.max_in_flight = *limit;
+  }
+  return d;
+}
+
+ModelConfig ReadModel(YamlReader& r, const YAML::Node& node) {
+  ModelConfig model;
+  if (!r.CheckMap(node, "a model", {"name", "deployments"})) return model;
+  if (auto name = r.String(node, "name", Need::kRequired, "model")) {
+    if (name->text.empty()) r.Problem(name->mark, "model name is empty");
+    model.name = name->text;
+  }
+  std::optional<YAML::Node> list = r.Sequence(node, "deployments", Need::kRequired, "model");
+  if (!list) return model;
+  if (list->size() == 0) r.Problem(list->Mark(), "model '" + model.name + "' has no deployments");
+  for (const auto& entry : *list) model.deployments.push_back(ReadDeployment(r, entry, model.name));
+  return model;
+}
+
+void ReadModels(YamlReader& r, const YAML::Node& root, Config& config) {
+  std::optional<YAML::Node> list = r.Sequence(root, "models", Need::kOptional, "the config");
+  if (!list) return;
+  std::map<std::string, YAML::Mark> first_seen;
+  for (const auto& entry : *list) {
+    ModelConfig model = ReadModel(r, entry);
+    if (model.name.empty()) continue;
+    // ReadModel found a name, so the entry is a map with a "name" key.
+    YAML::Mark name_mark = r.Child(entry, "name")->Mark();
+    auto [it, inserted] = first_seen.emplace(model.name, name_mark);
+    if (!inserted) {
+      r.Problem(name_mark, "duplicate model name '" + model.name + "' (first defined at " +
+                               r.Location(it->second) + ")");
+      continue;
+    }
+    config.models.push_back(std::move(model));
+  }
+}
+
+void ReadTopLevelScalars(YamlReader& r, const YAML::Node& root, Config& config) {
+  const std::string_view what = "the config";
+  if (auto listen = r.String(root, "listen", Need::kOptional, what)) {
+    Result<HostPort> address = ParseHostPort(listen->text);
+    if (address.ok()) {
+      config.listen = *address;
+    } else {
+      r.Problem(listen->mark, "listen: " + address.status().message());
+    }
+  }
+  if (auto dir = r.String(root, "data_dir", Need::kOptional, what)) {
+    if (dir->text.empty()) r.Problem(dir->mark, "data_dir is empty");
+    config.store.data_dir = dir->text;
+  }
+  if (auto store = r.String(root, "store", Need::kOptional, what)) {
+    if (Status s = ValidateStoreUrl(store->text); !s.ok())
+      r.Problem(store->mark, "store: " + s.message());
+    config.store.url = store->text;
+  }
+  if (auto level = r.String(root, "log_level", Need::kOptional, what)) {
+    if (auto parsed = ParseLogLevel(level->text)) {
+      config.log.level = *parsed;
+    } else {
+      r.Problem(level->mark, "unknown log_level '" + level->text +
+                                 "' (allowed: trace, debug, info, warn, error, off)");
+    }
+  }
+  if (auto format = r.String(root, "log_format", Need::kOptional, what)) {
+    if (auto parsed = ParseLogFormat(format->text)) {
+      config.log.format = *parsed;
+    } else {
+      r.Problem(format->mark, "unknown log_format '" + format->text + "' (allowed: text, json)");
+    }
+  }
+}
+
+Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
+                           const EnvLookup& env) {
+  Config config = DefaultConfig();
+  if (root.IsNull()) return config;
+  YamlReader r{std::string(source_name), env};
+  if (r.CheckMap(root, "the config",
+                 {"listen", "data_dir", "store", "log_level", "log_format", "models"})) {
+    ReadTopLevelScalars(r, root, config);
+    ReadModels(r, root, config);
+  }
+  if (r.problems().empty()) return config;
+  std::string message;
+  for (const std::string& p : r.problems()) message += (message.empty() ? "" : "\n") + p;
+  return InvalidArgumentError(std::move(message));
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(std::string_view yaml, std::string_view source_name,
+                           const EnvLookup& env) {
+  // yaml-cpp reports syntax errors (and, in principle, misuse) by throwing; this is the boundary.
+  try {
+    YAML::Node root = YAML::Load(std::string(yaml));
+    return BuildConfig(root, source_name, env);
+  } catch (const YAML::Exception& e) {
+    YamlReader r{std::string(source_name), env};
+    return InvalidArgumentError(r.Location(e.mark) + ": YAML syntax error: " + e.msg);
+  } catch (const std::exception& e) {
+    return InternalError(std::string(source_name) + ": cannot read config: " + e.what());
+  }
+}
+
+Result<Config> LoadConfigFile(const std::string& path, const EnvLookup& env) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    int error = errno;
+    std::string message = "cannot open config file " + path + ": " + std::strerror(error);
+    if (error == ENOENT) return NotFoundError(std::move(message));
+    return FailedPreconditionError(std::move(message));
+  }
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  if (in.bad()) return FailedPreconditionError("cannot read config file " + path);
+  return ParseConfig(contents.str(), path, env);
+}
+
+}  // namespace sluice::config

@@ -1,0 +1,245 @@
+#include "config/config_parser.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+namespace sluice::config {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(std::string(name));
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+constexpr std::string_view kValid = R"(listen: 127.0.0.1:9090
+data_dir: ./data
+log_level: debug
+log_format: json
+models:
+  - name: gpt-4o-mini
+    deployments:
+      - provider: openai
+        base_url: https://api.openai.com/v1
+        api_key: ${OPENAI_API_KEY}
+        model: gpt-4o-mini-2024-07-18
+        rpm: 500
+        tpm: 200000
+      - provider: openai-compatible
+        base_url: http://127.0.0.1:8081/v1
+        rpm: 60
+        tpm: 1000
+        max_in_flight: 8
+  - name: claude
+    deployments:
+      - provider: anthropic
+        api_key: ${ANTHROPIC_API_KEY}
+        model: claude-sonnet-4-5
+        rpm: 50
+        tpm: 30000
+)";
+
+EnvLookup KeysSet() { return FakeEnv({{"OPENAI_API_KEY", "sk-1"}, {"ANTHROPIC_API_KEY", "ak-2"}}); }
+
+// The error message of parsing `yaml` as "sluice.yaml"; empty if it parsed.
+std::string ErrorOf(std::string_view yaml, const EnvLookup& env) {
+  Result<Config> config = ParseConfig(yaml, "sluice.yaml", env);
+  if (config.ok()) return "";
+  EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
+  return config.status().message();
+}
+
+std::string ErrorOf(std::string_view yaml) { return ErrorOf(yaml, KeysSet()); }
+
+TEST(ConfigParserTest, ParsesValidFileWithEveryKey) {
+  Result<Config> config = ParseConfig(kValid, "sluice.yaml", KeysSet());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->listen.host, "127.0.0.1");
+  EXPECT_EQ(config->listen.port, 9090);
+  EXPECT_EQ(config->store.data_dir, "./data");
+  EXPECT_EQ(config->log.level, LogLevel::kDebug);
+  EXPECT_EQ(config->log.format, LogFormat::kJson);
+  ASSERT_EQ(config->models.size(), 2u);
+  const ModelConfig& mini = config->models[0];
+  EXPECT_EQ(mini.name, "gpt-4o-mini");
+  ASSERT_EQ(mini.deployments.size(), 2u);
+  EXPECT_EQ(mini.deployments[0].provider, ProviderKind::kOpenAi);
+  EXPECT_EQ(mini.deployments[0].api_key, "sk-1");
+  EXPECT_EQ(mini.deployments[0].model, "gpt-4o-mini-2024-07-18");
+  EXPECT_EQ(mini.deployments[0].rpm, 500);
+  EXPECT_EQ(mini.deployments[0].tpm, 200000);
+  EXPECT_EQ(mini.deployments[0].max_in_flight, 64);
+  EXPECT_EQ(mini.deployments[1].provider, ProviderKind::kOpenAiCompatible);
+  EXPECT_EQ(mini.deployments[1].api_key, "");
+  EXPECT_EQ(mini.deployments[1].model, "gpt-4o-mini");
+  EXPECT_EQ(mini.deployments[1].max_in_flight, 8);
+  EXPECT_EQ(config->models[1].deployments[0].base_url, "https://api.anthropic.com");
+  EXPECT_EQ(config->ModelNames(), (std::vector<std::string>{"gpt-4o-mini", "claude"}));
+}
+
+TEST(ConfigParserTest, EmptyDocumentIsTheDefaultConfig) {
+  Result<Config> config = ParseConfig("", "sluice.yaml", KeysSet());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->listen.ToString(), DefaultConfig().listen.ToString());
+  EXPECT_TRUE(config->models.empty());
+}
+
+TEST(ConfigParserTest, AcceptsPortZeroAndIpv6Listen) {
+  Result<Config> any = ParseConfig("listen: 127.0.0.1:0\n", "s.yaml", KeysSet());
+  ASSERT_TRUE(any.ok()) << any.status();
+  EXPECT_EQ(any->listen.port, 0);
+  Result<Config> v6 = ParseConfig("listen: '[::1]:8080'\n", "s.yaml", KeysSet());
+  ASSERT_TRUE(v6.ok()) << v6.status();
+  EXPECT_EQ(v6->listen.host, "::1");
+}
+
+TEST(ConfigParserTest, MissingEnvironmentVariableNamesItAndItsLocation) {
+  std::string error = ErrorOf(kValid, FakeEnv({{"ANTHROPIC_API_KEY", "x"}}));
+  EXPECT_EQ(error, "sluice.yaml:10:18: environment variable OPENAI_API_KEY is not set");
+}
+
+TEST(ConfigParserTest, NonPositiveOrNonIntegerLimitsAreErrors) {
+  const std::string yaml = R"(models:
+  - name: m
+    deployments:
+      - provider: openai
+        api_key: k
+        rpm: -5
+        tpm: 1.5
+        max_in_flight: 0
+)";
+  std::string error = ErrorOf(yaml);
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:6:14: rpm must be a positive integer, got '-5'"));
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:7:14: tpm must be a positive integer, got '1.5'"));
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:8:24: max_in_flight must be a positive integer"));
+}
+
+TEST(ConfigParserTest, UnknownProviderListsTheAllowedKinds) {
+  std::string error = ErrorOf(
+      "models:\n  - name: m\n    deployments:\n"
+      "      - {provider: openia, api_key: k, rpm: 1, tpm: 1}\n");
+  EXPECT_EQ(error,
+            "sluice.yaml:4:20: unknown provider 'openia' (allowed: openai, openai-compatible, "
+            "anthropic)");
+}
+
+TEST(ConfigParserTest, DuplicateModelNamePointsAtBothDefinitions) {
+  std::string error = ErrorOf(R"(models:
+  - name: m
+    deployments: [{provider: openai, api_key: k, rpm: 1, tpm: 1}]
+  - name: m
+    deployments: [{provider: openai, api_key: k, rpm: 1, tpm: 1}]
+)");
+  EXPECT_EQ(error,
+            "sluice.yaml:4:11: duplicate model name 'm' (first defined at sluice.yaml:2:11)");
+}
+
+TEST(ConfigParserTest, MissingRequiredKeysAreEachReported) {
+  std::string error = ErrorOf("models:\n  - name: m\n    deployments:\n      - provider: openai\n");
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:4:9: missing required key 'api_key' in openai"));
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:4:9: missing required key 'rpm' in deployment"));
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:4:9: missing required key 'tpm' in deployment"));
+  EXPECT_THAT(ErrorOf("models:\n  - deployments: []\n"),
+              HasSubstr("missing required key 'name' in model"));
+}
+
+TEST(ConfigParserTest, OpenAiCompatibleNeedsABaseUrl) {
+  std::string error =
+      ErrorOf("models: [{name: m, deployments: [{provider: openai-compatible, rpm: 1, tpm: 1}]}]");
+  EXPECT_THAT(error, HasSubstr("missing required key 'base_url' in openai-compatible deployment"));
+}
+
+TEST(ConfigParserTest, WrongTypesAreReported) {
+  std::string error = ErrorOf("listen: [1, 2]\nmodels: {name: m}\n");
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:1:9: listen must be a single value, not a list"));
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:2:9: models must be a list, not a map"));
+  EXPECT_THAT(ErrorOf("- a\n- b\n"), HasSubstr("sluice.yaml:1:1: the config must be a map"));
+}
+
+TEST(ConfigParserTest, BadListenAddressIsReported) {
+  EXPECT_THAT(ErrorOf("listen: localhost8080\n"),
+              StartsWith("sluice.yaml:1:9: listen: address must be host:port"));
+  EXPECT_THAT(ErrorOf("listen: example.com:80\n"), HasSubstr("must be an IP address"));
+  EXPECT_THAT(ErrorOf("listen: 127.0.0.1:70000\n"), HasSubstr("port must be a number"));
+}
+
+TEST(ConfigParserTest, BadBaseUrlIsReported) {
+  std::string error = ErrorOf(
+      "models: [{name: m, deployments: [{provider: openai, base_url: ftp://x, api_key: k, "
+      "rpm: 1, tpm: 1}]}]");
+  EXPECT_THAT(error, HasSubstr("base_url: URL 'ftp://x' must start with http:// or https://"));
+}
+
+TEST(ConfigParserTest, YamlSyntaxErrorGivesItsLine) {
+  std::string error = ErrorOf("listen: 127.0.0.1:8080\nmodels:\n  - name: [unclosed\n");
+  EXPECT_THAT(error, StartsWith("sluice.yaml:4:"));
+  EXPECT_THAT(error, HasSubstr("YAML syntax error"));
+}
+
+TEST(ConfigParserTest, UnknownAndRepeatedKeysAreErrors) {
+  std::string error = ErrorOf("listen: 127.0.0.1:1\nlisten: 127.0.0.1:2\nmodles: []\n");
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:2:1: duplicate key 'listen' in the config"));
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:3:1: unknown key 'modles' in the config (allowed: "));
+}
+
+TEST(ConfigParserTest, ReportsEveryProblemAtOnceOnePerLine) {
+  std::string error = ErrorOf(R"(listen: nope
+log_format: xml
+models:
+  - name: m
+    deployments:
+      - provider: nope
+        api_key: ${MISSING}
+        rpm: 0
+        tpm: 10
+)");
+  EXPECT_EQ(std::count(error.begin(), error.end(), '\n'), 4) << error;
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:1:9: listen:"));
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:2:13: unknown log_format 'xml'"));
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:6:19: unknown provider 'nope'"));
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:7:18: environment variable MISSING is not set"));
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:8:14: rpm must be a positive integer, got '0'"));
+}
+
+TEST(ConfigParserTest, ErrorsNeverContainSecrets) {
+  std::string error = ErrorOf(
+      "models:\n  - name: m\n    deployments:\n      - provider: openai\n"
+      "        api_key: ${OPENAI_API_KEY}\n        rpm: x\n        tpm: 1\n");
+  EXPECT_THAT(error, HasSubstr("rpm must be"));
+  EXPECT_THAT(error, ::testing::Not(HasSubstr("sk-1")));
+}
+
+TEST(ConfigParserTest, StoreMustBeARedisUrl) {
+  EXPECT_TRUE(ParseConfig("store: redis://127.0.0.1:6379/0\n", "s", KeysSet()).ok());
+  EXPECT_THAT(ErrorOf("store: mysql://x\n"), HasSubstr("sluice.yaml:1:8: store: URL 'mysql://x'"));
+}
+
+TEST(LoadConfigFileTest, ReadsAFileAndNamesItInErrors) {
+  std::string path = ::testing::TempDir() + "/load_config_file_test.yaml";
+  {
+    std::ofstream out(path);
+    out << "listen: 127.0.0.1:0\nbogus: 1\n";
+  }
+  Result<Config> config = LoadConfigFile(path, KeysSet());
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(config.status().message(), StartsWith(path + ":2:1: unknown key 'bogus'"));
+  std::remove(path.c_str());
+}
+
+TEST(LoadConfigFileTest, MissingFileIsNotFound) {
+  Result<Config> config = LoadConfigFile(::testing::TempDir() + "/does-not-exist.yaml", KeysSet());
+  EXPECT_EQ(config.status().code(), StatusCode::kNotFound);
+  EXPECT_THAT(config.status().message(), HasSubstr("No such file"));
+}
+
+}  // namespace
+}  // namespace sluice::config
