@@ -3,7 +3,8 @@
 // Status: kUnavailable for refused/reset/DNS/TLS failures (retryable), kDeadlineExceeded for a
 // passed deadline, kInvalidArgument for a bad URL, kResourceExhausted for an oversize response.
 // Threading: one Client belongs to one executor (strand); call it only from coroutines running
-// there. DNS resolution is asynchronous and never blocks the loop.
+// there. DNS resolution is asynchronous and never blocks the loop. The Client must outlive the
+// Send/Open calls in flight; a ResponseStream may outlive the Client.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -21,10 +22,10 @@ namespace sluice::http {
 
 struct ClientOptions {
   std::size_t max_connections_per_origin = 256;  // further requests wait for a free connection
-  Duration connect_timeout = std::chrono::seconds(10);   // DNS + TCP + TLS handshake
+  Duration connect_timeout = std::chrono::seconds(10);      // DNS + TCP + TLS handshake
   Duration first_byte_timeout = std::chrono::seconds(120);  // request sent -> response head
-  Duration total_timeout = std::chrono::seconds(600);   // whole exchange, body included
-  Duration idle_timeout = std::chrono::seconds(60);     // pooled connection kept this long
+  Duration total_timeout = std::chrono::seconds(600);       // whole exchange, body included
+  Duration idle_timeout = std::chrono::seconds(60);         // pooled connection kept this long
   std::size_t max_response_bytes = 64 * 1024 * 1024;
   std::string extra_ca_file;  // PEM trusted in addition to the system store (tests)
   bool verify_peer = true;

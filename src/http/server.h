@@ -1,7 +1,8 @@
 // Server: an HTTP/1.1 server on Boost.Beast with C++20 coroutines. It owns sockets, limits,
 // timeouts, keep-alive and graceful drain; handlers only see an Exchange.
-// Threading: the server and every connection run on the io_context given to Start; a handler
-// runs on that io_context's thread(s) and must not block.
+// Threading: the server and every connection run on the io_context given to Start, which may be
+// run by one or several threads: each connection is a coroutine on its own strand. A handler
+// runs on its connection's strand and must not block.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -25,27 +26,33 @@ struct TlsServerOptions {
 };
 
 struct ServerOptions {
-  std::string host = "127.0.0.1";  // an address to bind, not a name to resolve
-  std::uint16_t port = 0;          // 0: any free port (see Server::port())
-  std::size_t max_header_bytes = 16 * 1024;         // larger: 431 with a JSON error
-  std::size_t max_body_bytes = 32 * 1024 * 1024;    // larger: 413 with a JSON error
-  Duration read_timeout = std::chrono::seconds(30);  // from a request's first byte to its end
-  Duration idle_timeout = std::chrono::seconds(75);  // keep-alive wait for the next request
-  Duration drain_timeout = std::chrono::seconds(10); // Drain(): how long in-flight work may take
-  std::optional<TlsServerOptions> tls;               // set: HTTPS only
+  std::string host = "127.0.0.1";                     // an address to bind, not a name to resolve
+  std::uint16_t port = 0;                             // 0: any free port (see Server::port())
+  std::size_t max_header_bytes = 16 * 1024;           // larger: 431 with a JSON error
+  std::size_t max_body_bytes = 32 * 1024 * 1024;      // larger: 413 with a JSON error
+  Duration read_timeout = std::chrono::seconds(30);   // from a request's first byte to its end
+  Duration idle_timeout = std::chrono::seconds(75);   // keep-alive wait for the next request
+  Duration write_timeout = std::chrono::seconds(30);  // each response write (chunk) to finish
+  Duration drain_timeout = std::chrono::seconds(10);  // Drain(): how long in-flight work may take
+  std::optional<TlsServerOptions> tls;                // set: HTTPS only
 };
 
 // One request and its response. Exactly one of Respond or BeginStream..EndStream is used, or
-// Reset. If a handler returns without answering, the server answers 500 in OpenAI's shape.
+// Reset; a second answer fails with kFailedPrecondition. If a handler returns without answering
+// (or throws), the server answers 500 in OpenAI's shape; if it returns mid-stream, the
+// connection is closed so the client sees a cut response. Call only from the handler's
+// coroutine; the Exchange lives until the handler returns.
 class Exchange {
  public:
   virtual ~Exchange() = default;
   virtual const Request& request() const = 0;
 
-  // Sends a complete response (content-length framing). An error means the client went away.
+  // Sends a complete response (content-length framing; the server sets content-length,
+  // transfer-encoding and connection itself). kUnavailable means the client went away.
   virtual boost::asio::awaitable<Status> Respond(Response response) = 0;
 
-  // Chunked transfer: the head now, then each WriteChunk as one chunk flushed at once (SSE).
+  // Chunked transfer: the head now, then each WriteChunk as one chunk flushed at once (SSE;
+  // an empty WriteChunk is a no-op). EndStream sends the last chunk.
   virtual boost::asio::awaitable<Status> BeginStream(int status, Headers headers) = 0;
   virtual boost::asio::awaitable<Status> WriteChunk(std::string_view data) = 0;
   virtual boost::asio::awaitable<Status> EndStream() = 0;
@@ -64,8 +71,10 @@ class Server {
  public:
   virtual ~Server() = default;
 
-  // Binds and starts accepting on `io`. Fails with a clear Status (kUnavailable "address
-  // 127.0.0.1:8080 already in use", kInvalidArgument for a bad host or TLS file) without throwing.
+  // Binds (SO_REUSEADDR) and starts accepting on `io`. Fails with a clear Status without
+  // throwing: kUnavailable "cannot listen on 127.0.0.1:8080: Address already in use",
+  // kInvalidArgument for a host that is not an IP address or an unusable TLS file.
+  // Destroying the Server stops accepting and closes every connection (they finish on `io`).
   static Result<std::unique_ptr<Server>> Start(boost::asio::io_context& io, ServerOptions options,
                                                Handler handler);
 
@@ -73,8 +82,9 @@ class Server {
   virtual std::uint16_t port() const = 0;
 
   // Stops accepting, lets in-flight exchanges finish for up to drain_timeout, closes idle
-  // keep-alive connections, then closes the rest. Safe to call from any thread, more than once;
-  // `done` (optional) runs on the io_context when every connection is closed.
+  // keep-alive connections, then closes the rest (cancelling their handlers' awaits). Responses
+  // written during drain carry `connection: close`. Safe to call from any thread, more than
+  // once; each `done` (optional) runs on the io_context once every connection is closed.
   virtual void Drain(std::function<void()> done = nullptr) = 0;
 };
 
