@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
+
 namespace sluice::config {
 
 enum class ProviderKind { kOpenAi, kOpenAiCompatible, kAnthropic };
@@ -51,6 +53,7 @@ struct DeploymentConfig {
   std::int64_t rpm = 0;             // requests per minute granted by the provider (> 0, required)
   std::int64_t tpm = 0;             // tokens per minute granted by the provider (> 0, required)
   std::int64_t max_in_flight = 64;  // concurrent requests to this deployment (> 0)
+  Duration timeout = std::chrono::seconds(120);  // one attempt, end to end ("30s", "2m")
 };
 
 // A model name clients ask for, and the deployments that serve it (at least one).

@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "common/duration.h"
 #include "config/value_parsers.h"
 #include "config/yaml_reader.h"
 
@@ -63,8 +64,9 @@ void ReadEndpoint(YamlReader& r, const YAML::Node& node, bool known_provider, De
 DeploymentConfig ReadDeployment(YamlReader& r, const YAML::Node& node, const std::string& name) {
   DeploymentConfig d;
   d.model = name;
-  if (!r.CheckMap(node, "a deployment",
-                  {"provider", "base_url", "api_key", "model", "rpm", "tpm", "max_in_flight"})) {
+  if (!r.CheckMap(
+          node, "a deployment",
+          {"provider", "base_url", "api_key", "model", "rpm", "tpm", "max_in_flight", "timeout"})) {
     return d;
   }
   bool known_provider = ReadProvider(r, node, d);
@@ -72,6 +74,15 @@ DeploymentConfig ReadDeployment(YamlReader& r, const YAML::Node& node, const std
   if (auto model = r.String(node, "model", Need::kOptional, "deployment")) d.model = model->text;
   if (auto rpm = r.PositiveInt(node, "rpm", Need::kRequired, "deployment")) d.rpm = *rpm;
   if (auto tpm = r.PositiveInt(node, "tpm", Need::kRequired, "deployment")) d.tpm = *tpm;
+  if (auto timeout = r.String(node, "timeout", Need::kOptional, "deployment")) {
+    Result<Duration> parsed = ParseDuration(timeout->text);
+    if (!parsed.ok() || *parsed <= Duration::zero()) {
+      r.Problem(timeout->mark, "timeout: expected a duration above zero such as 30s or 2m, got '" +
+                                   timeout->text + "'");
+    } else {
+      d.timeout = *parsed;
+    }
+  }
   if (auto limit = r.PositiveInt(node, "max_in_flight", Need::kOptional, "deployment")) {
     d.max_in_flight = *limit;
   }

@@ -172,6 +172,18 @@ TEST(ConfigParserTest, BadListenAddressIsReported) {
   EXPECT_THAT(ErrorOf("listen: 127.0.0.1:70000\n"), HasSubstr("port must be a number"));
 }
 
+TEST(ConfigParserTest, DeploymentTimeoutIsADuration) {
+  auto config = ParseConfig(
+      "models: [{name: m, deployments: [{provider: openai-compatible, base_url: "
+      "'http://127.0.0.1:1/v1', rpm: 1, tpm: 1, timeout: 1.5s}]}]",
+      "sluice.yaml", KeysSet());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->models[0].deployments[0].timeout, std::chrono::milliseconds(1500));
+  EXPECT_THAT(ErrorOf("models: [{name: m, deployments: [{provider: openai-compatible, base_url: "
+                      "'http://127.0.0.1:1/v1', rpm: 1, tpm: 1, timeout: soon}]}]"),
+              HasSubstr("timeout: expected a duration above zero such as 30s or 2m, got 'soon'"));
+}
+
 TEST(ConfigParserTest, BadBaseUrlIsReported) {
   std::string error = ErrorOf(
       "models: [{name: m, deployments: [{provider: openai, base_url: ftp://x, api_key: k, "

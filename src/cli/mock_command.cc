@@ -1,0 +1,97 @@
+#include "cli/mock_command.h"
+
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "cli/duration_validator.h"
+#include "common/duration.h"
+#include "cli/shutdown_on_signal.h"
+#include "common/clock.h"
+
+namespace sluice::cli {
+namespace {
+
+constexpr std::uint16_t kDefaultMockPort = 8081;
+constexpr Duration kDrainLimit = std::chrono::seconds(30);
+
+void AddFaultFlags(CLI::App& cmd, mock::FaultRates& faults) {
+  const CLI::Range rate(0.0, 1.0);
+  cmd.add_option("--fail-500", faults.http_500, "Rate of 500 server errors (0..1)")->check(rate);
+  cmd.add_option("--fail-503", faults.http_503, "Rate of 503 overloaded errors (0..1)")
+      ->check(rate);
+  cmd.add_option("--fail-reset", faults.reset, "Rate of connections reset mid-answer (0..1)")
+      ->check(rate);
+  cmd.add_option("--fail-hang", faults.hang, "Rate of requests never answered (0..1)")->check(rate);
+  cmd.add_option("--fail-malformed", faults.malformed, "Rate of 200s with invalid JSON (0..1)")
+      ->check(rate);
+}
+
+mock::MockOptions ToOptions(const MockFlags& flags) {
+  mock::MockOptions options = flags.options;
+  // The parser has validated both durations.
+  options.time_to_first_byte = ParseDuration(flags.time_to_first_byte).value();
+  options.time_per_output_token = ParseDuration(flags.time_per_output_token).value();
+  if (!flags.api_key.empty()) options.required_api_key = flags.api_key;
+  return options;
+}
+
+}  // namespace
+
+CLI::App* AddMockCommand(CLI::App& app, MockFlags& flags) {
+  CLI::App* cmd = app.add_subcommand("mock", "Run the mock OpenAI-compatible provider");
+  mock::MockOptions& o = flags.options;
+  o.port = kDefaultMockPort;
+  cmd->add_option("--host", o.host, "Address to bind")->capture_default_str();
+  cmd->add_option("--port", o.port, "Port to bind; 0 picks a free one")->capture_default_str();
+  cmd->add_option("--seed", o.seed, "Seed for answers, latency jitter and faults")
+      ->capture_default_str();
+  cmd->add_option("--rpm", o.rpm, "Requests per minute per API key; 0 = unlimited")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--tpm", o.tpm, "Tokens per minute per API key; 0 = unlimited")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--ttfb", flags.time_to_first_byte, "Time to first byte (e.g. 300ms)")
+      ->check(DurationValidator())
+      ->capture_default_str();
+  cmd->add_option("--per-token", flags.time_per_output_token,
+                  "Added time per output token (e.g. 20ms)")
+      ->check(DurationValidator())
+      ->capture_default_str();
+  cmd->add_option("--jitter", o.latency_jitter, "Latency jitter as a fraction (0..1)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  AddFaultFlags(*cmd, o.faults);
+  cmd->add_option("--api-key", flags.api_key, "Accept only this bearer token")
+      ->envname("SLUICE_MOCK_API_KEY");
+  return cmd;
+}
+
+int RunMockCommand(const MockFlags& flags, CommandContext& ctx) {
+  mock::MockOptions options = ToOptions(flags);
+  if (Status valid = mock::ValidateMockOptions(options); !valid.ok()) {
+    ctx.err << "sluice mock: " << valid.message() << std::endl;
+    return kExitUsage;
+  }
+  boost::asio::io_context io(1);
+  std::unique_ptr<mock::MockProvider> provider;
+  ShutdownOnSignal shutdown(
+      io, [&provider](std::function<void()> done) { provider->Drain(std::move(done)); },
+      kDrainLimit);
+  auto started = mock::MockProvider::Start(io, options, SystemClock::Instance());
+  if (!started.ok()) {
+    ctx.err << "sluice: " << CannotListenMessage(options.host, options.port, started.status())
+            << std::endl;
+    return started.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  provider = std::move(started).value();
+  ctx.out << ListeningLine(options.host, provider->port()) << std::endl;
+  spdlog::info("mock provider listening on http://{}:{} (seed {}, rpm {}, tpm {})", options.host,
+               provider->port(), options.seed, options.rpm, options.tpm);
+  io.run();
+  return shutdown.forced() ? kExitFailure : kExitOk;
+}
+
+}  // namespace sluice::cli

@@ -1,0 +1,99 @@
+#include "cli/progress_line.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace sluice::cli {
+namespace {
+
+double Seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+
+std::string Compact(double n) {
+  if (n >= 1e6) return fmt::format("{:.1f}M", n / 1e6);
+  if (n >= 1e4) return fmt::format("{:.1f}k", n / 1e3);
+  return fmt::format("{:.0f}", n);
+}
+
+std::string Clock(double seconds) {
+  auto s = static_cast<long long>(seconds + 0.5);
+  if (s >= 3600) return fmt::format("{}h{:02}m", s / 3600, (s / 60) % 60);
+  if (s >= 60) return fmt::format("{}m{:02}s", s / 60, s % 60);
+  return fmt::format("{}s", s);
+}
+
+}  // namespace
+
+std::string FormatProgress(const scheduler::Progress& p, double requests_per_second,
+                           double tokens_per_second) {
+  std::int64_t done = p.succeeded + p.failed;
+  std::string line = fmt::format("done {}/{}", done, p.total);
+  if (p.failed > 0) line += fmt::format(" ({} failed)", p.failed);
+  line += fmt::format("  retrying {}  in flight {}  {:.1f} req/s  {} tok/s  429s {}",
+                      p.waiting_retry, p.in_flight, requests_per_second,
+                      Compact(tokens_per_second), p.rate_limited);
+  if (requests_per_second > 0 && done < p.total) {
+    line += "  ETA " + Clock(static_cast<double>(p.total - done) / requests_per_second);
+  }
+  return line;
+}
+
+void ProgressLine::Update(const scheduler::Progress& p, Duration elapsed) {
+  double window = Seconds(elapsed - last_elapsed_);
+  double rps = 0;
+  double tps = 0;
+  if (window > 0) {
+    rps = static_cast<double>(p.succeeded + p.failed - last_.succeeded - last_.failed) / window;
+    tps = static_cast<double>(p.prompt_tokens + p.completion_tokens - last_.prompt_tokens -
+                              last_.completion_tokens) /
+          window;
+  }
+  last_ = p;
+  last_elapsed_ = elapsed;
+  std::string line = FormatProgress(p, rps, tps);
+  if (tty_) {
+    out_ << "\r\033[K" << line << std::flush;
+    drawn_ = true;
+  } else {
+    spdlog::info("{}", line);
+  }
+}
+
+void ProgressLine::Clear() {
+  if (drawn_) out_ << "\r\033[K" << std::flush;
+  drawn_ = false;
+}
+
+std::string RunSummary(const runtime::RunReport& r) {
+  const scheduler::Progress& p = r.progress;
+  double wall = Seconds(r.wall);
+  std::string text = fmt::format(
+      "{} {}: {} requests, {} succeeded, {} failed{}\n", r.resumed ? "resumed" : "batch",
+      r.batch_id, p.total + r.ingest.invalid, p.succeeded,
+      p.failed, r.ingest.invalid > 0 ? fmt::format(" ({} invalid lines)", r.ingest.invalid) : "");
+  text += fmt::format("tokens: {} in, {} out\n", p.prompt_tokens, p.completion_tokens);
+  text += fmt::format("wall time {:.2f}s ({:.1f} req/s); least the limits allow {:.2f}s\n", wall,
+                      wall > 0 ? static_cast<double>(p.sent) / wall : 0.0,
+                      Seconds(r.estimated_duration));
+  text += fmt::format("sent {} attempts: {} retries, {} answered 429\n", p.sent, p.retries,
+                      p.rate_limited);
+  text += "cost: no prices configured\n";
+  return text;
+}
+
+std::string DryRunSummary(const runtime::RunReport& r) {
+  const batch::RequestTotals& t = r.ingest.totals;
+  std::string text = fmt::format("dry run: {} requests, {} invalid lines\n", t.requests,
+                                 r.ingest.invalid);
+  text += fmt::format("estimated tokens: {} prompt + {} output cap = {}\n", t.prompt_tokens,
+                      t.max_output_tokens, t.prompt_tokens + t.max_output_tokens);
+  for (const auto& [model, m] : r.ingest.by_model) {
+    text += fmt::format("  {}: {} requests, {} tokens\n", model, m.requests,
+                        m.prompt_tokens + m.max_output_tokens);
+  }
+  text += fmt::format("least time at the configured limits: {}\n",
+                      Clock(Seconds(r.estimated_duration)));
+  text += "cost: no prices configured\nnothing was sent\n";
+  return text;
+}
+
+}  // namespace sluice::cli

@@ -1,0 +1,100 @@
+#include "cli/run_command.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <spdlog/spdlog.h>
+
+#include "cli/progress_line.h"
+#include "runtime/batch_run.h"
+
+namespace sluice::cli {
+namespace {
+
+constexpr const char* kRunHelp =
+    "Run a JSONL batch file (OpenAI batch input format) to the end.\n"
+    "Exit status: 0 every line has a result (some may be failures); 1 the run could not finish\n"
+    "(invalid lines without --skip-invalid, a store or file error); 2 usage or config error;\n"
+    "130 interrupted (what finished is saved: run the same command again to resume).";
+
+void PrintInvalid(const batch::IngestReport& ingest, std::ostream& err) {
+  for (const batch::LineError& e : ingest.errors) {
+    err << "line " << e.line << ": " << e.code << ": " << e.message << "\n";
+  }
+  if (ingest.invalid > static_cast<std::int64_t>(ingest.errors.size())) {
+    err << "... and " << ingest.invalid - static_cast<std::int64_t>(ingest.errors.size())
+        << " more invalid lines\n";
+  }
+}
+
+runtime::RunRequest RequestFrom(const RunFlags& flags, bool tty) {
+  runtime::RunRequest request;
+  request.input_path = flags.input;
+  request.output_path = flags.output;
+  if (!flags.errors.empty()) request.errors_path = flags.errors;
+  request.dry_run = flags.dry_run;
+  request.skip_invalid = flags.skip_invalid;
+  request.force = flags.force;
+  request.progress_interval = tty ? std::chrono::milliseconds(250) : std::chrono::seconds(5);
+  return request;
+}
+
+}  // namespace
+
+CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags) {
+  CLI::App* cmd = app.add_subcommand("run", kRunHelp);
+  cmd->add_option("FILE", flags.input, "JSONL file of requests")->required();
+  cmd->add_option("--output,-o", flags.output, "Where to write the results")->required();
+  cmd->add_option("--errors", flags.errors, "Where to write failed requests (default: --output)");
+  cmd->add_flag("--dry-run", flags.dry_run, "Validate, count tokens and estimate; send nothing");
+  cmd->add_flag("--skip-invalid", flags.skip_invalid,
+                "Write invalid lines as errors and run the rest (default: stop before sending)");
+  cmd->add_flag("--force", flags.force, "Run again a file that already completed");
+  return cmd;
+}
+
+int RunRunCommand(const RunFlags& flags, CommandContext& ctx) {
+  auto config = LoadConfig(ctx.global);
+  if (!config.ok()) {
+    ctx.err << config.status().message() << std::endl;
+    return kExitUsage;
+  }
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  ProgressLine progress(ctx.err, tty);
+  auto report = runtime::RunBatchFile(
+      *config, RequestFrom(flags, tty),
+      [&](const scheduler::Progress& p, Duration elapsed) { progress.Update(p, elapsed); });
+  progress.Clear();
+  if (!report.ok()) {
+    ctx.err << "sluice run: " << report.status().message() << std::endl;
+    return kExitFailure;
+  }
+  switch (report->outcome) {
+    case runtime::RunOutcome::kDryRun:
+      ctx.out << DryRunSummary(*report) << std::flush;
+      return report->ingest.invalid > 0 ? (PrintInvalid(report->ingest, ctx.err), kExitFailure)
+                                        : kExitOk;
+    case runtime::RunOutcome::kAlreadyDone:
+      ctx.out << "sluice run: " << flags.input << " already completed as " << report->batch_id
+              << "; nothing to do (use --force to run it again)" << std::endl;
+      return kExitOk;
+    case runtime::RunOutcome::kInvalidInput:
+      PrintInvalid(report->ingest, ctx.err);
+      ctx.err << "sluice run: " << report->ingest.invalid
+              << " invalid lines; nothing was sent (fix them, or use --skip-invalid)" << std::endl;
+      return kExitFailure;
+    case runtime::RunOutcome::kInterrupted:
+      ctx.out << RunSummary(*report) << std::flush;
+      ctx.err << "sluice run: interrupted; results so far are saved; run the same command to "
+                 "resume"
+              << std::endl;
+      return kExitInterrupted;
+    case runtime::RunOutcome::kCompleted:
+      ctx.out << RunSummary(*report) << std::flush;
+      return kExitOk;
+  }
+  return kExitFailure;
+}
+
+}  // namespace sluice::cli

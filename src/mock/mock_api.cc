@@ -1,0 +1,216 @@
+#include "mock/mock_api.h"
+
+#include <fmt/format.h>
+
+#include "mock/answer_builder.h"
+#include "mock/body_hash.h"
+#include "mock/rate_limit_reply.h"
+#include "mock/response_json.h"
+
+namespace sluice::mock {
+namespace {
+
+constexpr std::string_view kModelsPrefix = "/v1/models/";
+
+Reply Respond(http::Response response) {
+  Reply reply;
+  reply.response = std::move(response);
+  return reply;
+}
+
+Reply Error(int status, std::string message, std::optional<std::string> code = std::nullopt) {
+  std::string type = status >= 500 ? "server_error" : "invalid_request_error";
+  return Respond(http::ErrorResponse(
+      {status, std::move(type), std::move(message), std::move(code), std::nullopt}));
+}
+
+Reply NotFound(const http::Request& r) {
+  return Error(404, fmt::format("Invalid URL ({} {})", r.method, r.Path()));
+}
+
+Reply WrongMethod(const http::Request& r, std::string_view allowed) {
+  Reply reply = Error(
+      405, fmt::format("Invalid method for URL ({} {}); use {}.", r.method, r.Path(), allowed));
+  reply.response.headers.Set("allow", std::string(allowed));
+  return reply;
+}
+
+std::optional<Endpoint> GenerationEndpoint(std::string_view path) {
+  if (path == "/v1/chat/completions") return Endpoint::kChatCompletions;
+  if (path == "/v1/completions") return Endpoint::kCompletions;
+  if (path == "/v1/embeddings") return Endpoint::kEmbeddings;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view BearerToken(const http::Request& request) {
+  std::optional<std::string_view> auth = request.headers.Get("authorization");
+  if (!auth) return {};
+  std::string_view v = *auth;
+  if (v.size() < 7 || (v.substr(0, 7) != "Bearer " && v.substr(0, 7) != "bearer ")) return {};
+  v.remove_prefix(7);
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  return v;
+}
+
+std::string MaskApiKey(std::string_view key) {
+  if (key.size() <= 7) return std::string(key.size(), '*');
+  std::string out(key.substr(0, 3));
+  out.append(key.size() - 7, '*');
+  out += key.substr(key.size() - 4);
+  return out;
+}
+
+MockApi::MockApi(MockOptions options)
+    : options_(std::move(options)),
+      limiter_(options_.rpm, options_.tpm),
+      faults_(options_.faults, MixHash(options_.seed, 1)),
+      latency_(options_.time_to_first_byte, options_.time_per_output_token, options_.latency_jitter,
+               MixHash(options_.seed, 2)),
+      ids_(MixHash(options_.seed, 3)) {}
+
+std::string MockApi::NewId(std::string_view prefix, std::size_t length) {
+  static constexpr std::string_view kChars =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::string id(prefix);
+  for (std::size_t i = 0; i < length; ++i) id += kChars[ids_.Next() % kChars.size()];
+  return id;
+}
+
+Reply MockApi::Handle(const http::Request& request, TimePoint now, WallTime wall) {
+  std::string_view path = request.Path();
+  Reply reply;
+  if (path == "/mock/stats") {
+    reply = request.method == "GET" ? Respond(http::JsonResponse(200, Stats().ToJson()))
+                                    : WrongMethod(request, "GET");
+  } else if (path == "/mock/reset") {
+    if (request.method == "POST") ResetStats();
+    reply = request.method == "POST" ? Respond(http::JsonResponse(200, "{\"reset\":true}"))
+                                     : WrongMethod(request, "POST");
+  } else if (path.starts_with("/v1/")) {
+    reply = HandleV1(request, now, wall);
+  } else {
+    reply = NotFound(request);
+  }
+  reply.response.headers.Add("x-request-id", NewId("req_", 32));
+  return reply;
+}
+
+std::optional<http::ApiError> MockApi::CheckApiKey(std::string_view bearer) const {
+  if (!options_.required_api_key || bearer == *options_.required_api_key) return std::nullopt;
+  http::ApiError e{401, "invalid_request_error", "", "invalid_api_key", std::nullopt};
+  e.message = bearer.empty()
+                  ? "You didn't provide an API key. You need to provide your API key in an "
+                    "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
+                  : fmt::format(
+                        "Incorrect API key provided: {}. You can find your API key at "
+                        "https://platform.openai.com/account/api-keys.",
+                        MaskApiKey(bearer));
+  return e;
+}
+
+Reply MockApi::HandleV1(const http::Request& request, TimePoint now, WallTime wall) {
+  ++stats_.received;
+  if (!request.body.empty()) ++body_counts_[BodyHash(request.body)];
+  if (auto error = CheckApiKey(BearerToken(request))) {
+    ++stats_.unauthorized;
+    return Respond(http::ErrorResponse(*error));
+  }
+  std::string_view path = request.Path();
+  Reply reply;
+  if (auto endpoint = GenerationEndpoint(path)) {
+    if (request.method == "POST") return HandleGeneration(*endpoint, request, now, wall);
+    reply = WrongMethod(request, "POST");
+  } else if (path == "/v1/models" || path.starts_with(kModelsPrefix)) {
+    std::string_view id =
+        path.size() > kModelsPrefix.size() ? path.substr(kModelsPrefix.size()) : std::string_view();
+    if (request.method != "GET") {
+      reply = WrongMethod(request, "GET");
+    } else {
+      ++stats_.answered;
+      return Respond(http::JsonResponse(200, id.empty() ? ModelsJson() : ModelJson(id)));
+    }
+  } else {
+    reply = NotFound(request);
+  }
+  ++stats_.rejected;
+  return reply;
+}
+
+Reply MockApi::HandleGeneration(Endpoint endpoint, const http::Request& request, TimePoint now,
+                                WallTime wall) {
+  ParsedRequest parsed = ParseMockRequest(endpoint, request.body);
+  if (parsed.error) {
+    ++stats_.rejected;
+    return Respond(http::ErrorResponse(*parsed.error));
+  }
+  const MockRequest& r = parsed.request;
+  Admission admission =
+      limiter_.Admit(BearerToken(request), r.AdmissionCost(options_.default_max_tokens), now);
+  if (!admission.admitted) {
+    ++stats_.rate_limited;
+    return Respond(RateLimitResponse(admission, r.model));
+  }
+  FaultKind fault = faults_.Draw();
+  Reply reply;
+  if (fault == FaultKind::kHttp500 || fault == FaultKind::kHttp503) {
+    reply = fault == FaultKind::kHttp500
+                ? Error(500,
+                        "The server had an error while processing your request. Sorry about "
+                        "that!")
+                : Error(503, "The engine is currently overloaded, please try again later.");
+    reply.delay = latency_.FirstByte();
+  } else {
+    std::string_view prefix = endpoint == Endpoint::kCompletions ? "cmpl-" : "chatcmpl-";
+    AnswerContext context{
+        options_.seed,
+        BodyHash(request.body),
+        NewId(prefix, 29),
+        std::chrono::duration_cast<std::chrono::seconds>(wall.time_since_epoch()).count(),
+        options_.embedding_dimensions,
+        fault == FaultKind::kMalformed};
+    reply = BuildAnswer(r, context, latency_);
+  }
+  reply.fault = fault;
+  AddRateLimitHeaders(reply.response.headers, admission);
+  return Fault(fault, std::move(reply));
+}
+
+Reply MockApi::Fault(FaultKind fault, Reply reply) {
+  switch (fault) {
+    case FaultKind::kNone:
+      ++stats_.answered;
+      break;
+    case FaultKind::kHttp500:
+      ++stats_.faults.http_500;
+      break;
+    case FaultKind::kHttp503:
+      ++stats_.faults.http_503;
+      break;
+    case FaultKind::kReset:
+      ++stats_.faults.reset;
+      break;
+    case FaultKind::kHang:
+      ++stats_.faults.hang;
+      break;
+    case FaultKind::kMalformed:
+      ++stats_.faults.malformed;
+      break;
+  }
+  return reply;
+}
+
+MockStats MockApi::Stats() const {
+  MockStats out = stats_;
+  for (const auto& [hash, count] : body_counts_) out.bodies.emplace(HashHex(hash), count);
+  return out;
+}
+
+void MockApi::ResetStats() {
+  stats_ = MockStats();
+  body_counts_.clear();
+}
+
+}  // namespace sluice::mock

@@ -1,0 +1,63 @@
+// MockApi: the mock provider's pure core. Given a request and the time, it decides the whole
+// answer — auth, routing, validation, rate limits, fault injection, generated content, latency —
+// and keeps the stats. No sockets and no waiting: MockProvider carries the Reply out.
+// Thread-compatible: one owner (the provider's io thread).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/clock.h"
+#include "common/random.h"
+#include "http/message.h"
+#include "mock/fault_injector.h"
+#include "mock/latency_model.h"
+#include "mock/mock_options.h"
+#include "mock/mock_request.h"
+#include "mock/mock_stats.h"
+#include "mock/rate_limiter.h"
+#include "mock/reply.h"
+
+namespace sluice::mock {
+
+class MockApi {
+ public:
+  // `options` must be valid (ValidateMockOptions).
+  explicit MockApi(MockOptions options);
+
+  // Decides the answer to `request` received at `now` (`wall` gives `created`). Routes:
+  // POST /v1/chat/completions, /v1/completions, /v1/embeddings; GET /v1/models[/{id}];
+  // GET /mock/stats; POST /mock/reset. Unknown path: 404; known path, wrong method: 405.
+  // Every /v1/ answer carries x-request-id.
+  Reply Handle(const http::Request& request, TimePoint now, WallTime wall);
+
+  MockStats Stats() const;
+  void ResetStats();
+
+ private:
+  Reply HandleV1(const http::Request& request, TimePoint now, WallTime wall);
+  Reply HandleGeneration(Endpoint endpoint, const http::Request& request, TimePoint now,
+                         WallTime wall);
+  Reply Fault(FaultKind fault, Reply answer);
+  std::optional<http::ApiError> CheckApiKey(std::string_view bearer) const;
+  std::string NewId(std::string_view prefix, std::size_t length);
+
+  MockOptions options_;
+  RateLimiter limiter_;
+  FaultInjector faults_;
+  LatencyModel latency_;
+  Random ids_;
+  MockStats stats_;  // `bodies` stays empty: counts live in body_counts_
+  std::unordered_map<std::uint64_t, std::uint64_t> body_counts_;
+};
+
+// The bearer token of an Authorization header ("Bearer sk-…" -> "sk-…"); empty when absent.
+std::string_view BearerToken(const http::Request& request);
+
+// "sk-abc…wxyz" masked the way OpenAI echoes it in 401 messages: the first 3 and last 4
+// characters kept, the rest as '*'.
+std::string MaskApiKey(std::string_view key);
+
+}  // namespace sluice::mock

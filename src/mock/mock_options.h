@@ -1,0 +1,46 @@
+// MockOptions: how a MockProvider behaves (address, seed, rate limits, latency, faults, auth),
+// and their validation. Plain values; thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "common/status.h"
+
+namespace sluice::mock {
+
+// Probability (0..1) that an admitted request ends in each fault instead of a normal answer.
+// The rates are exclusive outcomes of one draw, so their sum must not exceed 1.
+struct FaultRates {
+  double http_500 = 0;   // 500 with OpenAI's server_error body
+  double http_503 = 0;   // 503 "overloaded" body
+  double reset = 0;      // the response (or stream) starts, then the connection is reset
+  double hang = 0;       // never answered; held open until the client leaves or Drain()
+  double malformed = 0;  // status 200 with a body that is not valid JSON
+};
+
+struct MockOptions {
+  std::string host = "127.0.0.1";     // address to bind
+  std::uint16_t port = 0;             // 0: any free port (see port())
+  std::uint64_t seed = 42;            // drives generated text, ids, jitter and fault draws
+  std::int64_t rpm = 0;               // requests per minute per API key; 0 = unlimited
+  std::int64_t tpm = 0;               // tokens per minute per API key; 0 = unlimited
+  Duration time_to_first_byte{0};     // before the response head (or first chunk)
+  Duration time_per_output_token{0};  // added per generated token; spread over stream chunks
+  double latency_jitter = 0;          // each delay is scaled by 1 ± up to this fraction (0..1)
+  FaultRates faults;
+  std::optional<std::string> required_api_key;  // set: any other bearer token gets 401
+  // Token charge for a chat/completions request that sets neither max_tokens nor
+  // max_completion_tokens (OpenAI's reference throttler uses 15; we default to 16).
+  std::int64_t default_max_tokens = 16;
+  // Embedding vector length when the request sets no `dimensions` (text-embedding-3-small: 1536).
+  std::int64_t embedding_dimensions = 1536;
+};
+
+// Checks every field at once. kInvalidArgument listing each problem ("rpm must be >= 0 (got -1);
+// faults.hang must be within 0..1 (got 2)"), or OK.
+Status ValidateMockOptions(const MockOptions& options);
+
+}  // namespace sluice::mock

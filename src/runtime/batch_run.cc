@@ -1,0 +1,245 @@
+#include "runtime/batch_run.h"
+
+#include <sys/stat.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <filesystem>
+#include <random>
+
+#include "batch/output_files.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace sluice::runtime {
+namespace asio = boost::asio;
+namespace {
+
+Result<std::unique_ptr<store::Store>> OpenStore(const config::Config& config) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.store.data_dir, ec);
+  if (ec) {
+    return UnavailableError("cannot create data_dir " + config.store.data_dir + ": " +
+                            ec.message());
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto store,
+                          store::sqlite::SqliteStore::Open(config.store.data_dir + "/sluice.db"));
+  return std::unique_ptr<store::Store>(std::move(store));
+}
+
+// What identifies "the same input file": its real path, size and modification time.
+Result<std::string> Fingerprint(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    return NotFoundError("cannot read " + path + ": " + std::strerror(errno));
+  }
+  std::error_code ec;
+  std::string real = std::filesystem::canonical(path, ec).string();
+  return "file:" + (ec ? path : real) + ":" + std::to_string(info.st_size) + ":" +
+         std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec);
+}
+
+std::string NewBatchId() {
+  std::random_device random;
+  char id[32];
+  std::snprintf(id, sizeof id, "batch_%08x%08x%08x", random(), random(), random());
+  return id;
+}
+
+Result<std::vector<scheduler::Target>> Targets(const config::Config& config) {
+  std::vector<scheduler::Target> targets;
+  for (const config::ModelConfig& model : config.models) {
+    for (const config::DeploymentConfig& d : model.deployments) {
+      if (d.provider == config::ProviderKind::kAnthropic) {
+        return UnimplementedError("model " + model.name +
+                                  ": anthropic deployments are not supported by sluice run yet");
+      }
+      targets.push_back({model.name,
+                         providers::MakeOpenAiProvider({d.base_url, d.api_key, d.model}),
+                         {d.rpm, d.tpm, static_cast<int>(d.max_in_flight)},
+                         d.timeout});
+    }
+  }
+  return targets;
+}
+
+batch::IngestOptions IngestOptionsFor(const config::Config& config) {
+  batch::IngestOptions options;
+  std::vector<std::string> names = config.ModelNames();
+  options.rules.model_known = [names](std::string_view model) {
+    return std::find(names.begin(), names.end(), model) != names.end();
+  };
+  return options;
+}
+
+batch::ResultRecord InvalidLineResult(const batch::LineError& error) {
+  batch::ResultRecord result;
+  result.index = error.line - 1;
+  result.error_code = error.code;
+  result.error_message = "line " + std::to_string(error.line) + ": " + error.message;
+  return result;
+}
+
+}  // namespace
+
+namespace {
+
+// Ingests the file into `batch_id` (repeatable: items already there are kept as they are).
+// With skip_invalid, invalid lines are recorded as their error results.
+Result<batch::IngestReport> Ingest(const config::Config& config, const RunRequest& request,
+                                   store::Store& store, const std::string& batch_id) {
+  batch::IngestSinks sinks;
+  sinks.items = [&](std::vector<batch::NewItem> items) { return store.AddItems(batch_id, items); };
+  if (request.skip_invalid) {
+    sinks.errors = [&](const batch::LineError& error) {
+      return store.AddResults(batch_id, {InvalidLineResult(error)});
+    };
+  }
+  return batch::IngestFile(request.input_path, IngestOptionsFor(config), sinks);
+}
+
+// Runs the dispatcher on this thread until done or stopped by a signal.
+Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequest& request,
+                                     store::Store& store, const std::string& batch_id,
+                                     const ProgressCallback& on_progress, bool& interrupted) {
+  SLUICE_ASSIGN_OR_RETURN(auto targets, Targets(config));
+  asio::io_context io(1);
+  asio::thread_pool store_thread(1);
+  http::ClientOptions client_options;
+  client_options.max_connections_per_origin = 0;
+  for (const auto& t : targets) {
+    client_options.max_connections_per_origin += static_cast<std::size_t>(t.limits.max_in_flight);
+  }
+  auto client = http::Client::Create(io.get_executor(), client_options);
+  scheduler::Dispatcher dispatcher(io.get_executor(), store_thread.get_executor(),
+                                   SystemClock::Instance(), store, *client, std::move(targets),
+                                   scheduler::DispatcherOptions{});
+  TimePoint start = SystemClock::Instance().Now();
+
+  asio::steady_timer ticker(io);
+  std::function<void()> tick = [&] {
+    ticker.expires_after(request.progress_interval);
+    ticker.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      if (on_progress) on_progress(dispatcher.progress(), SystemClock::Instance().Now() - start);
+      tick();
+    });
+  };
+  tick();
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::steady_timer drain_deadline(io);
+  signals.async_wait([&](boost::system::error_code ec, int) {
+    if (ec) return;
+    interrupted = true;
+    dispatcher.Stop();
+    signals.async_wait([&](boost::system::error_code again, int) {
+      if (!again) io.stop();  // a second signal: stop waiting for requests in flight
+    });
+    drain_deadline.expires_after(request.drain_timeout);
+    drain_deadline.async_wait([&](boost::system::error_code late) {
+      if (!late) io.stop();
+    });
+  });
+
+  Status outcome = CancelledError("stopped before the dispatcher finished");
+  auto run = [&]() -> asio::awaitable<void> {
+    outcome = co_await dispatcher.Run(batch_id);
+    ticker.cancel();
+    signals.cancel();
+    drain_deadline.cancel();
+  };
+  asio::co_spawn(io, run(), asio::detached);
+  io.run();
+  if (!outcome.ok() && !(interrupted && outcome.code() == StatusCode::kCancelled)) return outcome;
+  return dispatcher.progress();
+}
+
+}  // namespace
+
+Duration MinimumDuration(const config::Config& config, const batch::IngestReport& report) {
+  double slowest = 0;
+  for (const auto& [model, totals] : report.by_model) {
+    double rpm = 0;
+    double tpm = 0;
+    for (const config::ModelConfig& m : config.models) {
+      if (m.name != model) continue;
+      for (const auto& d : m.deployments) {
+        rpm += static_cast<double>(d.rpm);
+        tpm += static_cast<double>(d.tpm);
+      }
+    }
+    if (rpm <= 0 || tpm <= 0) continue;
+    double tokens = static_cast<double>(totals.prompt_tokens + totals.max_output_tokens);
+    double by_tokens = (tokens - tpm) / (tpm / 60.0);
+    double by_requests = (static_cast<double>(totals.requests) - rpm) / (rpm / 60.0);
+    slowest = std::max({slowest, by_tokens, by_requests});
+  }
+  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(slowest));
+}
+
+Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& request,
+                               const ProgressCallback& on_progress) {
+  TimePoint start = SystemClock::Instance().Now();
+  RunReport report;
+  if (request.dry_run) {
+    SLUICE_ASSIGN_OR_RETURN(report.ingest,
+                            batch::IngestFile(request.input_path, IngestOptionsFor(config), {}));
+    report.outcome = RunOutcome::kDryRun;
+    report.estimated_duration = MinimumDuration(config, report.ingest);
+    return report;
+  }
+  SLUICE_ASSIGN_OR_RETURN(std::string fingerprint, Fingerprint(request.input_path));
+  SLUICE_ASSIGN_OR_RETURN(auto store, OpenStore(config));
+  SLUICE_ASSIGN_OR_RETURN(std::optional<batch::BatchRecord> existing,
+                          store->FindBatchByFingerprint(fingerprint));
+  if (existing && existing->status == "completed" && !request.force) {
+    report.outcome = RunOutcome::kAlreadyDone;
+    report.batch_id = existing->id;
+    return report;
+  }
+  batch::BatchRecord record;
+  if (existing && !request.force) {
+    record = *existing;  // validating, in_progress or failed: carry on where it stopped
+    report.resumed = record.status == "in_progress";
+  } else {
+    record = {NewBatchId(), fingerprint, "validating", SystemClock::Instance().WallNow(), "{}"};
+    SLUICE_RETURN_IF_ERROR(store->CreateBatch(record));
+  }
+  report.batch_id = record.id;
+  SLUICE_ASSIGN_OR_RETURN(report.ingest, Ingest(config, request, *store, record.id));
+  report.estimated_duration = MinimumDuration(config, report.ingest);
+  if (report.ingest.invalid > 0 && !request.skip_invalid) {
+    record.status = "failed";
+    SLUICE_RETURN_IF_ERROR(store->UpdateBatch(record));
+    report.outcome = RunOutcome::kInvalidInput;
+    return report;
+  }
+  record.status = "in_progress";
+  SLUICE_RETURN_IF_ERROR(store->UpdateBatch(record));
+
+  bool interrupted = false;
+  SLUICE_ASSIGN_OR_RETURN(report.progress,
+                          Dispatch(config, request, *store, record.id, on_progress, interrupted));
+  report.wall = SystemClock::Instance().Now() - start;
+  if (interrupted) {
+    report.outcome = RunOutcome::kInterrupted;
+    return report;
+  }
+  store::Store& s = *store;
+  batch::ResultPager pager = [&s, &record](std::int64_t after, std::size_t limit) {
+    return s.ReadResults(record.id, after, limit);
+  };
+  SLUICE_RETURN_IF_ERROR(
+      batch::WriteOutputFiles(pager, record.id, request.output_path, request.errors_path).status());
+  record.status = "completed";
+  SLUICE_RETURN_IF_ERROR(store->UpdateBatch(record));
+  report.outcome = RunOutcome::kCompleted;
+  report.wall = SystemClock::Instance().Now() - start;
+  return report;
+}
+
+}  // namespace sluice::runtime

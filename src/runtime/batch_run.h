@@ -1,0 +1,60 @@
+// RunBatchFile: `sluice run`'s engine, composed from the modules — the embedded store in
+// data_dir, ingest with validation, the dispatcher against the configured deployments, and the
+// output files. Resumable: the same input file (same path, size and modification time) continues
+// the batch it started; a finished one is not run again unless forced.
+// Blocking: runs its own event loop on the calling thread and one store thread. SIGINT/SIGTERM
+// during the run stop dispatch, let requests in flight finish (up to drain_timeout) and save.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "batch/ingest.h"
+#include "common/result.h"
+#include "config/config.h"
+#include "scheduler/dispatcher.h"
+
+namespace sluice::runtime {
+
+struct RunRequest {
+  std::string input_path;
+  std::string output_path;
+  std::optional<std::string> errors_path;  // unset: failures go to the output file
+  bool dry_run = false;                    // validate and estimate; send nothing
+  bool skip_invalid = false;  // invalid lines become error lines instead of stopping the run
+  bool force = false;         // run again even if this file already completed
+  Duration drain_timeout = std::chrono::seconds(30);
+  Duration progress_interval = std::chrono::seconds(1);
+};
+
+enum class RunOutcome {
+  kCompleted,     // every line has a result in the output files
+  kAlreadyDone,   // this file completed before; nothing was sent
+  kInvalidInput,  // invalid lines and no --skip-invalid; nothing was sent
+  kInterrupted,   // stopped by a signal; what finished is saved, a rerun resumes
+  kDryRun,        // validated and estimated only
+};
+
+struct RunReport {
+  RunOutcome outcome = RunOutcome::kCompleted;
+  std::string batch_id;
+  bool resumed = false;
+  batch::IngestReport ingest;
+  scheduler::Progress progress;
+  Duration wall{};
+  Duration estimated_duration{};  // at the configured limits (dry run and summary)
+};
+
+// Called on the run's thread every progress_interval with the counters and the time elapsed.
+using ProgressCallback = std::function<void(const scheduler::Progress&, Duration elapsed)>;
+
+Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& request,
+                               const ProgressCallback& on_progress);
+
+// The least time the configured limits allow for `report`'s requests: per model, the larger of
+// (tokens − tpm) / (tpm per second) and (requests − rpm) / (rpm per second), summing the
+// deployments' limits; the slowest model decides.
+Duration MinimumDuration(const config::Config& config, const batch::IngestReport& report);
+
+}  // namespace sluice::runtime

@@ -1,0 +1,149 @@
+#include "scheduler/dispatcher.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_future.hpp>
+#include <filesystem>
+#include <functional>
+#include <map>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace sluice::scheduler {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+// Answers from a script: (custom id in the body, attempt number) -> response or failure.
+class ScriptedClient final : public http::Client {
+ public:
+  using Script = std::function<Result<http::Response>(const std::string& body, int attempt)>;
+  explicit ScriptedClient(Script script) : script_(std::move(script)) {}
+
+  asio::awaitable<Result<http::Response>> Send(http::ClientRequest request) override {
+    int attempt = ++attempts_[request.body];
+    co_return script_(request.body, attempt);
+  }
+  asio::awaitable<Result<std::unique_ptr<http::ResponseStream>>> Open(
+      http::ClientRequest) override {
+    co_return UnimplementedError("no streams here");
+  }
+  std::map<std::string, int> attempts_;
+
+ private:
+  Script script_;
+};
+
+http::Response Ok() {
+  http::Response r;
+  r.status = 200;
+  r.body = R"({"id":"x","usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}})";
+  return r;
+}
+
+http::Response Answer(int code) {
+  http::Response r;
+  r.status = code;
+  r.body = R"({"error":{"message":"no","type":"x","param":null,"code":null}})";
+  r.headers.Set("retry-after-ms", "1");
+  return r;
+}
+
+class DispatcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string dir = std::filesystem::temp_directory_path() / "sluice-dispatch-XXXXXX";
+    path_ = std::string(mkdtemp(dir.data())) + "/store.db";
+    store_ = std::move(store::sqlite::SqliteStore::Open(path_)).value();
+    ASSERT_TRUE(store_->CreateBatch({"b", "f", "in_progress", WallTime{}, "{}"}).ok());
+    std::vector<batch::NewItem> items;
+    for (int i = 0; i < kItems; ++i) {
+      items.push_back({i, "c" + std::to_string(i), "m", "/v1/chat/completions",
+                       R"({"model":"m","custom":)" + std::to_string(i) + "}", 20});
+    }
+    ASSERT_TRUE(store_->AddItems("b", items).ok());
+  }
+
+  Status RunBatch(ScriptedClient& client, std::function<void(Dispatcher&)> during = nullptr) {
+    asio::io_context io;
+    asio::thread_pool store_thread(1);
+    DispatcherOptions options;
+    options.window = 64;
+    options.retry.base_delay = 1ms;
+    options.retry.max_delay = 2ms;
+    options.retry.max_attempts = 3;
+    auto provider = std::shared_ptr<const providers::Provider>(
+        providers::MakeOpenAiProvider({"http://127.0.0.1:9/v1", "k", "m"}));
+    Dispatcher dispatcher(
+        io.get_executor(), store_thread.get_executor(), SystemClock::Instance(), *store_, client,
+        {{"m", provider, {.rpm = 100000, .tpm = 10000000, .max_in_flight = 8}}}, options);
+    auto done = asio::co_spawn(io, dispatcher.Run("b"), asio::use_future);
+    if (during) during(dispatcher);
+    io.run();
+    progress_ = dispatcher.progress();
+    return done.get();
+  }
+
+  static constexpr int kItems = 300;
+  std::string path_;
+  std::unique_ptr<store::Store> store_;
+  Progress progress_;
+};
+
+TEST_F(DispatcherTest, EveryItemGetsExactlyOneDurableResult) {
+  ScriptedClient client([](const std::string&, int) { return Result<http::Response>(Ok()); });
+  ASSERT_TRUE(RunBatch(client).ok());
+  auto counts = *store_->CountItems("b");
+  EXPECT_EQ(counts.succeeded, kItems);
+  EXPECT_EQ(counts.pending + counts.leased, 0);
+  EXPECT_EQ(progress_.succeeded, kItems);
+  EXPECT_EQ(progress_.prompt_tokens, 5 * kItems);
+  EXPECT_EQ(client.attempts_.size(), static_cast<std::size_t>(kItems));
+  auto results = *store_->ReadResults("b", -1, 1000);
+  ASSERT_EQ(results.size(), static_cast<std::size_t>(kItems));
+  for (int i = 0; i < kItems; ++i) EXPECT_EQ(results[i].custom_id, "c" + std::to_string(i));
+}
+
+TEST_F(DispatcherTest, TransientFailuresAreRetriedAndFinalOnesRecorded) {
+  ScriptedClient client([](const std::string& body, int attempt) -> Result<http::Response> {
+    if (body.find("\"custom\":7}") != std::string::npos) return Answer(400);
+    if (body.find("\"custom\":8}") != std::string::npos) return Answer(503);  // every time
+    if (attempt == 1) return UnavailableError("connection reset");
+    if (attempt == 2) return Answer(429);
+    return Ok();
+  });
+  ASSERT_TRUE(RunBatch(client).ok());
+  auto counts = *store_->CountItems("b");
+  EXPECT_EQ(counts.succeeded, kItems - 2);
+  EXPECT_EQ(counts.failed, 2);
+  auto results = *store_->ReadResults("b", 6, 2);
+  EXPECT_EQ(results[0].status_code, 400);
+  EXPECT_EQ(results[1].status_code, 503);  // attempts exhausted: the last answer is kept
+  EXPECT_GT(progress_.rate_limited, 0);
+  EXPECT_GT(progress_.retries, 0);
+}
+
+TEST_F(DispatcherTest, StopKeepsWhatFinishedAndARerunSendsOnlyTheRest) {
+  Dispatcher* running = nullptr;
+  int sent = 0;
+  ScriptedClient client([&](const std::string&, int) {
+    if (++sent == 50 && running != nullptr) running->Stop();
+    return Result<http::Response>(Ok());
+  });
+  Status first = RunBatch(client, [&](Dispatcher& d) { running = &d; });
+  EXPECT_EQ(first.code(), StatusCode::kCancelled);
+  auto after_stop = *store_->CountItems("b");
+  EXPECT_GE(after_stop.succeeded, 50);  // what was in flight finished and was kept
+  EXPECT_LT(after_stop.succeeded, kItems);
+  running = nullptr;
+  ASSERT_TRUE(RunBatch(client).ok());
+  EXPECT_EQ(store_->CountItems("b")->succeeded, kItems);
+  for (const auto& [body, attempts] : client.attempts_) EXPECT_EQ(attempts, 1) << body;
+}
+
+}  // namespace
+}  // namespace sluice::scheduler

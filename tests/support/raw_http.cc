@@ -1,0 +1,90 @@
+#include "support/raw_http.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace sluice::test_support {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+sockaddr_in Loopback(std::uint16_t port) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return address;
+}
+
+// Waits until `fd` is readable or `deadline`; false on timeout.
+bool WaitReadable(int fd, SteadyClock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
+  pollfd p{fd, POLLIN, 0};
+  return poll(&p, 1, left.count() < 0 ? 0 : static_cast<int>(left.count())) > 0;
+}
+
+Result<RawResponse> ParseResponse(const std::string& raw) {
+  auto blank = raw.find("\r\n\r\n");
+  if (raw.rfind("HTTP/1.1 ", 0) != 0 || blank == std::string::npos || raw.size() < 12) {
+    return InternalError("not an HTTP response: " + raw.substr(0, 200));
+  }
+  return RawResponse{std::atoi(raw.c_str() + 9), raw.substr(0, blank), raw.substr(blank + 4)};
+}
+
+}  // namespace
+
+Result<RawResponse> RawHttp(std::uint16_t port, const std::string& method,
+                            const std::string& target, const std::string& body,
+                            TestDuration timeout) {
+  auto deadline = SteadyClock::now() + timeout;
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return InternalError(std::string("socket: ") + std::strerror(errno));
+  sockaddr_in address = Loopback(port);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return UnavailableError(std::string("connect: ") + std::strerror(errno));
+  }
+  std::string request = method + " " + target +
+                        " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                        "\r\nConnection: close\r\nAuthorization: Bearer sk-test\r\n"
+                        "Content-Type: application/json\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n\r\n" + body;
+  if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(request.size())) {
+    close(fd);
+    return UnavailableError("short send");
+  }
+  std::string raw;
+  char buffer[4096];
+  while (true) {
+    if (!WaitReadable(fd, deadline)) {
+      close(fd);
+      return DeadlineExceededError("no complete response in time; got: " + raw.substr(0, 200));
+    }
+    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    raw.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return ParseResponse(raw);
+}
+
+Result<ListeningSocket> ListenOnAnyPort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address = Loopback(0);
+  socklen_t length = sizeof address;
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      listen(fd, 1) != 0 || getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    if (fd >= 0) close(fd);
+    return InternalError(std::string("listen on 127.0.0.1:0: ") + std::strerror(errno));
+  }
+  return ListeningSocket{fd, ntohs(address.sin_port)};
+}
+
+}  // namespace sluice::test_support

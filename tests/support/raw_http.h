@@ -1,0 +1,32 @@
+// RawHttp: one HTTP/1.1 exchange over a plain blocking loopback socket, for integration tests
+// that must not depend on the code under test (http::Client). Thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/result.h"
+#include "support/process.h"
+
+namespace sluice::test_support {
+
+struct RawResponse {
+  int status = 0;
+  std::string head;  // status line and header fields
+  std::string body;  // everything after the blank line (the server closes the connection)
+};
+
+// Sends `method target` with `body` to 127.0.0.1:`port` with "Connection: close" and reads the
+// response until the server closes. kDeadlineExceeded if that takes longer than `timeout`.
+Result<RawResponse> RawHttp(std::uint16_t port, const std::string& method,
+                            const std::string& target, const std::string& body,
+                            TestDuration timeout);
+
+// Binds and listens on 127.0.0.1:0; returns the socket (the caller closes it) and its port.
+struct ListeningSocket {
+  int fd = -1;
+  std::uint16_t port = 0;
+};
+Result<ListeningSocket> ListenOnAnyPort();
+
+}  // namespace sluice::test_support
