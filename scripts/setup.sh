@@ -10,7 +10,7 @@ packages=(
   libsimdjson-dev libssl-dev libsqlite3-dev libhiredis-dev redis-server
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev prometheus-cpp-dev libpcre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk curl
+  wrk curl time
 )
 
 missing=()

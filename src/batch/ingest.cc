@@ -21,7 +21,9 @@ Result<IngestReport> IngestFile(const std::string& path, const IngestOptions& op
   IngestReport report;
   std::vector<NewItem> chunk;
   while (true) {
-    SLUICE_ASSIGN_OR_RETURN(std::optional<Line> line, reader->Next());
+    Result<std::optional<Line>> next = reader->Next();
+    if (!next.ok()) return next.status().WithContext("cannot read " + path);
+    std::optional<Line>& line = *next;
     if (!line) break;
     if (!line->oversized && IsBlankLine(line->text)) continue;
     auto parsed = parser.Parse(*line);

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <functional>
 
+#include "common/json_text.h"
+
 namespace sluice::batch {
 namespace {
 
@@ -24,41 +26,6 @@ std::string LineId(std::string_view batch_id, std::int64_t index) {
 }
 
 }  // namespace
-
-std::string JsonQuote(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '"';
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
 
 std::string FormatResultLine(const ResultRecord& result, std::string_view batch_id) {
   std::string line = "{\"id\":" + JsonQuote(LineId(batch_id, result.index)) +

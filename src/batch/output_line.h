@@ -15,7 +15,4 @@ namespace sluice::batch {
 // always give the same "batch_req_…" id.
 std::string FormatResultLine(const ResultRecord& result, std::string_view batch_id);
 
-// `text` as a JSON string literal, quotes included.
-std::string JsonQuote(std::string_view text);
-
 }  // namespace sluice::batch

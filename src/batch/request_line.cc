@@ -9,7 +9,7 @@ namespace {
 
 LineError Error(std::int64_t line, std::string code, std::string message,
                 std::optional<std::string> param = std::nullopt) {
-  return LineError{std::move(code), std::move(message), std::move(param), line};
+  return LineError{std::move(code), std::move(message), std::move(param), line, {}};
 }
 
 LineError Missing(std::int64_t line, const std::string& param) {
@@ -158,14 +158,16 @@ std::variant<RequestLine, LineError> RequestLineParser::Parse(const Line& line) 
   }
   RequestLine request;
   request.line = n;
-  if (auto error = CheckEnvelope(object, state_->rules, request)) return *std::move(error);
-  if (auto error = CheckBody(object, state_->rules, request)) return *std::move(error);
-  if (!state_->seen_ids.insert(request.custom_id).second) {
-    return Error(n, "duplicate_custom_id",
-                 "The custom_id '" + request.custom_id + "' appears more than once in this file.",
-                 "custom_id");
+  std::optional<LineError> error = CheckEnvelope(object, state_->rules, request);
+  if (!error) error = CheckBody(object, state_->rules, request);
+  if (!error && !state_->seen_ids.insert(request.custom_id).second) {
+    error = Error(n, "duplicate_custom_id",
+                  "The custom_id '" + request.custom_id + "' appears more than once in this file.",
+                  "custom_id");
   }
-  return request;
+  if (!error) return request;
+  error->custom_id = request.custom_id;
+  return *std::move(error);
 }
 
 }  // namespace sluice::batch

@@ -36,6 +36,7 @@ struct LineError {
   std::string message;
   std::optional<std::string> param;
   std::int64_t line = 0;
+  std::string custom_id;  // the line's custom_id when it could be read, else empty
 };
 
 struct LineRules {

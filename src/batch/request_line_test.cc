@@ -51,6 +51,7 @@ TEST(RequestLineParserTest, RejectsDuplicateCustomId) {
   auto again = parser.Parse(MakeLine(kChat, 2));
   ASSERT_EQ(CodeOf(again), "duplicate_custom_id");
   EXPECT_EQ(std::get<LineError>(again).param, "custom_id");
+  EXPECT_EQ(std::get<LineError>(again).custom_id, "q-1");
 }
 
 TEST(RequestLineParserTest, NamesEachMissingOrWrongField) {

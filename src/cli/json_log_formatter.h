@@ -17,7 +17,4 @@ class JsonLogFormatter final : public spdlog::formatter {
   std::unique_ptr<spdlog::formatter> clone() const override;
 };
 
-// `text` as the inside of a JSON string: quotes, backslashes and control characters escaped.
-std::string JsonEscape(std::string_view text);
-
 }  // namespace sluice::cli

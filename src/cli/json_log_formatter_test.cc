@@ -11,11 +11,6 @@
 namespace sluice::cli {
 namespace {
 
-TEST(JsonEscapeTest, EscapesQuotesBackslashesAndControlCharacters) {
-  EXPECT_EQ(JsonEscape("plain"), "plain");
-  EXPECT_EQ(JsonEscape("a\"b\\c\nd\te\x01"), "a\\\"b\\\\c\\nd\\te\\u0001");
-}
-
 TEST(JsonLogFormatterTest, WritesOneJsonObjectPerLine) {
   std::ostringstream stream;
   auto sink = std::make_shared<spdlog::sinks::ostream_sink_st>(stream);

@@ -78,6 +78,7 @@ batch::IngestOptions IngestOptionsFor(const config::Config& config) {
 batch::ResultRecord InvalidLineResult(const batch::LineError& error) {
   batch::ResultRecord result;
   result.index = error.line - 1;
+  result.custom_id = error.custom_id;
   result.error_code = error.code;
   result.error_message = "line " + std::to_string(error.line) + ": " + error.message;
   return result;
@@ -158,6 +159,15 @@ Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequ
   return dispatcher.progress();
 }
 
+// Writes `batch_id`'s results from the store into the requested output (and errors) file.
+Status WriteResults(store::Store& store, const std::string& batch_id, const RunRequest& request) {
+  batch::ResultPager pager = [&store, &batch_id](std::int64_t after, std::size_t limit) {
+    return store.ReadResults(batch_id, after, limit);
+  };
+  return batch::WriteOutputFiles(pager, batch_id, request.output_path, request.errors_path)
+      .status();
+}
+
 }  // namespace
 
 Duration MinimumDuration(const config::Config& config, const batch::IngestReport& report) {
@@ -197,6 +207,8 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
   SLUICE_ASSIGN_OR_RETURN(std::optional<batch::BatchRecord> existing,
                           store->FindBatchByFingerprint(fingerprint));
   if (existing && existing->status == "completed" && !request.force) {
+    // Nothing to send, but the results are asked for here (perhaps at another path): write them.
+    SLUICE_RETURN_IF_ERROR(WriteResults(*store, existing->id, request));
     report.outcome = RunOutcome::kAlreadyDone;
     report.batch_id = existing->id;
     return report;
@@ -229,12 +241,7 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
     report.outcome = RunOutcome::kInterrupted;
     return report;
   }
-  store::Store& s = *store;
-  batch::ResultPager pager = [&s, &record](std::int64_t after, std::size_t limit) {
-    return s.ReadResults(record.id, after, limit);
-  };
-  SLUICE_RETURN_IF_ERROR(
-      batch::WriteOutputFiles(pager, record.id, request.output_path, request.errors_path).status());
+  SLUICE_RETURN_IF_ERROR(WriteResults(*store, record.id, request));
   record.status = "completed";
   SLUICE_RETURN_IF_ERROR(store->UpdateBatch(record));
   report.outcome = RunOutcome::kCompleted;

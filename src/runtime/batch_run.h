@@ -30,7 +30,7 @@ struct RunRequest {
 
 enum class RunOutcome {
   kCompleted,     // every line has a result in the output files
-  kAlreadyDone,   // this file completed before; nothing was sent
+  kAlreadyDone,   // this file completed before; nothing was sent, its saved results rewritten
   kInvalidInput,  // invalid lines and no --skip-invalid; nothing was sent
   kInterrupted,   // stopped by a signal; what finished is saved, a rerun resumes
   kDryRun,        // validated and estimated only

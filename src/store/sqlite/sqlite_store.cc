@@ -15,6 +15,9 @@ CREATE TABLE IF NOT EXISTS items(
   ready_at_ms INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY(batch_id, idx)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS items_ready ON items(batch_id, state, ready_at_ms);
+-- Only the items still to send, in input order: leasing walks this instead of every finished
+-- item before the first open one (which made a whole run quadratic in the file's length).
+CREATE INDEX IF NOT EXISTS items_open ON items(batch_id, idx, ready_at_ms) WHERE state IN (0, 1);
 CREATE TABLE IF NOT EXISTS results(
   batch_id TEXT NOT NULL, idx INTEGER NOT NULL, custom_id TEXT NOT NULL,
   success INTEGER NOT NULL, status_code INTEGER NOT NULL, request_id TEXT NOT NULL,
@@ -141,7 +144,8 @@ Result<std::vector<LeasedItem>> SqliteStore::LeaseItems(const std::string& batch
     SLUICE_ASSIGN_OR_RETURN(
         auto select,
         db_->Prepare("SELECT idx, custom_id, model, endpoint, body, estimated_tokens, attempts "
-                     "FROM items WHERE batch_id = ? AND state IN (0, 1) AND ready_at_ms <= ? "
+                     "FROM items INDEXED BY items_open "
+                     "WHERE batch_id = ? AND state IN (0, 1) AND ready_at_ms <= ? "
                      "ORDER BY idx LIMIT ?"));
     select.Bind(1, batch_id).Bind(2, ToMillis(now)).Bind(3, static_cast<std::int64_t>(max));
     while (true) {

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# sluice's main job on the embedded default, end to end, on loopback only: starts the mock
+# provider (OpenAI-shaped, with real rate limits), runs a batch file through `sluice run`
+# (durable queue in SQLite, rate-limited, retried, results in OpenAI's batch output format),
+# shows that a rerun resumes rather than resends, then starts `sluice serve` and queries it.
+# Usage: scripts/demo.sh [number-of-requests]   (default 300)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+requests="${1:-300}"
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "Installing what is missing and building (release)"
+bash scripts/setup.sh
+cmake --preset release >/dev/null
+cmake --build --preset release
+sluice=build/release/apps/sluice/sluice
+
+work=build/demo
+rm -rf "$work" && mkdir -p "$work"
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+# Starts "$@" in the background and prints the port of its "listening on" line.
+start_listening() {
+  local log=$1; shift
+  "$@" >"$log" 2>"$log.err" &
+  pids+=($!)
+  for _ in $(seq 100); do
+    if grep -q 'listening on' "$log"; then grep -o '[0-9]*$' "$log" | head -1; return; fi
+    sleep 0.1
+  done
+  echo "demo: $* did not start:" >&2; cat "$log.err" >&2; exit 1
+}
+
+say "Starting the mock provider: 1200 requests/min, 60000 tokens/min, 50 ms to first byte"
+mock_port=$(start_listening "$work/mock.out" "$sluice" mock --port 0 --rpm 1200 --tpm 60000 \
+  --ttfb 50ms --per-token 1ms --fail-500 0.02 --fail-reset 0.01)
+echo "mock on http://127.0.0.1:$mock_port (2% of answers are 500s, 1% connection resets)"
+
+cat >"$work/sluice.yaml" <<YAML
+data_dir: $work/data
+models:
+  - name: gpt-4o-mini
+    deployments:
+      - provider: openai-compatible
+        base_url: http://127.0.0.1:$mock_port/v1
+        model: gpt-4o-mini
+        rpm: 1200
+        tpm: 60000
+YAML
+
+for i in $(seq 1 "$requests"); do
+  printf '{"custom_id":"q-%d","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"What is %d times 7?"}],"max_tokens":30}}\n' "$i" "$i"
+done >"$work/requests.jsonl"
+
+say "Dry run: validate and estimate, send nothing"
+"$sluice" --config "$work/sluice.yaml" run "$work/requests.jsonl" --output "$work/results.jsonl" --dry-run
+
+say "sluice run: $requests requests through the limiter"
+"$sluice" --config "$work/sluice.yaml" run "$work/requests.jsonl" \
+  --output "$work/results.jsonl" --errors "$work/errors.jsonl"
+echo "results: $(wc -l <"$work/results.jsonl") lines in $work/results.jsonl, $(wc -l <"$work/errors.jsonl") in $work/errors.jsonl; the first two:"
+head -n 2 "$work/results.jsonl" | cut -c 1-240
+
+say "Running the same command again: it has nothing left to do"
+"$sluice" --config "$work/sluice.yaml" run "$work/requests.jsonl" --output "$work/results.jsonl"
+
+say "sluice serve on the same config"
+serve_port=$(start_listening "$work/serve.out" "$sluice" --config "$work/sluice.yaml" serve \
+  --listen 127.0.0.1:0)
+echo "GET /healthz   -> $(curl -s "http://127.0.0.1:$serve_port/healthz")"
+echo "GET /v1/models -> $(curl -s "http://127.0.0.1:$serve_port/v1/models")"
+echo "mock stats     -> $(curl -s "http://127.0.0.1:$mock_port/mock/stats" | cut -c 1-200)..."
+say "Done"
