@@ -3,10 +3,10 @@
 # provider (OpenAI-shaped, with real rate limits), runs a batch file through `sluice run`
 # (durable queue in SQLite, rate-limited, retried, results in OpenAI's batch output format),
 # shows that a rerun resumes rather than resends, then starts `sluice serve` and queries it.
-# Usage: scripts/demo.sh [number-of-requests]   (default 300)
+# Usage: scripts/demo.sh [number-of-requests]   (default 700: about 10 s at 600 requests/min)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-requests="${1:-300}"
+requests="${1:-700}"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -34,8 +34,8 @@ start_listening() {
   echo "demo: $* did not start:" >&2; cat "$log.err" >&2; exit 1
 }
 
-say "Starting the mock provider: 1200 requests/min, 60000 tokens/min, 50 ms to first byte"
-mock_port=$(start_listening "$work/mock.out" "$sluice" mock --port 0 --rpm 1200 --tpm 60000 \
+say "Starting the mock provider: 600 requests/min, 60000 tokens/min, 50 ms to first byte"
+mock_port=$(start_listening "$work/mock.out" "$sluice" mock --port 0 --rpm 600 --tpm 60000 \
   --ttfb 50ms --per-token 1ms --fail-500 0.02 --fail-reset 0.01)
 echo "mock on http://127.0.0.1:$mock_port (2% of answers are 500s, 1% connection resets)"
 
@@ -47,7 +47,7 @@ models:
       - provider: openai-compatible
         base_url: http://127.0.0.1:$mock_port/v1
         model: gpt-4o-mini
-        rpm: 1200
+        rpm: 600
         tpm: 60000
 YAML
 
