@@ -163,6 +163,7 @@ TEST_F(RunInputTest, DryRunEstimatesAndSendsNothing) {
   EXPECT_THAT(run.out, HasSubstr("estimated tokens: "));
   EXPECT_THAT(run.out, HasSubstr(std::string("  ") + kTestModel + ": 50 requests, "));
   EXPECT_THAT(run.out, HasSubstr("least time at the configured limits: "));
+  EXPECT_THAT(run.out, HasSubstr("estimated cost: at most $0.0"));
   EXPECT_THAT(run.out, HasSubstr("nothing was sent"));
   EXPECT_EQ(Received(fixture_), 0);
   EXPECT_FALSE(fixture_.ReadOutput(fixture_.Path("out.jsonl")).ok()) << "no output file";

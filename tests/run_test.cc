@@ -55,6 +55,7 @@ TEST(RunTest, AnswersEveryLineInInputOrderAndPrintsASummary) {
   EXPECT_THAT(r.run.out, StartsWith("batch batch_"));
   EXPECT_THAT(r.run.out, HasSubstr(": 200 requests, 200 succeeded, 0 failed\n"));
   EXPECT_THAT(r.run.out, HasSubstr("sent 200 attempts: 0 retries, 0 answered 429"));
+  EXPECT_THAT(r.run.out, HasSubstr("cost of this run: $0.0"));
   EXPECT_EQ(StatCount(r.stats, "received"), 200);
   EXPECT_EQ(StatCount(r.stats, "answered"), 200);
   EXPECT_EQ(StatCount(r.stats, "duplicate_requests"), 0);

@@ -28,9 +28,9 @@ std::string FormatProgress(const scheduler::Progress& p, double requests_per_sec
   std::int64_t done = p.succeeded + p.failed;
   std::string line = fmt::format("done {}/{}", done, p.total);
   if (p.failed > 0) line += fmt::format(" ({} failed)", p.failed);
-  line += fmt::format("  retrying {}  in flight {}  {:.1f} req/s  {} tok/s  429s {}",
-                      p.waiting_retry, p.in_flight, requests_per_second,
-                      Compact(tokens_per_second), p.rate_limited);
+  line +=
+      fmt::format("  retrying {}  in flight {}  {:.1f} req/s  {} tok/s  429s {}", p.waiting_retry,
+                  p.in_flight, requests_per_second, Compact(tokens_per_second), p.rate_limited);
   if (requests_per_second > 0 && done < p.total) {
     line += "  ETA " + Clock(static_cast<double>(p.total - done) / requests_per_second);
   }
@@ -68,22 +68,23 @@ std::string RunSummary(const runtime::RunReport& r) {
   double wall = Seconds(r.wall);
   std::string text = fmt::format(
       "{} {}: {} requests, {} succeeded, {} failed{}\n", r.resumed ? "resumed" : "batch",
-      r.batch_id, p.total + r.ingest.invalid, p.succeeded,
-      p.failed, r.ingest.invalid > 0 ? fmt::format(" ({} invalid lines)", r.ingest.invalid) : "");
+      r.batch_id, p.total + r.ingest.invalid, p.succeeded, p.failed,
+      r.ingest.invalid > 0 ? fmt::format(" ({} invalid lines)", r.ingest.invalid) : "");
   text += fmt::format("tokens: {} in, {} out\n", p.prompt_tokens, p.completion_tokens);
   text += fmt::format("wall time {:.2f}s ({:.1f} req/s); least the limits allow {:.2f}s\n", wall,
                       wall > 0 ? static_cast<double>(p.sent) / wall : 0.0,
                       Seconds(r.estimated_duration));
   text += fmt::format("sent {} attempts: {} retries, {} answered 429\n", p.sent, p.retries,
                       p.rate_limited);
-  text += "cost: no prices configured\n";
+  text += r.cost ? fmt::format("cost of this run: ${:.4f}\n", *r.cost)
+                 : std::string("cost: no prices configured for every model\n");
   return text;
 }
 
 std::string DryRunSummary(const runtime::RunReport& r) {
   const batch::RequestTotals& t = r.ingest.totals;
-  std::string text = fmt::format("dry run: {} requests, {} invalid lines\n", t.requests,
-                                 r.ingest.invalid);
+  std::string text =
+      fmt::format("dry run: {} requests, {} invalid lines\n", t.requests, r.ingest.invalid);
   text += fmt::format("estimated tokens: {} prompt + {} output cap = {}\n", t.prompt_tokens,
                       t.max_output_tokens, t.prompt_tokens + t.max_output_tokens);
   for (const auto& [model, m] : r.ingest.by_model) {
@@ -92,7 +93,10 @@ std::string DryRunSummary(const runtime::RunReport& r) {
   }
   text += fmt::format("least time at the configured limits: {}\n",
                       Clock(Seconds(r.estimated_duration)));
-  text += "cost: no prices configured\nnothing was sent\n";
+  text += r.maximum_cost ? fmt::format("estimated cost: at most ${:.4f} (every output cap used)\n",
+                                       *r.maximum_cost)
+                         : std::string("cost: no prices configured for every model\n");
+  text += "nothing was sent\n";
   return text;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "cost/prices.h"
 
 namespace sluice::config {
 
@@ -60,6 +61,7 @@ struct DeploymentConfig {
 struct ModelConfig {
   std::string name;
   std::vector<DeploymentConfig> deployments;
+  std::optional<cost::Prices> prices;  // unset: costs are not reported
 };
 
 struct StoreConfig {

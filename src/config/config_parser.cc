@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -89,9 +90,38 @@ DeploymentConfig ReadDeployment(YamlReader& r, const YAML::Node& node, const std
   return d;
 }
 
+// A price: a decimal number of dollars per million tokens, >= 0.
+std::optional<double> ReadPrice(YamlReader& r, const YAML::Node& node, std::string_view key) {
+  auto text = r.String(node, key, Need::kOptional, "prices");
+  if (!text) return std::nullopt;
+  char* end = nullptr;
+  double value = std::strtod(text->text.c_str(), &end);
+  if (text->text.empty() || end != text->text.c_str() + text->text.size() || !(value >= 0) ||
+      value > 1e6) {
+    r.Problem(text->mark, std::string(key) + ": expected dollars per million tokens such as " +
+                              "0.15, got '" + text->text + "'");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<cost::Prices> ReadPrices(YamlReader& r, const YAML::Node& model) {
+  std::optional<YAML::Node> node = r.Child(model, "prices");
+  if (!node || !r.CheckMap(*node, "prices", {"input", "cached_input", "output"})) {
+    return std::nullopt;
+  }
+  cost::Prices prices;
+  prices.input = ReadPrice(r, *node, "input").value_or(0);
+  // Without a cached rate, cached tokens cost what other prompt tokens cost.
+  prices.cached_input = ReadPrice(r, *node, "cached_input").value_or(prices.input);
+  prices.output = ReadPrice(r, *node, "output").value_or(0);
+  return prices;
+}
+
 ModelConfig ReadModel(YamlReader& r, const YAML::Node& node) {
   ModelConfig model;
-  if (!r.CheckMap(node, "a model", {"name", "deployments"})) return model;
+  if (!r.CheckMap(node, "a model", {"name", "deployments", "prices"})) return model;
+  model.prices = ReadPrices(r, node);
   if (auto name = r.String(node, "name", Need::kRequired, "model")) {
     if (name->text.empty()) r.Problem(name->mark, "model name is empty");
     model.name = name->text;

@@ -10,6 +10,7 @@
 namespace sluice::config {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -182,6 +183,23 @@ TEST(ConfigParserTest, DeploymentTimeoutIsADuration) {
   EXPECT_THAT(ErrorOf("models: [{name: m, deployments: [{provider: openai-compatible, base_url: "
                       "'http://127.0.0.1:1/v1', rpm: 1, tpm: 1, timeout: soon}]}]"),
               HasSubstr("timeout: expected a duration above zero such as 30s or 2m, got 'soon'"));
+}
+
+TEST(ConfigParserTest, PricesAreDollarsPerMillionTokens) {
+  auto config = ParseConfig(
+      "models: [{name: m, prices: {input: 0.15, output: 0.6}, deployments: [{provider: "
+      "openai-compatible, base_url: 'http://127.0.0.1:1/v1', rpm: 1, tpm: 1}]}]",
+      "sluice.yaml", KeysSet());
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_TRUE(config->models[0].prices.has_value());
+  EXPECT_DOUBLE_EQ(config->models[0].prices->input, 0.15);
+  EXPECT_DOUBLE_EQ(config->models[0].prices->cached_input, 0.15);  // defaults to input
+  EXPECT_DOUBLE_EQ(config->models[0].prices->output, 0.6);
+  EXPECT_THAT(ErrorOf("models: [{name: m, prices: {input: -1, outptu: 2}, deployments: "
+                      "[{provider: openai-compatible, base_url: 'http://127.0.0.1:1/v1', rpm: 1, "
+                      "tpm: 1}]}]"),
+              AllOf(HasSubstr("input: expected dollars per million tokens such as 0.15, got '-1'"),
+                    HasSubstr("outptu")));
 }
 
 TEST(ConfigParserTest, BadBaseUrlIsReported) {

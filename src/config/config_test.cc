@@ -25,7 +25,7 @@ TEST(ConfigTest, ToStringNeverShowsSecrets) {
   DeploymentConfig d;
   d.api_key = "sk-very-secret";
   d.model = "gpt-4o-mini";
-  config.models.push_back({"gpt-4o-mini", {d}});
+  config.models.push_back({"gpt-4o-mini", {d}, std::nullopt});
   std::string text = ToString(config);
   EXPECT_THAT(text, Not(HasSubstr("sk-very-secret")));
   EXPECT_THAT(text, Not(HasSubstr("hunter2")));

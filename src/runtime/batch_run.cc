@@ -12,6 +12,7 @@
 #include <random>
 
 #include "batch/output_files.h"
+#include "cost/prices.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace sluice::runtime {
@@ -168,6 +169,33 @@ Status WriteResults(store::Store& store, const std::string& batch_id, const RunR
       .status();
 }
 
+// The prices of `model`, if configured.
+const cost::Prices* PricesOf(const config::Config& config, const std::string& model) {
+  for (const config::ModelConfig& m : config.models) {
+    if (m.name == model && m.prices) return &*m.prices;
+  }
+  return nullptr;
+}
+
+// Fills the report's costs where every model has prices.
+void PriceReport(const config::Config& config, RunReport& report) {
+  double maximum = 0;
+  for (const auto& [model, totals] : report.ingest.by_model) {
+    const cost::Prices* prices = PricesOf(config, model);
+    if (prices == nullptr) return;
+    maximum += cost::MaximumCost(*prices, totals.prompt_tokens, totals.max_output_tokens);
+  }
+  report.maximum_cost = maximum;
+  double spent = 0;
+  for (const auto& [model, usage] : report.progress.usage_by_model) {
+    const cost::Prices* prices = PricesOf(config, model);
+    if (prices == nullptr) return;
+    spent +=
+        cost::UsageCost(*prices, usage.prompt_tokens, usage.cached_tokens, usage.completion_tokens);
+  }
+  report.cost = spent;
+}
+
 }  // namespace
 
 Duration MinimumDuration(const config::Config& config, const batch::IngestReport& report) {
@@ -200,6 +228,7 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
                             batch::IngestFile(request.input_path, IngestOptionsFor(config), {}));
     report.outcome = RunOutcome::kDryRun;
     report.estimated_duration = MinimumDuration(config, report.ingest);
+    PriceReport(config, report);
     return report;
   }
   SLUICE_ASSIGN_OR_RETURN(std::string fingerprint, Fingerprint(request.input_path));
@@ -237,6 +266,7 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
   SLUICE_ASSIGN_OR_RETURN(report.progress,
                           Dispatch(config, request, *store, record.id, on_progress, interrupted));
   report.wall = SystemClock::Instance().Now() - start;
+  PriceReport(config, report);
   if (interrupted) {
     report.outcome = RunOutcome::kInterrupted;
     return report;

@@ -44,6 +44,10 @@ struct RunReport {
   scheduler::Progress progress;
   Duration wall{};
   Duration estimated_duration{};  // at the configured limits (dry run and summary)
+  // Dollars, where every model involved has prices configured: what the answers received in this
+  // run cost, and before sending, the most the file can cost (all output caps used).
+  std::optional<double> cost;
+  std::optional<double> maximum_cost;
 };
 
 // Called on the run's thread every progress_interval with the counters and the time elapsed.

@@ -8,6 +8,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -53,6 +54,7 @@ struct Progress {
   std::int64_t rate_limited = 0;  // 429 answers
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;
+  std::map<std::string, batch::Usage> usage_by_model;  // answers received in this run
 };
 
 class Dispatcher {

@@ -34,6 +34,7 @@ std::string ConfigText(std::uint16_t port, const std::string& data_dir,
   text << "data_dir: " << data_dir << "\n"
        << "models:\n"
        << "  - name: " << kTestModel << "\n"
+       << "    prices: {input: 1.0, cached_input: 0.5, output: 2.0}\n"
        << "    deployments:\n"
        << "      - provider: openai-compatible\n"
        << "        base_url: http://127.0.0.1:" << port << "/v1\n"
