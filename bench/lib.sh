@@ -1,0 +1,129 @@
+# Shared helpers of the bench/run_*.sh scripts (sourced, not run). Every script: takes the sluice
+# binary as $1 (default build/release/apps/sluice/sluice), works in a temp dir it removes, talks
+# to loopback only, and kills the processes it started on exit.
+# Needs bash, awk, curl, timeout (coreutils); taskset where a script pins cores.
+
+bench_here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+bench_repo="$(cd "${bench_here}/.." && pwd)"
+bench_pids=()
+bench_tmp=""
+
+# bench_init NAME [sluice]: sets $sluice and $bench_tmp, installs the cleanup trap.
+bench_init() {
+  bench_name="$1"
+  sluice="${2:-${bench_repo}/build/release/apps/sluice/sluice}"
+  [[ -x "${sluice}" ]] || bench_die "no executable at ${sluice} (build the release preset first)"
+  for tool in awk curl timeout; do
+    command -v "${tool}" >/dev/null || bench_die "${tool} not found"
+  done
+  bench_tmp="$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench.XXXXXX")"
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+bench_die() {
+  echo "${bench_name:-bench}: $*" >&2
+  exit 2
+}
+
+bench_cleanup() {
+  local pid
+  for pid in "${bench_pids[@]}"; do
+    kill "${pid}" 2>/dev/null || true
+  done
+  for pid in "${bench_pids[@]}"; do
+    wait "${pid}" 2>/dev/null || true
+  done
+  if [[ -n "${bench_tmp}" && -z "${KEEP:-}" ]]; then
+    rm -rf "${bench_tmp}"
+  elif [[ -n "${bench_tmp}" ]]; then
+    echo "${bench_name}: kept ${bench_tmp}" >&2
+  fi
+}
+
+# bench_start_mock CPU ARGS...: starts `sluice mock --port 0 ARGS` (pinned to CPU unless CPU is
+# "-") and sets $mock_url (http://127.0.0.1:PORT) and $mock_pid.
+bench_start_mock() {
+  local cpu="$1"
+  shift
+  local log="${bench_tmp}/mock.log"
+  local pin=()
+  [[ "${cpu}" == "-" ]] || pin=(taskset -c "${cpu}")
+  "${pin[@]}" "${sluice}" mock --host 127.0.0.1 --port 0 "$@" >"${log}" 2>&1 &
+  mock_pid=$!
+  bench_pids+=("${mock_pid}")
+  mock_url=""
+  local _
+  for _ in $(seq 100); do
+    mock_url="$(grep -o 'listening on http://[0-9.:]*' "${log}" | head -1 | sed 's/listening on //')" || true
+    [[ -n "${mock_url}" ]] && return 0
+    kill -0 "${mock_pid}" 2>/dev/null || { cat "${log}" >&2; bench_die "mock exited"; }
+    sleep 0.1
+  done
+  cat "${log}" >&2
+  bench_die "mock did not report its address"
+}
+
+# bench_config FILE RPM TPM MAX_IN_FLIGHT [TIMEOUT]: a sluice.yaml with one model "bench-model"
+# on one openai-compatible deployment at $mock_url, data in $bench_tmp/data.
+bench_config() {
+  cat >"$1" <<EOF
+data_dir: ${bench_tmp}/data
+log_level: warn
+models:
+  - name: bench-model
+    deployments:
+      - provider: openai-compatible
+        base_url: ${mock_url}/v1
+        api_key: sk-bench
+        rpm: $2
+        tpm: $3
+        max_in_flight: $4
+        timeout: ${5:-60s}
+EOF
+}
+
+# bench_stat JSON NAME: a top-level (or faults.) integer of /mock/stats' JSON.
+bench_stat() {
+  printf '%s' "$1" | grep -o "\"$2\":[0-9]*" | head -1 | cut -d: -f2
+}
+
+bench_mock_stats() {
+  curl -s --max-time 30 "${mock_url}/mock/stats"
+}
+
+# bench_now: seconds since the epoch, with nanoseconds.
+bench_now() {
+  date +%s.%N
+}
+
+# bench_machine: one line on the machine and its load, for the record.
+bench_machine() {
+  echo "machine: $(nproc) cpus ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')); load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
+}
+
+# bench_generate FILE N PROMPT_CHARS MAX_TOKENS_MIN MAX_TOKENS_MAX: writes N chat requests for
+# "bench-model", one user message each of exactly PROMPT_CHARS ASCII characters (at least 40)
+# that starts with the line's unique text "unique-<i>-<salt>", max_tokens spread evenly over
+# [MIN, MAX]. Prints "REQUESTS TOKENS": TOKENS is what the mock charges at admission, the sum of
+# ceil(PROMPT_CHARS / 4) + max_tokens.
+bench_generate() {
+  awk -v n="$2" -v chars="$3" -v lo="$4" -v hi="$5" -v salt="$RANDOM$RANDOM" -v out="$1" '
+    BEGIN {
+      pad = "the quick brown fox jumps over the lazy dog ";
+      while (length(pad) < chars) pad = pad pad;
+      span = hi - lo + 1;
+      tokens = 0;
+      for (i = 0; i < n; i++) {
+        unique = sprintf("unique-%07d-%s ", i, salt);
+        content = substr(unique pad, 1, chars);
+        max_tokens = lo + (i * 7919) % span;
+        tokens += int((chars + 3) / 4) + max_tokens;
+        printf "{\"custom_id\":\"req-%07d\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",", i > out;
+        printf "\"body\":{\"model\":\"bench-model\",\"max_tokens\":%d,", max_tokens > out;
+        printf "\"messages\":[{\"role\":\"user\",\"content\":\"%s\"}]}}\n", content > out;
+      }
+      close(out);
+      printf "%d %d\n", n, tokens;
+    }'
+}
