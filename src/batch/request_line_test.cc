@@ -54,6 +54,20 @@ TEST(RequestLineParserTest, RejectsDuplicateCustomId) {
   EXPECT_EQ(std::get<LineError>(again).custom_id, "q-1");
 }
 
+TEST(RequestLineParserTest, ManyDistinctIdsPassAndARepeatIsCaughtAfterGrowth) {
+  RequestLineParser parser({});
+  auto line_for = [](int i) {
+    return R"({"custom_id":"id-)" + std::to_string(i) +
+           R"(","method":"POST","url":"/v1/embeddings","body":{"model":"m","input":"x"}})";
+  };
+  for (int i = 0; i < 5000; ++i) {
+    std::string text = line_for(i);
+    ASSERT_EQ(CodeOf(parser.Parse(MakeLine(text, i + 1))), "ok") << i;
+  }
+  std::string again = line_for(17);
+  EXPECT_EQ(CodeOf(parser.Parse(MakeLine(again, 5001))), "duplicate_custom_id");
+}
+
 TEST(RequestLineParserTest, NamesEachMissingOrWrongField) {
   RequestLineParser parser({});
   EXPECT_EQ(CodeOf(parser.Parse(MakeLine(R"({"method":"POST"})"))), "missing_required_parameter");

@@ -175,6 +175,18 @@ TEST(SqliteStoreTest, DiskFullIsResourceExhaustedAndKeepsWhatWasCommitted) {
   EXPECT_EQ(store->CountItems("b")->total, 1);  // the failed transaction left nothing behind
 }
 
+TEST(SqliteStoreTest, RefusesADatabaseOfAnotherLayout) {
+  std::string path = TempPath("old.db");
+  {
+    auto db = std::move(sqlite::Database::Open(path)).value();
+    ASSERT_TRUE(db->Exec("CREATE TABLE items(batch_id TEXT, state INTEGER)").ok());
+  }
+  auto store = sqlite::SqliteStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("another version of sluice"), std::string::npos);
+}
+
 TEST(SqliteStoreTest, UnopenablePathIsAClearError) {
   auto store = sqlite::SqliteStore::Open("/proc/no-such-dir/store.db");
   ASSERT_FALSE(store.ok());

@@ -3,6 +3,10 @@
 namespace sluice::store::sqlite {
 namespace {
 
+// Items are split in two: the request (written once, at ingest) and its place in the queue (a
+// small row rewritten at every lease and at completion), so moving an item through the queue never
+// rewrites its body. user_version numbers the layout.
+constexpr int kSchemaVersion = 2;
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS batches(
   id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
@@ -11,13 +15,14 @@ CREATE INDEX IF NOT EXISTS batches_by_fingerprint ON batches(fingerprint, create
 CREATE TABLE IF NOT EXISTS items(
   batch_id TEXT NOT NULL, idx INTEGER NOT NULL, custom_id TEXT NOT NULL, model TEXT NOT NULL,
   endpoint TEXT NOT NULL, body TEXT NOT NULL, estimated_tokens INTEGER NOT NULL,
-  state INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
-  ready_at_ms INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY(batch_id, idx)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS items_ready ON items(batch_id, state, ready_at_ms);
+CREATE TABLE IF NOT EXISTS queue(
+  batch_id TEXT NOT NULL, idx INTEGER NOT NULL, state INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0, ready_at_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(batch_id, idx)) WITHOUT ROWID;
 -- Only the items still to send, in input order: leasing walks this instead of every finished
 -- item before the first open one (which made a whole run quadratic in the file's length).
-CREATE INDEX IF NOT EXISTS items_open ON items(batch_id, idx, ready_at_ms) WHERE state IN (0, 1);
+CREATE INDEX IF NOT EXISTS queue_open ON queue(batch_id, idx, ready_at_ms) WHERE state IN (0, 1);
 CREATE TABLE IF NOT EXISTS results(
   batch_id TEXT NOT NULL, idx INTEGER NOT NULL, custom_id TEXT NOT NULL,
   success INTEGER NOT NULL, status_code INTEGER NOT NULL, request_id TEXT NOT NULL,
@@ -52,12 +57,29 @@ ResultRecord ReadResult(const Statement& row) {
   return r;
 }
 
+// A database that has tables but another layout was made by another version of sluice.
+Status CheckSchemaVersion(Database& db, const std::string& path) {
+  SLUICE_ASSIGN_OR_RETURN(auto version, db.Prepare("PRAGMA user_version"));
+  SLUICE_ASSIGN_OR_RETURN(bool row, version.Step());
+  std::int64_t found = row ? version.Int(0) : 0;
+  SLUICE_ASSIGN_OR_RETURN(auto tables, db.Prepare("SELECT COUNT(*) FROM sqlite_master"));
+  SLUICE_ASSIGN_OR_RETURN(bool counted, tables.Step());
+  bool empty = counted && tables.Int(0) == 0;
+  if (empty || found == kSchemaVersion) return OkStatus();
+  return FailedPreconditionError(path + " was written by another version of sluice (layout " +
+                                 std::to_string(found) + ", expected " +
+                                 std::to_string(kSchemaVersion) +
+                                 "); move it away or point data_dir elsewhere");
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                        SqliteOptions options) {
   SLUICE_ASSIGN_OR_RETURN(auto db, Database::Open(path));
+  SLUICE_RETURN_IF_ERROR(CheckSchemaVersion(*db, path));
   SLUICE_RETURN_IF_ERROR(db->Exec(kSchema));
+  SLUICE_RETURN_IF_ERROR(db->Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion)));
   if (options.max_page_count) {
     SLUICE_RETURN_IF_ERROR(
         db->Exec("PRAGMA max_page_count=" + std::to_string(*options.max_page_count)));
@@ -125,11 +147,16 @@ Status SqliteStore::AddItems(const std::string& batch_id, const std::vector<NewI
     SLUICE_ASSIGN_OR_RETURN(
         auto insert, db_->Prepare("INSERT OR IGNORE INTO items(batch_id, idx, custom_id, model, "
                                   "endpoint, body, estimated_tokens) VALUES(?, ?, ?, ?, ?, ?, ?)"));
+    SLUICE_ASSIGN_OR_RETURN(
+        auto enqueue, db_->Prepare("INSERT OR IGNORE INTO queue(batch_id, idx) VALUES(?, ?)"));
     for (const NewItem& item : items) {
       insert.Bind(1, batch_id).Bind(2, item.index).Bind(3, item.custom_id).Bind(4, item.model);
       insert.Bind(5, item.endpoint).Bind(6, item.body).Bind(7, item.estimated_tokens);
       SLUICE_RETURN_IF_ERROR(insert.Run());
       insert.Reset();
+      enqueue.Bind(1, batch_id).Bind(2, item.index);
+      SLUICE_RETURN_IF_ERROR(enqueue.Run());
+      enqueue.Reset();
     }
     return OkStatus();
   });
@@ -143,10 +170,11 @@ Result<std::vector<LeasedItem>> SqliteStore::LeaseItems(const std::string& batch
   Status status = InTransaction([&]() -> Status {
     SLUICE_ASSIGN_OR_RETURN(
         auto select,
-        db_->Prepare("SELECT idx, custom_id, model, endpoint, body, estimated_tokens, attempts "
-                     "FROM items INDEXED BY items_open "
-                     "WHERE batch_id = ? AND state IN (0, 1) AND ready_at_ms <= ? "
-                     "ORDER BY idx LIMIT ?"));
+        db_->Prepare("SELECT q.idx, i.custom_id, i.model, i.endpoint, i.body, "
+                     "i.estimated_tokens, q.attempts FROM queue AS q INDEXED BY queue_open "
+                     "JOIN items AS i ON i.batch_id = q.batch_id AND i.idx = q.idx "
+                     "WHERE q.batch_id = ? AND q.state IN (0, 1) AND q.ready_at_ms <= ? "
+                     "ORDER BY q.idx LIMIT ?"));
     select.Bind(1, batch_id).Bind(2, ToMillis(now)).Bind(3, static_cast<std::int64_t>(max));
     while (true) {
       SLUICE_ASSIGN_OR_RETURN(bool row, select.Step());
@@ -156,7 +184,7 @@ Result<std::vector<LeasedItem>> SqliteStore::LeaseItems(const std::string& batch
       leased.push_back({std::move(item), static_cast<int>(select.Int(6)) + 1});
     }
     SLUICE_ASSIGN_OR_RETURN(auto update,
-                            db_->Prepare("UPDATE items SET state = 1, attempts = attempts + 1, "
+                            db_->Prepare("UPDATE queue SET state = 1, attempts = attempts + 1, "
                                          "ready_at_ms = ? WHERE batch_id = ? AND idx = ?"));
     auto expiry = std::chrono::duration_cast<WallTime::duration>(lease);
     for (const LeasedItem& l : leased) {
@@ -174,7 +202,7 @@ Status SqliteStore::ReleaseItem(const std::string& batch_id, std::int64_t index,
                                 WallTime not_before) {
   std::lock_guard lock(mu_);
   SLUICE_ASSIGN_OR_RETURN(auto update,
-                          db_->Prepare("UPDATE items SET state = 0, ready_at_ms = ? "
+                          db_->Prepare("UPDATE queue SET state = 0, ready_at_ms = ? "
                                        "WHERE batch_id = ? AND idx = ? AND state = 1"));
   update.Bind(1, ToMillis(not_before)).Bind(2, batch_id).Bind(3, index);
   return update.Run();
@@ -182,7 +210,7 @@ Status SqliteStore::ReleaseItem(const std::string& batch_id, std::int64_t index,
 
 Status SqliteStore::ExpireLeases(const std::string& batch_id) {
   std::lock_guard lock(mu_);
-  SLUICE_ASSIGN_OR_RETURN(auto update, db_->Prepare("UPDATE items SET state = 0, ready_at_ms = 0 "
+  SLUICE_ASSIGN_OR_RETURN(auto update, db_->Prepare("UPDATE queue SET state = 0, ready_at_ms = 0 "
                                                     "WHERE batch_id = ? AND state = 1"));
   update.Bind(1, batch_id);
   return update.Run();
@@ -199,7 +227,7 @@ Status SqliteStore::AddResults(const std::string& batch_id,
                      "completion_tokens, total_tokens, cached_tokens, reasoning_tokens) "
                      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     SLUICE_ASSIGN_OR_RETURN(
-        auto done, db_->Prepare("UPDATE items SET state = 2 WHERE batch_id = ? AND idx = ?"));
+        auto done, db_->Prepare("UPDATE queue SET state = 2 WHERE batch_id = ? AND idx = ?"));
     for (const ResultRecord& r : results) {
       insert.Bind(1, batch_id).Bind(2, r.index).Bind(3, r.custom_id).Bind(4, r.success ? 1 : 0);
       insert.Bind(5, r.status_code).Bind(6, r.request_id).Bind(7, r.body).Bind(8, r.error_code);
@@ -240,7 +268,7 @@ Result<ItemCounts> SqliteStore::CountItems(const std::string& batch_id) {
   std::lock_guard lock(mu_);
   SLUICE_ASSIGN_OR_RETURN(
       auto by_state,
-      db_->Prepare("SELECT state, COUNT(*) FROM items WHERE batch_id = ? GROUP BY state"));
+      db_->Prepare("SELECT state, COUNT(*) FROM queue WHERE batch_id = ? GROUP BY state"));
   by_state.Bind(1, batch_id);
   ItemCounts counts;
   while (true) {
