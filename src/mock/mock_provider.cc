@@ -106,8 +106,13 @@ Result<std::unique_ptr<MockProvider>> MockProvider::Start(asio::io_context& io, 
   server_options.host = options.host;
   server_options.port = options.port;
   auto state = std::make_shared<State>(io, std::move(options), clock);
-  // The handler keeps the state alive for exchanges still running when the provider goes.
-  http::Handler handler = [state](http::Exchange& exchange) { return state->Serve(exchange); };
+  // Each exchange keeps the state alive while it runs; the handler itself only points at it, so
+  // state -> server -> handler is no ownership cycle (one would leak if the io_context stopped
+  // before the provider's shutdown ran).
+  http::Handler handler = [weak = std::weak_ptr<State>(state)](
+                              http::Exchange& exchange) -> asio::awaitable<void> {
+    if (std::shared_ptr<State> alive = weak.lock()) co_await alive->Serve(exchange);
+  };
   SLUICE_ASSIGN_OR_RETURN(state->server_,
                           http::Server::Start(io, std::move(server_options), std::move(handler)));
   state->port_ = state->server_->port();
@@ -117,7 +122,7 @@ Result<std::unique_ptr<MockProvider>> MockProvider::Start(asio::io_context& io, 
 MockProvider::MockProvider(std::shared_ptr<State> state) : state_(std::move(state)) {}
 
 MockProvider::~MockProvider() {
-  // The server holds the handler that holds the state: dropping the server breaks the cycle.
+  // Drained and dropped on the io thread, where the server lives.
   auto shutdown = [state = state_] {
     state->DrainOnIoThread(nullptr);
     state->server_.reset();
