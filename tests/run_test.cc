@@ -147,8 +147,7 @@ TEST(RunTest, RateLimitStormStillAnswersEveryLine) {
   EXPECT_EQ(StatCount(*stats, "answered"), kLines + 1);
 }
 
-// Backoff doubles from 0.5 s, so how long this takes depends on the longest run of faults one
-// line meets; seed 3 meets short ones (about a second here), other seeds take up to 20 s.
+// The fixture's backoff starts at 20 ms (`retry:` in its config), so any seed stays short.
 TEST(RunTest, ServerErrorsAreRetriedAndEveryLineEndsWithOneResult) {
   RunFixture fixture;
   MockRun r =

@@ -74,10 +74,19 @@ struct LogOptions {
   LogFormat format = LogFormat::kText;
 };
 
+// How upstream failures that may pass are retried (retry/RetryPolicy): full-jitter backoff that
+// starts at base_delay and doubles up to max_delay, never before the provider's own hint.
+struct RetryConfig {
+  std::int64_t max_attempts = 10;  // attempts in all, the first included (> 0)
+  Duration base_delay = std::chrono::milliseconds(500);
+  Duration max_delay = std::chrono::seconds(60);
+};
+
 struct Config {
   HostPort listen;
   StoreConfig store;
   LogOptions log;
+  RetryConfig retry;
   std::vector<ModelConfig> models;  // model names are unique
 
   // The configured model names, in file order.

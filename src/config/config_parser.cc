@@ -62,6 +62,21 @@ void ReadEndpoint(YamlReader& r, const YAML::Node& node, bool known_provider, De
   }
 }
 
+// A duration above zero at `key` of `node`, if present and valid.
+std::optional<Duration> ReadDuration(YamlReader& r, const YAML::Node& node, std::string_view key,
+                                     std::string_view what) {
+  auto text = r.String(node, key, Need::kOptional, what);
+  if (!text) return std::nullopt;
+  Result<Duration> parsed = ParseDuration(text->text);
+  if (!parsed.ok() || *parsed <= Duration::zero()) {
+    r.Problem(text->mark, std::string(key) +
+                              ": expected a duration above zero such as 30s or 2m, got '" +
+                              text->text + "'");
+    return std::nullopt;
+  }
+  return *parsed;
+}
+
 DeploymentConfig ReadDeployment(YamlReader& r, const YAML::Node& node, const std::string& name) {
   DeploymentConfig d;
   d.model = name;
@@ -75,15 +90,7 @@ DeploymentConfig ReadDeployment(YamlReader& r, const YAML::Node& node, const std
   if (auto model = r.String(node, "model", Need::kOptional, "deployment")) d.model = model->text;
   if (auto rpm = r.PositiveInt(node, "rpm", Need::kRequired, "deployment")) d.rpm = *rpm;
   if (auto tpm = r.PositiveInt(node, "tpm", Need::kRequired, "deployment")) d.tpm = *tpm;
-  if (auto timeout = r.String(node, "timeout", Need::kOptional, "deployment")) {
-    Result<Duration> parsed = ParseDuration(timeout->text);
-    if (!parsed.ok() || *parsed <= Duration::zero()) {
-      r.Problem(timeout->mark, "timeout: expected a duration above zero such as 30s or 2m, got '" +
-                                   timeout->text + "'");
-    } else {
-      d.timeout = *parsed;
-    }
-  }
+  if (auto timeout = ReadDuration(r, node, "timeout", "deployment")) d.timeout = *timeout;
   if (auto limit = r.PositiveInt(node, "max_in_flight", Need::kOptional, "deployment")) {
     d.max_in_flight = *limit;
   }
@@ -188,14 +195,25 @@ void ReadTopLevelScalars(YamlReader& r, const YAML::Node& root, Config& config) 
   }
 }
 
+void ReadRetry(YamlReader& r, const YAML::Node& root, Config& config) {
+  std::optional<YAML::Node> node = r.Child(root, "retry");
+  if (!node || !r.CheckMap(*node, "retry", {"max_attempts", "base_delay", "max_delay"})) return;
+  if (auto n = r.PositiveInt(*node, "max_attempts", Need::kOptional, "retry")) {
+    config.retry.max_attempts = *n;
+  }
+  if (auto d = ReadDuration(r, *node, "base_delay", "retry")) config.retry.base_delay = *d;
+  if (auto d = ReadDuration(r, *node, "max_delay", "retry")) config.retry.max_delay = *d;
+}
+
 Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
                            const EnvLookup& env) {
   Config config = DefaultConfig();
   if (root.IsNull()) return config;
   YamlReader r{std::string(source_name), env};
   if (r.CheckMap(root, "the config",
-                 {"listen", "data_dir", "store", "log_level", "log_format", "models"})) {
+                 {"listen", "data_dir", "store", "log_level", "log_format", "retry", "models"})) {
     ReadTopLevelScalars(r, root, config);
+    ReadRetry(r, root, config);
     ReadModels(r, root, config);
   }
   if (r.problems().empty()) return config;

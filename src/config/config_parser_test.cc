@@ -202,6 +202,17 @@ TEST(ConfigParserTest, PricesAreDollarsPerMillionTokens) {
                     HasSubstr("outptu")));
 }
 
+TEST(ConfigParserTest, RetryPolicyIsConfigurable) {
+  auto config = ParseConfig("retry: {max_attempts: 3, base_delay: 10ms, max_delay: 1s}\n",
+                            "sluice.yaml", KeysSet());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->retry.max_attempts, 3);
+  EXPECT_EQ(config->retry.base_delay, std::chrono::milliseconds(10));
+  EXPECT_EQ(config->retry.max_delay, std::chrono::seconds(1));
+  EXPECT_THAT(ErrorOf("retry: {max_attempts: 0, base_delay: fast}\n"),
+              AllOf(HasSubstr("max_attempts"), HasSubstr("base_delay: expected a duration")));
+}
+
 TEST(ConfigParserTest, BadBaseUrlIsReported) {
   std::string error = ErrorOf(
       "models: [{name: m, deployments: [{provider: openai, base_url: ftp://x, api_key: k, "

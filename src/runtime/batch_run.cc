@@ -116,9 +116,13 @@ Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequ
     client_options.max_connections_per_origin += static_cast<std::size_t>(t.limits.max_in_flight);
   }
   auto client = http::Client::Create(io.get_executor(), client_options);
+  scheduler::DispatcherOptions options;
+  options.retry.max_attempts = static_cast<int>(config.retry.max_attempts);
+  options.retry.base_delay = config.retry.base_delay;
+  options.retry.max_delay = config.retry.max_delay;
   scheduler::Dispatcher dispatcher(io.get_executor(), store_thread.get_executor(),
                                    SystemClock::Instance(), store, *client, std::move(targets),
-                                   scheduler::DispatcherOptions{});
+                                   options);
   TimePoint start = SystemClock::Instance().Now();
 
   asio::steady_timer ticker(io);

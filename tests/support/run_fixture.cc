@@ -31,7 +31,9 @@ Result<std::string> ReadWholeFile(const std::string& path) {
 std::string ConfigText(std::uint16_t port, const std::string& data_dir,
                        const DeploymentOptions& deployment) {
   std::ostringstream text;
+  // Short backoff keeps runs against a faulty mock brief whatever faults a seed draws.
   text << "data_dir: " << data_dir << "\n"
+       << "retry: {base_delay: 20ms, max_delay: 500ms}\n"
        << "models:\n"
        << "  - name: " << kTestModel << "\n"
        << "    prices: {input: 1.0, cached_input: 0.5, output: 2.0}\n"
