@@ -22,21 +22,26 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-# Starts "$@" in the background and prints the port of its "listening on" line.
+# start_listening VAR LOG COMMAND...: starts COMMAND in the background (in this shell, so the
+# exit trap stops it) and sets VAR to the port of its "listening on" line.
 start_listening() {
-  local log=$1; shift
+  local var=$1 log=$2
+  shift 2
   "$@" >"$log" 2>"$log.err" &
   pids+=($!)
   for _ in $(seq 100); do
-    if grep -q 'listening on' "$log"; then grep -o '[0-9]*$' "$log" | head -1; return; fi
+    if grep -q 'listening on' "$log"; then
+      printf -v "$var" '%s' "$(grep -o '[0-9]*$' "$log" | head -1)"
+      return
+    fi
     sleep 0.1
   done
   echo "demo: $* did not start:" >&2; cat "$log.err" >&2; exit 1
 }
 
 say "Starting the mock provider: 600 requests/min, 60000 tokens/min, 50 ms to first byte"
-mock_port=$(start_listening "$work/mock.out" "$sluice" mock --port 0 --rpm 600 --tpm 60000 \
-  --ttfb 50ms --per-token 1ms --fail-500 0.02 --fail-reset 0.01)
+start_listening mock_port "$work/mock.out" "$sluice" mock --port 0 --rpm 600 --tpm 60000 \
+  --ttfb 50ms --per-token 1ms --fail-500 0.02 --fail-reset 0.01
 echo "mock on http://127.0.0.1:$mock_port (2% of answers are 500s, 1% connection resets)"
 
 cat >"$work/sluice.yaml" <<YAML
@@ -68,8 +73,8 @@ say "Running the same command again: it has nothing left to do"
 "$sluice" --config "$work/sluice.yaml" run "$work/requests.jsonl" --output "$work/results.jsonl"
 
 say "sluice serve on the same config"
-serve_port=$(start_listening "$work/serve.out" "$sluice" --config "$work/sluice.yaml" serve \
-  --listen 127.0.0.1:0)
+start_listening serve_port "$work/serve.out" "$sluice" --config "$work/sluice.yaml" serve \
+  --listen 127.0.0.1:0
 echo "GET /healthz   -> $(curl -s "http://127.0.0.1:$serve_port/healthz")"
 echo "GET /v1/models -> $(curl -s "http://127.0.0.1:$serve_port/v1/models")"
 echo "mock stats     -> $(curl -s "http://127.0.0.1:$mock_port/mock/stats" | cut -c 1-200)..."
