@@ -1,13 +1,12 @@
 #include "scheduler/dispatcher.h"
 
-#include <boost/asio/associated_executor.hpp>
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 
+#include "http/offload.h"
 #include "http/sleep.h"
 
 namespace sluice::scheduler {
@@ -15,23 +14,6 @@ namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 
 namespace {
-
-// Runs `work` on `store_executor` and completes on `io` with its result. Not a coroutine itself,
-// and callers pass named callables: g++ 12 mishandles temporaries inside co_await expressions.
-template <typename R, typename Work>
-asio::awaitable<R> OnStore(asio::any_io_executor store_executor, asio::any_io_executor io,
-                           Work work) {
-  return asio::async_initiate<decltype(asio::use_awaitable), void(R)>(
-      [store_executor, io](auto handler, Work w) {
-        asio::post(store_executor, [w = std::move(w), handler = std::move(handler), io]() mutable {
-          R result = w();
-          asio::post(io, [handler = std::move(handler), result = std::move(result)]() mutable {
-            std::move(handler)(std::move(result));
-          });
-        });
-      },
-      asio::use_awaitable, std::move(work));
-}
 
 batch::ResultRecord ResultOf(const batch::LeasedItem& leased, const providers::Outcome& outcome) {
   batch::ResultRecord result;
@@ -87,10 +69,11 @@ asio::awaitable<Status> Dispatcher::Run(std::string batch_id) {
   store::Store& store = store_;
   std::string id = batch_id_;
   auto expire = [&store, id] { return store.ExpireLeases(id); };  // no holder survives a restart
-  Status expired = co_await OnStore<Status>(store_executor_, io_, std::move(expire));
+  Status expired = co_await http::Offload<Status>(store_executor_, io_, std::move(expire));
   if (!expired.ok()) co_return expired;
   auto count = [&store, id] { return store.CountItems(id); };
-  auto counts = co_await OnStore<Result<batch::ItemCounts>>(store_executor_, io_, std::move(count));
+  auto counts =
+      co_await http::Offload<Result<batch::ItemCounts>>(store_executor_, io_, std::move(count));
   if (!counts.ok()) co_return counts.status();
   progress_.total = counts->total;
   progress_.succeeded = counts->succeeded;
@@ -133,8 +116,8 @@ asio::awaitable<void> Dispatcher::Refill() {
   auto lease_items = [&store, id, want, now, lease] {
     return store.LeaseItems(id, want, now, lease);
   };
-  auto leased = co_await OnStore<Result<std::vector<batch::LeasedItem>>>(store_executor_, io_,
-                                                                         std::move(lease_items));
+  auto leased = co_await http::Offload<Result<std::vector<batch::LeasedItem>>>(
+      store_executor_, io_, std::move(lease_items));
   refilling_ = false;
   if (!leased.ok()) {
     failure_ = leased.status();
@@ -224,7 +207,7 @@ asio::awaitable<void> Dispatcher::CommitLoop() {
     store::Store& store = store_;
     std::string id = batch_id_;
     auto write = [&store, id, group] { return store.AddResults(id, *group); };
-    Status written = co_await OnStore<Status>(store_executor_, io_, std::move(write));
+    Status written = co_await http::Offload<Status>(store_executor_, io_, std::move(write));
     committing_ = false;
     if (!written.ok()) {
       failure_ = written.WithContext("saving results");
