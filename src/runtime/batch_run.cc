@@ -153,7 +153,7 @@ Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequ
 
   Status outcome = CancelledError("stopped before the dispatcher finished");
   auto run = [&]() -> asio::awaitable<void> {
-    outcome = co_await dispatcher.Run(batch_id);
+    outcome = co_await dispatcher.RunOnly(batch_id);
     ticker.cancel();
     signals.cancel();
     drain_deadline.cancel();

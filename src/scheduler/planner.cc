@@ -1,6 +1,7 @@
 #include "scheduler/planner.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace sluice::scheduler {
 namespace {
@@ -11,6 +12,8 @@ void Earliest(std::optional<TimePoint>& wake_at, TimePoint t) {
 
 }  // namespace
 
+Planner::Planner(PlannerOptions options) : options_(options) { AddLane({}); }
+
 int Planner::AddDeployment(const std::string& model, ratelimit::LimiterOptions limits,
                            TimePoint now) {
   deployments_.push_back({model, ratelimit::DeploymentLimiter(limits, now)});
@@ -19,8 +22,62 @@ int Planner::AddDeployment(const std::string& model, ratelimit::LimiterOptions l
   return number;
 }
 
+int Planner::AddLane(LaneOptions options) {
+  // Level with the least-served tenant that has a lane now: no head start from an idle past.
+  std::optional<double> level;
+  for (const auto& [number, lane] : lanes_) {
+    if (lane.options.tenant == options.tenant) continue;
+    double served = tenant_served_[lane.options.tenant];
+    if (!level || served < *level) level = served;
+  }
+  double& served = tenant_served_[options.tenant];
+  if (level) served = std::max(served, *level);
+  int number = next_lane_++;
+  lanes_[number] =
+      Lane{.options = std::move(options), .waiting_since = {}, .served_tokens = 0, .queued = 0};
+  return number;
+}
+
+std::vector<std::int64_t> Planner::RemoveLane(int lane) {
+  std::vector<std::int64_t> removed;
+  for (auto& [model, queue] : models_) {
+    auto it = queue.lanes.find(lane);
+    if (it == queue.lanes.end()) continue;
+    for (const Ticket& t : it->second.fresh) removed.push_back(t.id);
+    for (const auto& [when, t] : it->second.retries) removed.push_back(t.id);
+    queue.lanes.erase(it);
+  }
+  queued_ -= removed.size();
+  lanes_.erase(lane);
+  return removed;
+}
+
+bool Planner::Remove(const std::string& model, int lane, std::int64_t id) {
+  auto queue = models_.find(model);
+  if (queue == models_.end()) return false;
+  auto found = queue->second.lanes.find(lane);
+  if (found == queue->second.lanes.end()) return false;
+  LaneQueue& tickets = found->second;
+  auto fresh = std::find_if(tickets.fresh.begin(), tickets.fresh.end(),
+                            [id](const Ticket& t) { return t.id == id; });
+  if (fresh != tickets.fresh.end()) {
+    tickets.fresh.erase(fresh);
+  } else {
+    auto retry = std::find_if(tickets.retries.begin(), tickets.retries.end(),
+                              [id](const auto& entry) { return entry.second.id == id; });
+    if (retry == tickets.retries.end()) return false;
+    tickets.retries.erase(retry);
+  }
+  if (tickets.empty()) queue->second.lanes.erase(found);
+  --queued_;
+  --lanes_[lane].queued;
+  return true;
+}
+
 void Planner::Enqueue(const std::string& model, Ticket ticket) {
-  ModelQueue& queue = models_[model];
+  Lane& lane = lanes_[ticket.lane];
+  if (lane.queued++ == 0) lane.waiting_since.reset();  // an idle lane does not age
+  LaneQueue& queue = models_[model].lanes[ticket.lane];
   if (ticket.not_before == TimePoint{}) {
     queue.fresh.push_back(ticket);
   } else {
@@ -45,10 +102,44 @@ std::optional<int> Planner::Admit(ModelQueue& queue, std::int64_t tokens, TimePo
   return std::nullopt;
 }
 
+int Planner::EffectivePriority(Lane& lane, TimePoint now) {
+  int priority = static_cast<int>(lane.options.priority);
+  if (lane.options.priority == Priority::kInteractive) return priority;
+  if (!lane.waiting_since) lane.waiting_since = now;
+  auto steps = static_cast<int>((now - *lane.waiting_since) / options_.aging);
+  return std::max(static_cast<int>(Priority::kHigh), priority - steps);
+}
+
+std::vector<int> Planner::LaneOrder(const ModelQueue& queue, TimePoint now) {
+  using Key = std::tuple<int, double, double, int>;
+  std::vector<std::pair<Key, int>> keyed;
+  keyed.reserve(queue.lanes.size());
+  for (const auto& [number, tickets] : queue.lanes) {
+    Lane& lane = lanes_[number];
+    keyed.push_back({{EffectivePriority(lane, now), tenant_served_[lane.options.tenant],
+                      lane.served_tokens, number},
+                     number});
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<int> order;
+  order.reserve(keyed.size());
+  for (const auto& entry : keyed) order.push_back(entry.second);
+  return order;
+}
+
+void Planner::Served(int number, std::int64_t tokens, TimePoint now) {
+  Lane& lane = lanes_[number];
+  lane.served_tokens += static_cast<double>(tokens);
+  tenant_served_[lane.options.tenant] += static_cast<double>(tokens);
+  lane.waiting_since = now;
+  --lane.queued;
+  --queued_;
+}
+
 std::optional<Dispatch> Planner::NextForModel(ModelQueue& queue, TimePoint now,
                                               std::optional<TimePoint>& wake_at) {
-  // Candidates in age order: retries that are due, then fresh tickets.
-  std::size_t scanned = 0;
+  // The first ticket that does not fit, in lane order then age order, is the oldest: others
+  // may overtake it only max_pass_over times.
   Ticket* oldest = nullptr;
   auto consider = [&](Ticket& ticket) -> std::optional<int> {
     if (oldest != nullptr && oldest->passed_over >= options_.max_pass_over) return std::nullopt;
@@ -57,23 +148,35 @@ std::optional<Dispatch> Planner::NextForModel(ModelQueue& queue, TimePoint now,
     if (deployment && oldest != nullptr) ++oldest->passed_over;
     return deployment;
   };
-  auto due_end = queue.retries.upper_bound(now);
-  for (auto it = queue.retries.begin(); it != due_end && scanned < options_.scan_depth;
-       ++it, ++scanned) {
-    if (auto d = consider(it->second)) {
-      Dispatch dispatch{it->second, *d};
-      queue.retries.erase(it);
-      return dispatch;
+  for (int lane : LaneOrder(queue, now)) {
+    LaneQueue& tickets = queue.lanes.at(lane);
+    std::optional<Dispatch> found;
+    std::size_t scanned = 0;
+    // Retries that are due, then fresh tickets.
+    auto due_end = tickets.retries.upper_bound(now);
+    for (auto it = tickets.retries.begin();
+         !found && it != due_end && scanned < options_.scan_depth; ++it, ++scanned) {
+      if (auto d = consider(it->second)) {
+        found = Dispatch{it->second, *d};
+        tickets.retries.erase(it);
+        break;
+      }
     }
-  }
-  if (due_end != queue.retries.end()) Earliest(wake_at, due_end->first);
-  for (auto it = queue.fresh.begin(); it != queue.fresh.end() && scanned < options_.scan_depth;
-       ++it, ++scanned) {
-    if (auto d = consider(*it)) {
-      Dispatch dispatch{*it, *d};
-      queue.fresh.erase(it);
-      return dispatch;
+    if (!found && due_end != tickets.retries.end()) Earliest(wake_at, due_end->first);
+    for (auto it = tickets.fresh.begin();
+         !found && it != tickets.fresh.end() && scanned < options_.scan_depth; ++it, ++scanned) {
+      if (auto d = consider(*it)) {
+        found = Dispatch{*it, *d};
+        tickets.fresh.erase(it);
+        break;
+      }
     }
+    if (found) {
+      if (tickets.empty()) queue.lanes.erase(lane);
+      Served(lane, found->ticket.tokens, now);
+      return found;
+    }
+    if (oldest != nullptr && oldest->passed_over >= options_.max_pass_over) break;
   }
   return std::nullopt;
 }
@@ -82,7 +185,6 @@ Decision Planner::Next(TimePoint now) {
   Decision decision;
   for (auto& [model, queue] : models_) {
     if (auto dispatch = NextForModel(queue, now, decision.wake_at)) {
-      --queued_;
       decision.dispatch = *dispatch;
       decision.wake_at.reset();
       return decision;
