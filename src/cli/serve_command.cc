@@ -8,6 +8,7 @@
 #include "api/api_router.h"
 #include "cli/logging.h"
 #include "cli/shutdown_on_signal.h"
+#include "config/listen_check.h"
 #include "config/value_parsers.h"
 #include "http/server.h"
 
@@ -17,7 +18,8 @@ namespace {
 // Longer than the server's own drain timeout, so the server normally finishes first.
 constexpr Duration kDrainLimit = std::chrono::seconds(30);
 
-// The config with flag overrides applied; every problem printed, nullopt on any.
+// The config with flag overrides applied and its listen address checked against its keys; every
+// problem printed, nullopt on any.
 std::optional<config::Config> ResolveConfig(const ServeFlags& flags, CommandContext& ctx) {
   Result<config::Config> loaded = LoadConfig(ctx.global);
   if (!loaded.ok()) {
@@ -38,6 +40,10 @@ std::optional<config::Config> ResolveConfig(const ServeFlags& flags, CommandCont
       return std::nullopt;
     }
     config.listen = *listen;
+  }
+  if (Status safe = config::CheckListenAddress(config); !safe.ok()) {
+    ctx.err << "sluice: " << safe.message() << std::endl;
+    return std::nullopt;
   }
   return config;
 }
@@ -83,6 +89,7 @@ int RunServeCommand(const ServeFlags& flags, CommandContext& ctx) {
   }
   server = std::move(started).value();
   ctx.out << ListeningLine(options.host, server->port()) << std::endl;
+  if (config->keys.empty()) spdlog::warn("{}", config::kOpenModeNotice);
   spdlog::info("sluice serve listening on {} with {} model(s), config {}",
                config::HostPort{options.host, server->port()}.ToString(), config->models.size(),
                ctx.global.config_path.empty() ? "<defaults>" : ctx.global.config_path);

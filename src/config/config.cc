@@ -111,6 +111,11 @@ std::string ToString(const Config& config) {
       out << "        max_in_flight: " << d.max_in_flight << "\n";
     }
   }
+  out << "keys:" << (config.keys.empty() ? " []" : "") << "\n";
+  for (const auto& k : config.keys) {
+    out << "  - name: " << k.name << "\n    key: <set>\n";
+    out << "    rpm: " << k.rpm << "\n    tpm: " << k.tpm << "\n";
+  }
   return out.str();
 }
 

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/duration.h"
+#include "config/gateway_keys_reader.h"
 #include "config/value_parsers.h"
 #include "config/yaml_reader.h"
 
@@ -210,11 +211,13 @@ Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
   Config config = DefaultConfig();
   if (root.IsNull()) return config;
   YamlReader r{std::string(source_name), env};
-  if (r.CheckMap(root, "the config",
-                 {"listen", "data_dir", "store", "log_level", "log_format", "retry", "models"})) {
+  if (r.CheckMap(
+          root, "the config",
+          {"listen", "data_dir", "store", "log_level", "log_format", "retry", "models", "keys"})) {
     ReadTopLevelScalars(r, root, config);
     ReadRetry(r, root, config);
     ReadModels(r, root, config);
+    config.keys = ReadGatewayKeys(r, root);
   }
   if (r.problems().empty()) return config;
   std::string message;

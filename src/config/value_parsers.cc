@@ -22,6 +22,14 @@ bool IsDigits(std::string_view s) {
   return true;
 }
 
+// Plain decimal digits that fit in int64; nullopt for signs, points, exponents or overflow.
+std::optional<std::int64_t> ParseDecimal(std::string_view text) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (!IsDigits(text) || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
 Result<std::uint16_t> ParsePort(std::string_view text) {
   unsigned value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -97,13 +105,19 @@ Status ValidateStoreUrl(std::string_view url) {
 }
 
 Result<std::int64_t> ParsePositiveInteger(std::string_view text) {
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  bool whole = ec == std::errc() && end == text.data() + text.size();
-  if (!IsDigits(text) || !whole || value < 1) {
+  std::optional<std::int64_t> value = ParseDecimal(text);
+  if (!value || *value < 1) {
     return InvalidArgumentError("must be a positive integer, got '" + std::string(text) + "'");
   }
-  return value;
+  return *value;
+}
+
+Result<std::int64_t> ParseNonNegativeInteger(std::string_view text) {
+  std::optional<std::int64_t> value = ParseDecimal(text);
+  if (!value) {
+    return InvalidArgumentError("must be an integer >= 0, got '" + std::string(text) + "'");
+  }
+  return *value;
 }
 
 }  // namespace sluice::config
