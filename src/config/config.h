@@ -82,11 +82,18 @@ struct RetryConfig {
   Duration max_delay = std::chrono::seconds(60);
 };
 
+// The Files API of `sluice serve`.
+struct FilesConfig {
+  // The largest file an upload may carry (files.max_upload_size: "200MB", "1GiB" or bytes).
+  std::int64_t max_upload_bytes = 200'000'000;
+};
+
 struct Config {
   HostPort listen;
   StoreConfig store;
   LogOptions log;
   RetryConfig retry;
+  FilesConfig files;
   std::vector<ModelConfig> models;  // model names are unique
 
   // The configured model names, in file order.
