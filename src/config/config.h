@@ -96,11 +96,18 @@ struct GatewayKey {
 // guessable. `openssl rand -hex 24` makes a good one.
 inline constexpr std::size_t kMinGatewayKeyLength = 16;
 
+// The Files API of `sluice serve`.
+struct FilesConfig {
+  // The largest file an upload may carry (files.max_upload_size: "200MB", "1GiB" or bytes).
+  std::int64_t max_upload_bytes = 200'000'000;
+};
+
 struct Config {
   HostPort listen;
   StoreConfig store;
   LogOptions log;
   RetryConfig retry;
+  FilesConfig files;
   std::vector<ModelConfig> models;  // model names are unique
   std::vector<GatewayKey> keys;     // empty: open mode, loopback only (listen_check.h)
 

@@ -206,6 +206,19 @@ void ReadRetry(YamlReader& r, const YAML::Node& root, Config& config) {
   if (auto d = ReadDuration(r, *node, "max_delay", "retry")) config.retry.max_delay = *d;
 }
 
+void ReadFiles(YamlReader& r, const YAML::Node& root, Config& config) {
+  std::optional<YAML::Node> node = r.Child(root, "files");
+  if (!node || !r.CheckMap(*node, "files", {"max_upload_size"})) return;
+  if (auto size = r.String(*node, "max_upload_size", Need::kOptional, "files")) {
+    Result<std::int64_t> bytes = ParseByteSize(size->text);
+    if (bytes.ok()) {
+      config.files.max_upload_bytes = *bytes;
+    } else {
+      r.Problem(size->mark, "max_upload_size: " + bytes.status().message());
+    }
+  }
+}
+
 Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
                            const EnvLookup& env) {
   Config config = DefaultConfig();
@@ -213,9 +226,11 @@ Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
   YamlReader r{std::string(source_name), env};
   if (r.CheckMap(
           root, "the config",
-          {"listen", "data_dir", "store", "log_level", "log_format", "retry", "models", "keys"})) {
+          {"listen", "data_dir", "store", "log_level", "log_format", "retry", "files", "models",
+           "keys"})) {
     ReadTopLevelScalars(r, root, config);
     ReadRetry(r, root, config);
+    ReadFiles(r, root, config);
     ReadModels(r, root, config);
     config.keys = ReadGatewayKeys(r, root);
   }

@@ -213,6 +213,16 @@ TEST(ConfigParserTest, RetryPolicyIsConfigurable) {
               AllOf(HasSubstr("max_attempts"), HasSubstr("base_delay: expected a duration")));
 }
 
+TEST(ConfigParserTest, FilesUploadLimitIsASize) {
+  EXPECT_EQ(ParseConfig("", "sluice.yaml", KeysSet())->files.max_upload_bytes, 200'000'000);
+  auto config = ParseConfig("files: {max_upload_size: 1GiB}\n", "sluice.yaml", KeysSet());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->files.max_upload_bytes, std::int64_t{1} << 30);
+  EXPECT_THAT(ErrorOf("files: {max_upload_size: lots}\n"),
+              AllOf(StartsWith("sluice.yaml:1:26: max_upload_size:"), HasSubstr("200MB")));
+  EXPECT_THAT(ErrorOf("files: {max_size: 1MB}\n"), HasSubstr("max_size"));
+}
+
 TEST(ConfigParserTest, BadBaseUrlIsReported) {
   std::string error = ErrorOf(
       "models: [{name: m, deployments: [{provider: openai, base_url: ftp://x, api_key: k, "

@@ -2,7 +2,10 @@
 
 #include <arpa/inet.h>
 
+#include <array>
+#include <cctype>
 #include <charconv>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -102,6 +105,38 @@ Status ValidateHttpUrl(std::string_view url) {
 
 Status ValidateStoreUrl(std::string_view url) {
   return ValidateUrlWithSchemes(url, "redis://", "rediss://");
+}
+
+Result<std::int64_t> ParseByteSize(std::string_view text) {
+  static constexpr std::array<std::pair<std::string_view, std::int64_t>, 10> kUnits = {{
+      {"b", 1},
+      {"kb", 1'000},
+      {"mb", 1'000'000},
+      {"gb", 1'000'000'000},
+      {"tb", 1'000'000'000'000},
+      {"kib", std::int64_t{1} << 10},
+      {"mib", std::int64_t{1} << 20},
+      {"gib", std::int64_t{1} << 30},
+      {"tib", std::int64_t{1} << 40},
+      {"", 1},
+  }};
+  auto bad = [&] {
+    return InvalidArgumentError("expected a size such as 200MB, 1GiB or 1048576, got '" +
+                                std::string(text) + "'");
+  };
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  Result<std::int64_t> number = ParsePositiveInteger(text.substr(0, digits));
+  if (!number.ok()) return bad();
+  std::string unit(text.substr(digits));
+  if (unit.size() > 1 && unit.front() == ' ') unit.erase(0, 1);
+  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& [name, factor] : kUnits) {
+    if (unit != name) continue;
+    if (*number > std::numeric_limits<std::int64_t>::max() / factor) return bad();
+    return *number * factor;
+  }
+  return bad();
 }
 
 Result<std::int64_t> ParsePositiveInteger(std::string_view text) {

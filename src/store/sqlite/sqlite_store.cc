@@ -5,8 +5,10 @@ namespace {
 
 // Items are split in two: the request (written once, at ingest) and its place in the queue (a
 // small row rewritten at every lease and at completion), so moving an item through the queue never
-// rewrites its body. user_version numbers the layout.
-constexpr int kSchemaVersion = 2;
+// rewrites its body. user_version numbers the layout; a layout from kOldestUpgradable on differs
+// from this one only by tables kSchema adds, so it is upgraded in place (2 -> 3 added `files`).
+constexpr int kSchemaVersion = 3;
+constexpr int kOldestUpgradable = 2;
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS batches(
   id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
@@ -31,13 +33,12 @@ CREATE TABLE IF NOT EXISTS results(
   total_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
   reasoning_tokens INTEGER NOT NULL,
   PRIMARY KEY(batch_id, idx)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files(
+  id TEXT PRIMARY KEY, tenant TEXT NOT NULL, filename TEXT NOT NULL, purpose TEXT NOT NULL,
+  bytes INTEGER NOT NULL, created_at_ms INTEGER NOT NULL, status TEXT NOT NULL) WITHOUT ROWID;
+-- A tenant's listing walks this in created_at (then id) order.
+CREATE INDEX IF NOT EXISTS files_by_tenant ON files(tenant, created_at_ms, id);
 )sql";
-
-std::int64_t ToMillis(WallTime t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-WallTime FromMillis(std::int64_t ms) { return WallTime(std::chrono::milliseconds(ms)); }
 
 BatchRecord ReadBatch(const Statement& row) {
   return BatchRecord{row.Text(0), row.Text(1), row.Text(2), FromMillis(row.Int(3)), row.Text(4)};
@@ -65,7 +66,7 @@ Status CheckSchemaVersion(Database& db, const std::string& path) {
   SLUICE_ASSIGN_OR_RETURN(auto tables, db.Prepare("SELECT COUNT(*) FROM sqlite_master"));
   SLUICE_ASSIGN_OR_RETURN(bool counted, tables.Step());
   bool empty = counted && tables.Int(0) == 0;
-  if (empty || found == kSchemaVersion) return OkStatus();
+  if (empty || (found >= kOldestUpgradable && found <= kSchemaVersion)) return OkStatus();
   return FailedPreconditionError(path + " was written by another version of sluice (layout " +
                                  std::to_string(found) + ", expected " +
                                  std::to_string(kSchemaVersion) +

@@ -39,6 +39,11 @@ class SqliteStore final : public Store {
                                                 std::int64_t after_index,
                                                 std::size_t limit) override;
   Result<ItemCounts> CountItems(const std::string& batch_id) override;
+  // Files: sqlite_files.cc.
+  Status CreateFile(const FileRecord& file) override;
+  Result<FileRecord> GetFile(const std::string& id) override;
+  Result<FilePage> ListFiles(const FileQuery& query) override;
+  Status DeleteFile(const std::string& id) override;
 
  private:
   explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
