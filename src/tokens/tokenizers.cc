@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -23,31 +24,20 @@ std::string Join(const std::vector<fs::path>& paths) {
   return text.empty() ? "(no directory)" : text;
 }
 
-std::shared_ptr<const Tokenizers::Loaded> LoadAll(const std::vector<fs::path>& directories) {
-  auto loaded = std::make_shared<Tokenizers::Loaded>();
-  std::error_code ec;
-  auto found = std::find_if(directories.begin(), directories.end(),
-                            [&](const fs::path& d) { return fs::is_directory(d, ec); });
-  if (found == directories.end()) {
-    spdlog::warn("token counts are estimates: vocabularies not found in {}; run scripts/setup.sh",
-                 Join(directories));
-    return loaded;
+// Loads `encoding` from `directory`, or says why not and leaves it to the heuristic.
+std::optional<BpeEncoding> LoadOrWarn(Encoding encoding, const fs::path& directory) {
+  auto start = std::chrono::steady_clock::now();
+  Result<BpeEncoding> loaded = Tokenizers::LoadEncoding(encoding, directory);
+  if (!loaded.ok()) {
+    spdlog::warn("token counts for {} models are estimates: {}; run scripts/setup.sh",
+                 SpecOf(encoding).name, loaded.status().message());
+    return std::nullopt;
   }
-  for (std::size_t i = 0; i < kEncodings.size(); ++i) {
-    auto start = std::chrono::steady_clock::now();
-    Result<BpeEncoding> encoding = Tokenizers::LoadEncoding(kEncodings[i], *found);
-    if (!encoding.ok()) {
-      spdlog::warn("token counts for {} models are estimates: {}; run scripts/setup.sh",
-                   SpecOf(kEncodings[i]).name, encoding.status().message());
-      continue;
-    }
-    (*loaded)[i].emplace(std::move(*encoding));
-    spdlog::debug("loaded {} in {} ms", SpecOf(kEncodings[i]).name,
-                  std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - start)
-                      .count());
-  }
-  return loaded;
+  spdlog::debug("loaded {} in {} ms", SpecOf(encoding).name,
+                std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - start)
+                    .count());
+  return std::move(*loaded);
 }
 
 }  // namespace
@@ -64,9 +54,25 @@ std::vector<fs::path> Tokenizers::DefaultDirectories() {
 }
 
 std::unique_ptr<Tokenizers> Tokenizers::Open(std::vector<fs::path> directories) {
-  auto load = [directories = std::move(directories)] { return LoadAll(directories); };
-  return std::unique_ptr<Tokenizers>(
-      new Tokenizers(std::async(std::launch::async, std::move(load)).share()));
+  std::unique_ptr<Tokenizers> tokenizers(new Tokenizers());
+  std::error_code ec;
+  auto found = std::find_if(directories.begin(), directories.end(),
+                            [&](const fs::path& d) { return fs::is_directory(d, ec); });
+  if (found == directories.end()) {
+    spdlog::warn("token counts are estimates: vocabularies not found in {}; run scripts/setup.sh",
+                 Join(directories));
+  }
+  for (Encoding encoding : kEncodings) {
+    Loading& loading = tokenizers->loading_[static_cast<std::size_t>(encoding)];
+    if (found == directories.end()) {
+      std::promise<std::optional<BpeEncoding>> none;
+      none.set_value(std::nullopt);
+      loading = none.get_future().share();
+    } else {
+      loading = std::async(std::launch::async, LoadOrWarn, encoding, *found).share();
+    }
+  }
+  return tokenizers;
 }
 
 Result<BpeEncoding> Tokenizers::LoadEncoding(Encoding encoding, const fs::path& directory) {
@@ -88,9 +94,8 @@ Result<BpeEncoding> Tokenizers::LoadEncoding(Encoding encoding, const fs::path& 
 Tokenizers::~Tokenizers() = default;
 
 const BpeEncoding* Tokenizers::Find(Encoding encoding) const {
-  const Loaded& loaded = *loaded_.get();
-  const std::optional<BpeEncoding>& slot = loaded[static_cast<std::size_t>(encoding)];
-  return slot ? &*slot : nullptr;
+  const std::optional<BpeEncoding>& loaded = loading_[static_cast<std::size_t>(encoding)].get();
+  return loaded ? &*loaded : nullptr;
 }
 
 const BpeEncoding* Tokenizers::ForModel(std::string_view model) const {
