@@ -18,6 +18,13 @@ std::string_view StringOr(element value, std::string_view key, std::string_view 
   return value[key].get_string().get(s) == SUCCESS ? s : fallback;
 }
 
+// The text of a content part: a text (or refusal) part's text; a bare string is taken as text.
+std::string_view PartText(element part) {
+  std::string_view s;
+  if (part.get_string().get(s) == SUCCESS) return s;
+  return StringOr(part, "text", StringOr(part, "refusal"));
+}
+
 // A prompt or input: a string, token ids, or an array of either.
 template <typename CountText>
 std::int64_t CountPrompt(element value, const CountText& count_text) {
@@ -42,7 +49,7 @@ std::int64_t ContentParts(array parts, const BpeEncoding& bpe) {
       bool low = part["image_url"].get(image) == SUCCESS && StringOr(image, "detail") == "low";
       tokens += low ? kLowDetailImageTokens : kImageTokens;
     } else {
-      tokens += bpe.Count(StringOr(part, "text", StringOr(part, "refusal")));
+      tokens += bpe.Count(PartText(part));
     }
   }
   return tokens;
@@ -130,7 +137,7 @@ std::int64_t HeuristicPromptTokens(std::string_view endpoint_url, object body) {
         CountPrompt(content, count_text);
         continue;
       }
-      for (element part : parts) count_text(StringOr(part, "text"));
+      for (element part : parts) count_text(PartText(part));
     }
   }
   return (characters + 3) / 4;
