@@ -67,8 +67,9 @@ Result<std::vector<scheduler::Target>> Targets(const config::Config& config) {
   return targets;
 }
 
-batch::IngestOptions IngestOptionsFor(const config::Config& config) {
+batch::IngestOptions IngestOptionsFor(const config::Config& config, const RunRequest& request) {
   batch::IngestOptions options;
+  options.estimate.tokenizers = request.tokenizers;
   std::vector<std::string> names = config.ModelNames();
   options.rules.model_known = [names](std::string_view model) {
     return std::find(names.begin(), names.end(), model) != names.end();
@@ -100,7 +101,7 @@ Result<batch::IngestReport> Ingest(const config::Config& config, const RunReques
       return store.AddResults(batch_id, {InvalidLineResult(error)});
     };
   }
-  return batch::IngestFile(request.input_path, IngestOptionsFor(config), sinks);
+  return batch::IngestFile(request.input_path, IngestOptionsFor(config, request), sinks);
 }
 
 // Runs the dispatcher on this thread until done or stopped by a signal.
@@ -228,8 +229,9 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
   TimePoint start = SystemClock::Instance().Now();
   RunReport report;
   if (request.dry_run) {
-    SLUICE_ASSIGN_OR_RETURN(report.ingest,
-                            batch::IngestFile(request.input_path, IngestOptionsFor(config), {}));
+    SLUICE_ASSIGN_OR_RETURN(
+        report.ingest,
+        batch::IngestFile(request.input_path, IngestOptionsFor(config, request), {}));
     report.outcome = RunOutcome::kDryRun;
     report.estimated_duration = MinimumDuration(config, report.ingest);
     PriceReport(config, report);
