@@ -2,14 +2,10 @@
 
 #include <cctype>
 
+#include "http/message.h"
+
 namespace sluice::http {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -32,14 +28,13 @@ std::optional<std::string> ReadQuoted(std::string_view& text) {
   return std::nullopt;
 }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 }  // namespace
+
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
 
 std::optional<std::string_view> HeaderValue::Param(std::string_view name) const {
   for (const auto& [key, text] : params) {
@@ -51,16 +46,16 @@ std::optional<std::string_view> HeaderValue::Param(std::string_view name) const 
 std::optional<HeaderValue> ParseHeaderValue(std::string_view text) {
   HeaderValue out;
   std::size_t semi = text.find(';');
-  out.value = Lower(Trim(text.substr(0, semi)));
+  out.value = Lower(TrimSpaces(text.substr(0, semi)));
   text = semi == std::string_view::npos ? std::string_view() : text.substr(semi + 1);
-  while (!Trim(text).empty()) {
-    text = Trim(text);
+  while (!TrimSpaces(text).empty()) {
+    text = TrimSpaces(text);
     std::size_t end = text.find_first_of("=;");
-    std::string name = Lower(Trim(text.substr(0, end)));
+    std::string name = Lower(TrimSpaces(text.substr(0, end)));
     if (name.empty()) return std::nullopt;
     std::string value;
     if (end != std::string_view::npos && text[end] == '=') {
-      text = Trim(text.substr(end + 1));
+      text = TrimSpaces(text.substr(end + 1));
       if (!text.empty() && text.front() == '"') {
         std::optional<std::string> quoted = ReadQuoted(text);
         if (!quoted) return std::nullopt;
@@ -68,7 +63,7 @@ std::optional<HeaderValue> ParseHeaderValue(std::string_view text) {
         end = text.find(';');
       } else {
         end = text.find(';');
-        value = std::string(Trim(text.substr(0, end)));
+        value = std::string(TrimSpaces(text.substr(0, end)));
       }
     }
     out.params.emplace_back(std::move(name), std::move(value));
@@ -82,20 +77,7 @@ std::optional<std::string> DecodeExtendedValue(std::string_view text) {
   if (first == std::string_view::npos) return std::nullopt;
   std::size_t second = text.find('\'', first + 1);
   if (second == std::string_view::npos) return std::nullopt;
-  std::string out;
-  for (std::size_t i = second + 1; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    int high = HexDigit(text[i + 1]);
-    int low = HexDigit(text[i + 2]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
-  }
-  return out;
+  return PercentDecode(text.substr(second + 1));
 }
 
 }  // namespace sluice::http

@@ -19,6 +19,9 @@ struct HeaderValue {
   std::optional<std::string_view> Param(std::string_view name) const;
 };
 
+// `s` without leading and trailing spaces and tabs.
+std::string_view TrimSpaces(std::string_view s);
+
 // Parses `text`; nullopt when a quoted string is not closed or a parameter has no name.
 std::optional<HeaderValue> ParseHeaderValue(std::string_view text);
 

@@ -20,12 +20,6 @@ bool IEquals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // How many bytes at the end of `data` could begin `delimiter` (and so must wait for more input).
 std::size_t PossibleDelimiterStart(std::string_view data, std::string_view delimiter) {
   std::size_t longest = std::min(data.size(), delimiter.size() - 1);
