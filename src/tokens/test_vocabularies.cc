@@ -8,7 +8,14 @@ namespace sluice::tokens::testing {
 const BpeEncoding* TestEncoding(Encoding encoding) { return TestTokenizers().Find(encoding); }
 
 const Tokenizers& TestTokenizers() {
-  static const std::unique_ptr<Tokenizers> tokenizers = Tokenizers::Open({SLUICE_VOCABULARY_DIR});
+  static const std::unique_ptr<Tokenizers> tokenizers = [] {
+    auto opened = Tokenizers::Open({SLUICE_VOCABULARY_DIR});
+    // Wait for the loads: a loading thread still running when the test exits would use
+    // statics that are already destroyed.
+    opened->Find(Encoding::kO200kBase);
+    opened->Find(Encoding::kCl100kBase);
+    return opened;
+  }();
   return *tokenizers;
 }
 
