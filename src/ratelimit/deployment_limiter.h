@@ -50,6 +50,13 @@ class DeploymentLimiter {
   void PauseUntil(TimePoint until, TimePoint now);
 
   int in_flight() const { return in_flight_; }
+  // What the buckets hold now; nullopt for a limit not known.
+  std::optional<double> AvailableRequests(TimePoint now) const {
+    return requests_ ? std::optional(requests_->Available(now)) : std::nullopt;
+  }
+  std::optional<double> AvailableTokens(TimePoint now) const {
+    return tokens_ ? std::optional(tokens_->Available(now)) : std::nullopt;
+  }
   const LimiterOptions& options() const { return options_; }
 
  private:

@@ -13,6 +13,7 @@
 
 #include "batch/output_files.h"
 #include "cost/prices.h"
+#include "runtime/targets.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace sluice::runtime {
@@ -48,23 +49,6 @@ std::string NewBatchId() {
   char id[32];
   std::snprintf(id, sizeof id, "batch_%08x%08x%08x", random(), random(), random());
   return id;
-}
-
-Result<std::vector<scheduler::Target>> Targets(const config::Config& config) {
-  std::vector<scheduler::Target> targets;
-  for (const config::ModelConfig& model : config.models) {
-    for (const config::DeploymentConfig& d : model.deployments) {
-      if (d.provider == config::ProviderKind::kAnthropic) {
-        return UnimplementedError("model " + model.name +
-                                  ": anthropic deployments are not supported by sluice run yet");
-      }
-      targets.push_back({model.name,
-                         providers::MakeOpenAiProvider({d.base_url, d.api_key, d.model}),
-                         {d.rpm, d.tpm, static_cast<int>(d.max_in_flight)},
-                         d.timeout});
-    }
-  }
-  return targets;
 }
 
 batch::IngestOptions IngestOptionsFor(const config::Config& config, const RunRequest& request) {
@@ -253,7 +237,7 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
     record = *existing;  // validating, in_progress or failed: carry on where it stopped
     report.resumed = record.status == "in_progress";
   } else {
-    record = {NewBatchId(), fingerprint, "validating", SystemClock::Instance().WallNow(), "{}"};
+    record = {NewBatchId(), fingerprint, "validating", SystemClock::Instance().WallNow(), "{}", ""};
     SLUICE_RETURN_IF_ERROR(store->CreateBatch(record));
   }
   report.batch_id = record.id;

@@ -236,10 +236,13 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
   http::ClientRequest request = target.provider->Encode(item.endpoint, item.body);
   request.total_timeout = target.timeout;
   ++progress_.sent;
+  if (observer_.started) observer_.started(dispatch.deployment);
+  TimePoint sent_at = clock_.Now();
   Result<http::Response> answer = co_await client_.Send(std::move(request));
   planner_.Finished(dispatch.deployment);
   providers::Outcome outcome = target.provider->Decode(answer);
   TimePoint now = clock_.Now();
+  if (observer_.finished) observer_.finished(dispatch.deployment, outcome, now - sent_at);
   Learn(dispatch.deployment, outcome, now);
   --progress_.in_flight;
   wake_.Notify();
@@ -252,6 +255,7 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
     if (next) {
       ++held.attempt;
       ++progress_.retries;
+      if (observer_.retried) observer_.retried(dispatch.deployment);
       dispatch.ticket.not_before = *next;
       dispatch.ticket.passed_over = 0;
       planner_.Enqueue(target.model, dispatch.ticket);
@@ -296,16 +300,22 @@ asio::awaitable<Result<Admission>> Dispatcher::Admit(std::string model, std::str
     co_return ResourceExhaustedError("no capacity for model " + model + " within the wait");
   }
   const Target& admitted = targets_[*waiter.deployment];
-  co_return Admission{*waiter.deployment, admitted.model, admitted.provider, admitted.timeout};
+  if (observer_.started) observer_.started(*waiter.deployment);
+  co_return Admission{*waiter.deployment, admitted.model, admitted.provider, admitted.timeout,
+                      clock_.Now()};
 }
 
 void Dispatcher::Complete(const Admission& admission, const providers::Outcome& outcome) {
   planner_.Finished(admission.deployment);
-  Learn(admission.deployment, outcome, clock_.Now());
+  TimePoint now = clock_.Now();
+  if (observer_.finished)
+    observer_.finished(admission.deployment, outcome, now - admission.admitted_at);
+  Learn(admission.deployment, outcome, now);
   wake_.Notify();
 }
 
-Duration Dispatcher::RetryAfter(const std::string& model, std::int64_t tokens) const {
+Duration Dispatcher::RetryAfter(const std::string& model, const std::string& tenant,
+                                std::int64_t tokens) const {
   TimePoint now = clock_.Now();
   std::optional<TimePoint> soonest;
   for (std::size_t d = 0; d < targets_.size(); ++d) {
@@ -313,7 +323,8 @@ Duration Dispatcher::RetryAfter(const std::string& model, std::int64_t tokens) c
     TimePoint when = planner_.limiter(static_cast<int>(d)).WhenAdmissible(tokens, now);
     if (!soonest || when < *soonest) soonest = when;
   }
-  return soonest ? std::max<Duration>(*soonest - now, Duration::zero()) : Duration::zero();
+  TimePoint when = std::max(soonest.value_or(now), planner_.WhenTenantAdmits(tenant, tokens, now));
+  return std::max<Duration>(when - now, Duration::zero());
 }
 
 void Dispatcher::Learn(int deployment, const providers::Outcome& outcome, TimePoint now) {

@@ -10,6 +10,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -63,6 +64,14 @@ struct Admission {
   std::string model;
   std::shared_ptr<const providers::Provider> provider;
   Duration timeout{};
+  TimePoint admitted_at{};
+};
+
+// Told of every upstream attempt, batch or interactive (for metrics); any member may be unset.
+struct UpstreamObserver {
+  std::function<void(int deployment)> started;
+  std::function<void(int deployment, const providers::Outcome& outcome, Duration latency)> finished;
+  std::function<void(int deployment)> retried;
 };
 
 // Counters over every batch since the dispatcher started; read on the io executor.
@@ -109,18 +118,27 @@ class Dispatcher {
                                                   std::int64_t tokens, Duration wait);
   // The admitted request has finished with `outcome`: frees its slot, learns from the answer.
   void Complete(const Admission& admission, const providers::Outcome& outcome);
-  // After Admit failed with kResourceExhausted: how long until the model could take `tokens`.
-  Duration RetryAfter(const std::string& model, std::int64_t tokens) const;
+  // After Admit failed with kResourceExhausted: how long until the model could take `tokens`
+  // from `tenant` (its deployments' limits and the tenant's own quota).
+  Duration RetryAfter(const std::string& model, const std::string& tenant,
+                      std::int64_t tokens) const;
+
+  // A tenant's own quota over every deployment (a gateway key's rpm/tpm).
+  void SetTenantLimits(const std::string& tenant, TenantLimits limits) {
+    planner_.SetTenantLimits(tenant, limits, clock_.Now());
+  }
 
   // Stops sending batch items; requests in flight finish and their results are committed.
   void Stop();
+
+  void SetObserver(UpstreamObserver observer) { observer_ = std::move(observer); }
 
   const Progress& progress() const { return progress_; }
   // The counts of a batch being run; nullopt when it is not.
   std::optional<BatchCounts> Counts(const std::string& batch_id) const;
   const retry::RetryPolicy& retry_policy() const { return retry_policy_; }
   const std::vector<Target>& targets() const { return targets_; }
-  Planner& planner() { return planner_; }
+  const Planner& planner() const { return planner_; }
 
  private:
   struct ActiveBatch {
@@ -186,6 +204,7 @@ class Dispatcher {
   bool running_ = false;
   Status failure_;
   Progress progress_;
+  UpstreamObserver observer_;
 };
 
 }  // namespace sluice::scheduler

@@ -62,7 +62,7 @@ class DispatcherTest : public ::testing::Test {
     std::string dir = std::filesystem::temp_directory_path() / "sluice-dispatch-XXXXXX";
     path_ = std::string(mkdtemp(dir.data())) + "/store.db";
     store_ = std::move(store::sqlite::SqliteStore::Open(path_)).value();
-    ASSERT_TRUE(store_->CreateBatch({"b", "f", "in_progress", WallTime{}, "{}"}).ok());
+    ASSERT_TRUE(store_->CreateBatch({"b", "f", "in_progress", WallTime{}, "{}", ""}).ok());
     std::vector<batch::NewItem> items;
     for (int i = 0; i < kItems; ++i) {
       items.push_back({i, "c" + std::to_string(i), "m", "/v1/chat/completions",
@@ -194,7 +194,7 @@ TEST_F(DispatcherEngineTest, CancelledBatchKeepsWhatFinishedAndSendsNothingMore)
 }
 
 TEST_F(DispatcherEngineTest, TwoBatchesRunTogether) {
-  ASSERT_TRUE(store_->CreateBatch({"b2", "f2", "in_progress", WallTime{}, "{}"}).ok());
+  ASSERT_TRUE(store_->CreateBatch({"b2", "f2", "in_progress", WallTime{}, "{}", ""}).ok());
   std::vector<batch::NewItem> items;
   for (int i = 0; i < 20; ++i) {
     items.push_back({i, "d" + std::to_string(i), "m", "/v1/chat/completions",
@@ -229,7 +229,7 @@ TEST_F(DispatcherEngineTest, InteractiveRequestWaitsABoundedTimeForCapacity) {
            std::string m = "m", other = "other", t = "t";
            first = co_await d.Admit(m, t, 10, 1ms);
            second = co_await d.Admit(m, t, 10, 1ms);  // the one request a minute is spent
-           retry_after = d.RetryAfter(m, 10);
+           retry_after = d.RetryAfter(m, t, 10);
            unknown = co_await d.Admit(other, t, 10, 1ms);
            if (first.ok()) d.Complete(*first, providers::Outcome{});
          });

@@ -22,6 +22,36 @@ int Planner::AddDeployment(const std::string& model, ratelimit::LimiterOptions l
   return number;
 }
 
+TimePoint Planner::Quota::When(std::int64_t cost, TimePoint now) const {
+  TimePoint when = now;
+  if (requests) when = std::max(when, requests->WhenAvailable(1, now));
+  if (tokens) when = std::max(when, tokens->WhenAvailable(static_cast<double>(cost), now));
+  return when;
+}
+
+void Planner::Quota::Take(std::int64_t cost, TimePoint now) {
+  if (requests) requests->Adjust(-1, now);
+  if (tokens) tokens->Adjust(-static_cast<double>(cost), now);
+}
+
+void Planner::SetTenantLimits(const std::string& tenant, TenantLimits limits, TimePoint now) {
+  Quota quota;
+  auto window = std::chrono::minutes(1);
+  if (limits.rpm > 0) quota.requests.emplace(static_cast<double>(limits.rpm), window, now);
+  if (limits.tpm > 0) quota.tokens.emplace(static_cast<double>(limits.tpm), window, now);
+  if (!quota.requests && !quota.tokens) return;
+  quotas_[tenant] = std::move(quota);
+  for (auto& [number, lane] : lanes_) {
+    if (lane.options.tenant == tenant) lane.quota = &quotas_[tenant];
+  }
+}
+
+TimePoint Planner::WhenTenantAdmits(const std::string& tenant, std::int64_t tokens,
+                                    TimePoint now) const {
+  auto quota = quotas_.find(tenant);
+  return quota == quotas_.end() ? now : quota->second.When(tokens, now);
+}
+
 int Planner::AddLane(LaneOptions options) {
   // Level with the least-served tenant that has a lane now: no head start from an idle past.
   std::optional<double> level;
@@ -33,8 +63,12 @@ int Planner::AddLane(LaneOptions options) {
   double& served = tenant_served_[options.tenant];
   if (level) served = std::max(served, *level);
   int number = next_lane_++;
-  lanes_[number] =
-      Lane{.options = std::move(options), .waiting_since = {}, .served_tokens = 0, .queued = 0};
+  auto quota = quotas_.find(options.tenant);
+  lanes_[number] = Lane{.options = std::move(options),
+                        .waiting_since = {},
+                        .served_tokens = 0,
+                        .queued = 0,
+                        .quota = quota == quotas_.end() ? nullptr : &quota->second};
   return number;
 }
 
@@ -132,6 +166,7 @@ void Planner::Served(int number, std::int64_t tokens, TimePoint now) {
   lane.served_tokens += static_cast<double>(tokens);
   tenant_served_[lane.options.tenant] += static_cast<double>(tokens);
   lane.waiting_since = now;
+  if (lane.quota != nullptr) lane.quota->Take(tokens, now);
   --lane.queued;
   --queued_;
 }
@@ -141,8 +176,16 @@ std::optional<Dispatch> Planner::NextForModel(ModelQueue& queue, TimePoint now,
   // The first ticket that does not fit, in lane order then age order, is the oldest: others
   // may overtake it only max_pass_over times.
   Ticket* oldest = nullptr;
+  const Quota* quota = nullptr;  // of the lane being scanned
   auto consider = [&](Ticket& ticket) -> std::optional<int> {
     if (oldest != nullptr && oldest->passed_over >= options_.max_pass_over) return std::nullopt;
+    if (quota != nullptr) {  // the tenant's own limit holds it back, not the deployments
+      TimePoint when = quota->When(ticket.tokens, now);
+      if (when > now) {
+        Earliest(wake_at, when);
+        return std::nullopt;
+      }
+    }
     auto deployment = Admit(queue, ticket.tokens, now, wake_at);
     if (!deployment && oldest == nullptr) oldest = &ticket;
     if (deployment && oldest != nullptr) ++oldest->passed_over;
@@ -150,6 +193,7 @@ std::optional<Dispatch> Planner::NextForModel(ModelQueue& queue, TimePoint now,
   };
   for (int lane : LaneOrder(queue, now)) {
     LaneQueue& tickets = queue.lanes.at(lane);
+    quota = lanes_[lane].quota;
     std::optional<Dispatch> found;
     std::size_t scanned = 0;
     // Retries that are due, then fresh tickets.

@@ -37,6 +37,12 @@ struct LaneOptions {
   std::string tenant;
 };
 
+// A tenant's own quota (a gateway key's rpm and tpm), over every deployment; 0: none.
+struct TenantLimits {
+  std::int64_t rpm = 0;
+  std::int64_t tpm = 0;
+};
+
 struct Ticket {
   std::int64_t id = 0;      // the caller's handle, unique among queued tickets
   std::int64_t tokens = 0;  // the estimate reserved at dispatch
@@ -63,6 +69,11 @@ class Planner {
 
   // Adds a deployment serving `model`; returns its number.
   int AddDeployment(const std::string& model, ratelimit::LimiterOptions limits, TimePoint now);
+
+  // Caps what `tenant`'s lanes may take, whatever the deployments have left.
+  void SetTenantLimits(const std::string& tenant, TenantLimits limits, TimePoint now);
+  // When `tenant`'s quota lets a request of `tokens` go (now when it has no quota).
+  TimePoint WhenTenantAdmits(const std::string& tenant, std::int64_t tokens, TimePoint now) const;
 
   // Adds a lane; returns its number. A tenant new to the planner starts level with the tenants
   // being served, not with a head start.
@@ -104,11 +115,18 @@ class Planner {
     std::map<int, LaneQueue> lanes;   // only lanes with tickets
     std::size_t next_deployment = 0;  // round-robin start
   };
+  struct Quota {  // a tenant's own buckets
+    std::optional<ratelimit::TokenBucket> requests;
+    std::optional<ratelimit::TokenBucket> tokens;
+    TimePoint When(std::int64_t cost, TimePoint now) const;
+    void Take(std::int64_t cost, TimePoint now);
+  };
   struct Lane {
     LaneOptions options;
     std::optional<TimePoint> waiting_since;  // unserved since (while it has tickets)
     double served_tokens = 0;
     std::size_t queued = 0;  // tickets in every model's queue
+    Quota* quota = nullptr;  // its tenant's, if any
   };
   std::optional<Dispatch> NextForModel(ModelQueue& queue, TimePoint now,
                                        std::optional<TimePoint>& wake_at);
@@ -127,6 +145,7 @@ class Planner {
   std::map<int, Lane> lanes_;
   int next_lane_ = 0;
   std::map<std::string, double> tenant_served_;  // tokens dispatched per tenant
+  std::map<std::string, Quota> quotas_;          // tenants with their own limits
   std::size_t queued_ = 0;
 };
 

@@ -95,5 +95,27 @@ TEST(PlannerLanesTest, RemovingALaneReturnsItsQueuedTickets) {
   EXPECT_FALSE(planner.Next(t0).dispatch.has_value());
 }
 
+TEST(PlannerLanesTest, ATenantsQuotaHoldsItBackButNotOthers) {
+  TimePoint t0{};
+  Planner planner({});
+  planner.AddDeployment("m", {.rpm = 1000, .tpm = 1000000, .max_in_flight = 1000}, t0);
+  planner.SetTenantLimits("capped", {.rpm = 2, .tpm = 0}, t0);
+  int capped = planner.AddLane({Priority::kHigh, "capped"});
+  int other = planner.AddLane({Priority::kLow, "other"});
+  for (int i = 0; i < 5; ++i) planner.Enqueue("m", In(capped, i));
+  planner.Enqueue("m", In(other, 100));
+  EXPECT_EQ(planner.Next(t0).dispatch->ticket.id, 0);
+  EXPECT_EQ(planner.Next(t0).dispatch->ticket.id, 1);
+  EXPECT_EQ(planner.Next(t0).dispatch->ticket.id, 100);  // the quota is spent, not the deployment
+  Decision waiting = planner.Next(t0);
+  EXPECT_FALSE(waiting.dispatch.has_value());
+  ASSERT_TRUE(waiting.wake_at.has_value());
+  auto seconds = [t0](TimePoint t) { return std::chrono::duration<double>(t - t0).count(); };
+  EXPECT_NEAR(seconds(*waiting.wake_at), 30.0, 1e-6);  // 2 a minute: one every 30 s
+  EXPECT_NEAR(seconds(planner.WhenTenantAdmits("capped", 1, t0)), 30.0, 1e-6);
+  EXPECT_EQ(planner.WhenTenantAdmits("free", 1, t0), t0);
+  EXPECT_EQ(planner.Next(*waiting.wake_at).dispatch->ticket.id, 2);
+}
+
 }  // namespace
 }  // namespace sluice::scheduler

@@ -36,6 +36,15 @@ class Store {
   virtual Result<std::optional<BatchRecord>> FindBatchByFingerprint(
       const std::string& fingerprint) = 0;
 
+  // Up to `limit` of the tenant's batches, newest first, after the batch `after` (a cursor from
+  // the previous page; an unknown cursor gives an empty page).
+  virtual Result<std::vector<BatchRecord>> ListBatches(const std::string& tenant,
+                                                       const std::optional<std::string>& after,
+                                                       std::size_t limit) = 0;
+  // Every batch whose status is one of `statuses`, oldest first (to resume after a restart).
+  virtual Result<std::vector<BatchRecord>> ListBatchesWithStatus(
+      const std::vector<std::string>& statuses) = 0;
+
   // Adds items in one transaction. Items whose index already exists are left as they are, so an
   // interrupted ingest can be repeated.
   virtual Status AddItems(const std::string& batch_id, const std::vector<NewItem>& items) = 0;

@@ -28,7 +28,7 @@ class StoreTest : public ::testing::TestWithParam<StoreFactory> {
   void SetUp() override {
     store_ = GetParam()();
     ASSERT_NE(store_, nullptr);
-    ASSERT_TRUE(store_->CreateBatch({"b1", "file:a", "in_progress", now_, "{}"}).ok());
+    ASSERT_TRUE(store_->CreateBatch({"b1", "file:a", "in_progress", now_, "{}", ""}).ok());
   }
 
   std::vector<NewItem> Items(int n, int first = 0) {
@@ -54,8 +54,32 @@ class StoreTest : public ::testing::TestWithParam<StoreFactory> {
   std::unique_ptr<Store> store_;
 };
 
+TEST_P(StoreTest, ListsATenantsBatchesNewestFirstWithACursor) {
+  for (int i = 0; i < 5; ++i) {
+    WallTime at = now_ + std::chrono::seconds(i + 1);
+    std::string tenant = i == 2 ? "other" : "t";
+    ASSERT_TRUE(store_
+                    ->CreateBatch({"batch_" + std::to_string(i), "f",
+                                   i < 3 ? "completed" : "in_progress", at, "{}", tenant})
+                    .ok());
+  }
+  auto page = *store_->ListBatches("t", std::nullopt, 2);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].id, "batch_4");
+  EXPECT_EQ(page[1].id, "batch_3");
+  page = *store_->ListBatches("t", page.back().id, 10);
+  ASSERT_EQ(page.size(), 2u);  // batch_2 belongs to another tenant
+  EXPECT_EQ(page[0].id, "batch_1");
+  EXPECT_EQ(page[1].tenant, "t");
+  EXPECT_TRUE(store_->ListBatches("t", std::string("batch_nope"), 10)->empty());
+  auto running = *store_->ListBatchesWithStatus({"in_progress", "validating"});
+  ASSERT_EQ(running.size(), 3u);  // b1 from SetUp, batch_3, batch_4
+  EXPECT_EQ(running[0].id, "b1");
+}
+
 TEST_P(StoreTest, BatchesAreCreatedOnceAndFoundByFingerprint) {
-  EXPECT_EQ(store_->CreateBatch({"b1", "x", "s", now_, "{}"}).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->CreateBatch({"b1", "x", "s", now_, "{}", ""}).code(),
+            StatusCode::kAlreadyExists);
   auto found = store_->FindBatchByFingerprint("file:a");
   ASSERT_TRUE(found.ok());
   ASSERT_TRUE(found->has_value());
@@ -66,7 +90,7 @@ TEST_P(StoreTest, BatchesAreCreatedOnceAndFoundByFingerprint) {
   ASSERT_TRUE(store_->UpdateBatch(b).ok());
   EXPECT_EQ(store_->GetBatch("b1")->status, "completed");
   EXPECT_EQ(store_->GetBatch("nope").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(store_->UpdateBatch({"nope", "", "", now_, ""}).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->UpdateBatch({"nope", "", "", now_, "", ""}).code(), StatusCode::kNotFound);
 }
 
 TEST_P(StoreTest, LeasesInIndexOrderAndRepeatedIngestIsHarmless) {
@@ -131,7 +155,7 @@ TEST_P(StoreTest, FirstResultWinsAndDoneItemsAreNotLeased) {
 }
 
 TEST_P(StoreTest, BatchesDoNotSeeEachOthersItems) {
-  ASSERT_TRUE(store_->CreateBatch({"b2", "file:b", "in_progress", now_, "{}"}).ok());
+  ASSERT_TRUE(store_->CreateBatch({"b2", "file:b", "in_progress", now_, "{}", ""}).ok());
   ASSERT_TRUE(store_->AddItems("b1", Items(2)).ok());
   ASSERT_TRUE(store_->AddItems("b2", Items(3)).ok());
   EXPECT_EQ(store_->LeaseItems("b2", 10, now_, 60s)->size(), 3u);
@@ -235,7 +259,7 @@ TEST(SqliteStoreTest, SurvivesReopenWithEverythingCommitted) {
   WallTime now(std::chrono::seconds(1767225600));
   {
     auto store = std::move(sqlite::SqliteStore::Open(path)).value();
-    ASSERT_TRUE(store->CreateBatch({"b", "f", "in_progress", now, "{}"}).ok());
+    ASSERT_TRUE(store->CreateBatch({"b", "f", "in_progress", now, "{}", ""}).ok());
     ASSERT_TRUE(store->AddItems("b", {{0, "a", "m", "/v1/embeddings", "{}", 1}}).ok());
   }
   auto store = std::move(sqlite::SqliteStore::Open(path)).value();
@@ -246,7 +270,7 @@ TEST(SqliteStoreTest, DiskFullIsResourceExhaustedAndKeepsWhatWasCommitted) {
   std::string path = TempPath("full.db");
   WallTime now(std::chrono::seconds(1767225600));
   auto store = std::move(sqlite::SqliteStore::Open(path, {.max_page_count = 40})).value();
-  ASSERT_TRUE(store->CreateBatch({"b", "f", "in_progress", now, "{}"}).ok());
+  ASSERT_TRUE(store->CreateBatch({"b", "f", "in_progress", now, "{}", ""}).ok());
   ASSERT_TRUE(store->AddItems("b", {{0, "kept", "m", "/v1/embeddings", "{}", 1}}).ok());
   std::vector<NewItem> big;
   for (int i = 1; i < 200; ++i) {

@@ -1,0 +1,28 @@
+#include "runtime/targets.h"
+
+namespace sluice::runtime {
+
+Result<std::vector<scheduler::Target>> Targets(const config::Config& config) {
+  std::vector<scheduler::Target> targets;
+  for (const config::ModelConfig& model : config.models) {
+    for (const config::DeploymentConfig& d : model.deployments) {
+      if (d.provider == config::ProviderKind::kAnthropic) {
+        return UnimplementedError("model " + model.name +
+                                  ": anthropic deployments are not supported yet");
+      }
+      targets.push_back({model.name,
+                         providers::MakeOpenAiProvider({d.base_url, d.api_key, d.model}),
+                         {d.rpm, d.tpm, static_cast<int>(d.max_in_flight)},
+                         d.timeout});
+    }
+  }
+  return targets;
+}
+
+std::string DeploymentName(const std::vector<scheduler::Target>& targets, std::size_t index) {
+  std::size_t ordinal = 0;
+  for (std::size_t i = 0; i < index; ++i) ordinal += targets[i].model == targets[index].model;
+  return targets[index].model + "#" + std::to_string(ordinal);
+}
+
+}  // namespace sluice::runtime
