@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <boost/json.hpp>
+#include <fstream>
 #include <functional>
 #include <thread>
 
@@ -178,6 +179,32 @@ TEST_F(ServeTest, InvalidInputFailsTheBatchWithLineErrors) {
   EXPECT_EQ(error.at("code"), "invalid_json_line");
   EXPECT_EQ(error.at("line"), 2);
   EXPECT_TRUE(batch["failed_at"].is_int64());
+}
+
+TEST_F(ServeTest, NoRoomWithinTheWaitIsA429FromTheLimiterNotFromUpstream) {
+  ASSERT_TRUE(fixture_
+                  .Start({}, {.api_key = "sk-test",
+                              .rpm = 1,
+                              .tpm = 1000000000,
+                              .max_in_flight = 4,
+                              .timeout = ""})
+                  .ok());
+  std::ofstream(fixture_.config_path(), std::ios::app) << "proxy: {max_wait: 200ms}\n";
+  port_ = StartServe();
+  std::string chat = R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]})";
+  Call("POST", "/v1/chat/completions", chat, 200);
+  auto refused = RawHttp(port_, "POST", "/v1/chat/completions", chat, kTimeout);
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->status, 429) << refused->body;
+  EXPECT_EQ(json::parse(refused->body).at("error").at("code"), "rate_limit_exceeded");
+  for (const char* header :
+       {"retry-after: ", "retry-after-ms: ", "x-request-id: ", "x-ratelimit-limit-requests: 1",
+        "x-ratelimit-remaining-requests: 0", "x-ratelimit-reset-tokens: "}) {
+    EXPECT_NE(refused->head.find(header), std::string::npos) << header << "\n" << refused->head;
+  }
+  auto stats = fixture_.Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(StatCount(*stats, "received"), 1);  // the refused request never went upstream
 }
 
 TEST_F(ServeTest, BadRequestsGetOpenAiErrors) {

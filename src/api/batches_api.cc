@@ -346,7 +346,10 @@ asio::awaitable<Status> BatchesApi::Validate(Active& batch) {
       co_await http::Offload<Result<batch::IngestReport>>(ingest_executor_, io_, std::move(work));
   WallTime now = clock_.WallNow();
   if (!report.ok() && report.status().code() != StatusCode::kNotFound) co_return report.status();
-  if (StatusOf(batch.object) == kCancelling) co_return OkStatus();  // Execute closes it
+  if (StatusOf(batch.object) == kCancelling) {  // Execute closes what was read
+    if (report.ok()) SetRequestCounts(batch.object, report->totals.requests, 0, 0);
+    co_return OkStatus();
+  }
   if (!report.ok()) {
     SetErrors(batch.object, {{"file_not_found",
                               "The input file is gone: it was deleted before "

@@ -102,12 +102,19 @@ struct FilesConfig {
   std::int64_t max_upload_bytes = 200'000'000;
 };
 
+// The real-time endpoints of `sluice serve`.
+struct ProxyConfig {
+  // How long a request waits for room on a deployment before it is answered 429 (proxy.max_wait).
+  Duration max_wait = std::chrono::seconds(10);
+};
+
 struct Config {
   HostPort listen;
   StoreConfig store;
   LogOptions log;
   RetryConfig retry;
   FilesConfig files;
+  ProxyConfig proxy;
   std::vector<ModelConfig> models;  // model names are unique
   std::vector<GatewayKey> keys;     // empty: open mode, loopback only (listen_check.h)
 

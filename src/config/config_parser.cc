@@ -219,18 +219,24 @@ void ReadFiles(YamlReader& r, const YAML::Node& root, Config& config) {
   }
 }
 
+void ReadProxy(YamlReader& r, const YAML::Node& root, Config& config) {
+  std::optional<YAML::Node> node = r.Child(root, "proxy");
+  if (!node || !r.CheckMap(*node, "proxy", {"max_wait"})) return;
+  if (auto d = ReadDuration(r, *node, "max_wait", "proxy")) config.proxy.max_wait = *d;
+}
+
 Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
                            const EnvLookup& env) {
   Config config = DefaultConfig();
   if (root.IsNull()) return config;
   YamlReader r{std::string(source_name), env};
-  if (r.CheckMap(
-          root, "the config",
-          {"listen", "data_dir", "store", "log_level", "log_format", "retry", "files", "models",
-           "keys"})) {
+  if (r.CheckMap(root, "the config",
+                 {"listen", "data_dir", "store", "log_level", "log_format", "retry", "files",
+                  "proxy", "models", "keys"})) {
     ReadTopLevelScalars(r, root, config);
     ReadRetry(r, root, config);
     ReadFiles(r, root, config);
+    ReadProxy(r, root, config);
     ReadModels(r, root, config);
     config.keys = ReadGatewayKeys(r, root);
   }

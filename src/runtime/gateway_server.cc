@@ -134,6 +134,7 @@ Status Server::Init(config::Config config,
   tokenizers_ = tokens::Tokenizers::Open(tokens::Tokenizers::DefaultDirectories());
   api::ProxyOptions proxy_options;
   proxy_options.estimate.tokenizers = tokenizers_.get();
+  proxy_options.max_wait = config_.proxy.max_wait;
   proxy_options.counting_executor = ingest_thread_.get_executor();
   proxy_ =
       std::make_unique<api::Proxy>(*dispatcher_, *client_, SystemClock::Instance(), proxy_options);
