@@ -106,7 +106,9 @@ done
 echo "GET /v1/batches/$batch_id -> status $status, request_counts $(grep -o '"request_counts":{[^}]*}' <<<"$batch" | cut -d: -f2-)"
 output_id=$(field output_file_id <<<"$batch")
 echo "GET /v1/files/$output_id/content (first two lines):"
-curl -s "$api/files/$output_id/content" | head -n 2 | cut -c 1-240
+output=$(curl -s "$api/files/$output_id/content")
+head -n 2 <<<"$output" | cut -c 1-240
 echo "GET /metrics (excerpt):"
-curl -s "http://127.0.0.1:$serve_port/metrics" | grep -E '^sluice_(http_requests_total|batches)' | head -n 6
+metrics=$(curl -s "http://127.0.0.1:$serve_port/metrics")
+grep -E '^sluice_(http_requests_total|batches)' <<<"$metrics" | head -n 6
 say "Done"
