@@ -106,6 +106,19 @@ bench_cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f\n", ($14 + $15) / hz}' "/proc/$1/stat"
 }
 
+# bench_cpu_ticks: one line per core, "busy total" jiffies since boot (busy: user, nice, system,
+# irq, softirq, steal; total adds idle and iowait). Two snapshots give each core's busy share.
+bench_cpu_ticks() {
+  awk '/^cpu[0-9]/ {busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6}' /proc/stat
+}
+
+# bench_core_busy BEFORE AFTER CORE: the percentage of the time core CORE was busy (with anything,
+# ours or not) between two bench_cpu_ticks snapshots.
+bench_core_busy() {
+  paste -d' ' <(printf '%s\n' "$1") <(printf '%s\n' "$2") |
+    awk -v core="$3" 'NR == core + 1 {printf "%.0f\n", 100 * ($3 - $1) / ($4 - $2)}'
+}
+
 # bench_config FILE RPM TPM MAX_IN_FLIGHT [TIMEOUT]: a sluice.yaml with one model "bench-model"
 # on one openai-compatible deployment at $mock_url, data in $bench_tmp/data; `sluice serve` with
 # it listens on 127.0.0.1:0 (any free port).

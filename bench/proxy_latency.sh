@@ -42,13 +42,15 @@ measure() {
 
 direct="$(measure direct "${mock_url}")"
 before="$(bench_cpu_seconds "${serve_pid}")"
+ticks="$(bench_cpu_ticks)"
 proxy="$(measure proxy "${serve_url}")"
+busy0="$(bench_core_busy "${ticks}" "$(bench_cpu_ticks)" 0)"
 sluice_cpu="$(awk -v a="$(bench_cpu_seconds "${serve_pid}")" -v b="${before}" 'BEGIN {print a - b}')"
 stats="$(bench_mock_stats)"
 echo "mock: $(bench_stat "${stats}" received) received, $(bench_stat "${stats}" rate_limited) rate-limited"
 
 awk -v d="${direct}" -v p="${proxy}" -v limited="$(bench_stat "${stats}" rate_limited)" \
-  -v cpu="${sluice_cpu}" -v rate="${rate}" -v s="$((duration + warmup))" 'BEGIN {
+  -v cpu="${sluice_cpu}" -v busy0="${busy0}" -v rate="${rate}" -v s="$((duration + warmup))" 'BEGIN {
   split(d, dv, /[ =]/); split(p, pv, /[ =]/);
   for (i = 2; i < length(dv); i += 2) { direct[dv[i]] = dv[i + 1]; proxy[pv[i]] = pv[i + 1] }
   printf "latency (us)   %8s %8s %8s %8s %8s\n", "p50", "p90", "p99", "p99.9", "max";
@@ -57,8 +59,8 @@ awk -v d="${direct}" -v p="${proxy}" -v limited="$(bench_stat "${stats}" rate_li
   printf "through sluice %8.0f %8.0f %8.0f %8.0f %8.0f\n", proxy["p50"], proxy["p90"],
     proxy["p99"], proxy["p999"], proxy["max"];
   add50 = proxy["p50"] - direct["p50"]; add99 = proxy["p99"] - direct["p99"];
-  printf "sluice cpu during the proxy run (warm-up included): %.2f s = %.0f us per request\n", cpu,
-    1e6 * cpu / (rate * s);
+  printf "during the proxy run (warm-up included): sluice cpu %.2f s = %.0f us per request; core 0 busy %d %% (sluice %.0f %%, the rest other processes)\n",
+    cpu, 1e6 * cpu / (rate * s), busy0, 100 * cpu / s;
   printf "added latency: p50 %.0f us, p99 %.0f us; target p99 <= 1000 us\n", add50, add99;
   pass = add99 <= 1000 && limited == 0;
   print pass ? "PASS" : "FAIL"; exit pass ? 0 : 1 }'
