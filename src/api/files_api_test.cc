@@ -103,6 +103,9 @@ class FilesServer {
     EXPECT_TRUE(server_.start().ok()) << server_.start();
   }
 
+  // The store thread finishes first: work it still holds resumes on the server's io_context.
+  ~FilesServer() { store_pool_.join(); }
+
   Result<RawResponse> Send(const std::string& request) {
     auto conn = server_.Connect();
     SLUICE_RETURN_IF_ERROR(conn.Send(request));
