@@ -59,11 +59,11 @@ class ServeTest : public ::testing::Test {
     return file.contains("id") ? std::string(file.at("id").as_string()) : "";
   }
 
-  std::string CreateBatch(const std::string& file_id) {
+  std::string CreateBatch(const std::string& file_id, const std::string& window = "24h") {
     json::object batch =
         Call("POST", "/v1/batches",
              R"({"input_file_id":")" + file_id +
-                 R"(","endpoint":"/v1/chat/completions","completion_window":"24h"})");
+                 R"(","endpoint":"/v1/chat/completions","completion_window":")" + window + R"("})");
     EXPECT_EQ(batch["status"], "validating");
     return batch.contains("id") ? std::string(batch.at("id").as_string()) : "";
   }
@@ -168,6 +168,26 @@ TEST_F(ServeTest, CancelKeepsPartialResultsAndClosesTheRest) {
   // A finished batch cannot be cancelled.
   json::object refused = Call("POST", "/v1/batches/" + id + "/cancel", "", 400);
   EXPECT_EQ(refused["error"].at("type"), "invalid_request_error");
+}
+
+TEST_F(ServeTest, AShortCompletionWindowExpiresTheRest) {
+  ASSERT_TRUE(fixture_
+                  .Start({"--ttfb", "200ms"}, {.api_key = "sk-test",
+                                               .rpm = 1000000,
+                                               .tpm = 1000000000,
+                                               .max_in_flight = 2,
+                                               .timeout = ""})
+                  .ok());
+  port_ = StartServe();
+  std::string id = CreateBatch(Upload(RequestLines(100)), "1s");  // 2 at a time: ~10 s of work
+  json::object batch = WaitFor(id, [](json::object& b) { return b["status"] == "expired"; });
+  EXPECT_TRUE(batch["expired_at"].is_int64());
+  auto counts = batch["request_counts"].as_object();
+  EXPECT_EQ(counts["completed"].as_int64() + counts["failed"].as_int64(), 100);
+  EXPECT_GT(counts["completed"].as_int64(), 0);  // what finished is kept
+  std::vector<OutputLine> errors = Download(std::string(batch["error_file_id"].as_string()));
+  ASSERT_EQ(static_cast<std::int64_t>(errors.size()), counts["failed"].as_int64());
+  EXPECT_EQ(errors.back().json.at("error").at("code"), "batch_expired");
 }
 
 TEST_F(ServeTest, InvalidInputFailsTheBatchWithLineErrors) {
