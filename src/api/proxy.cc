@@ -186,6 +186,7 @@ asio::awaitable<http::Response> Proxy::Send(Call& call) {
       auto next =
           dispatcher_.retry_policy().NextAttempt(attempt, outcome.retry_after, now, random_);
       if (next && *next - now <= options_.max_wait) {
+        dispatcher_.CountRetry(admission->deployment);
         co_await http::SleepUntil(clock_, *next);
         continue;
       }
@@ -228,6 +229,7 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
               ? dispatcher_.retry_policy().NextAttempt(attempt, outcome.retry_after, now, random_)
               : std::nullopt;
       if (next && *next - now <= options_.max_wait) {
+        dispatcher_.CountRetry(admission->deployment);
         co_await http::SleepUntil(clock_, *next);
         continue;
       }

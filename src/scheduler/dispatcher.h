@@ -132,6 +132,10 @@ class Dispatcher {
   void Stop();
 
   void SetObserver(UpstreamObserver observer) { observer_ = std::move(observer); }
+  // An interactive request is trying again on `deployment` (for the observer).
+  void CountRetry(int deployment) {
+    if (observer_.retried) observer_.retried(deployment);
+  }
 
   const Progress& progress() const { return progress_; }
   // The counts of a batch being run; nullopt when it is not.
