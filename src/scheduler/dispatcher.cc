@@ -220,7 +220,8 @@ asio::awaitable<void> Dispatcher::Lease(ActiveBatch* batch) {
                                          .tokens = item.item.estimated_tokens,
                                          .not_before = {},
                                          .passed_over = 0,
-                                         .lane = batch->lane});
+                                         .lane = batch->lane,
+                                         .overtaken_until = {}});
       int attempt = item.attempt;
       held_.emplace(ticket, Held{batch, std::move(item), attempt, false});
       ++batch->held;
@@ -258,6 +259,7 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
       if (observer_.retried) observer_.retried(dispatch.deployment);
       dispatch.ticket.not_before = *next;
       dispatch.ticket.passed_over = 0;
+      dispatch.ticket.overtaken_until = TimePoint{};
       planner_.Enqueue(target.model, dispatch.ticket);
       held.waiting_retry = true;
       ++progress_.waiting_retry;
@@ -288,9 +290,12 @@ asio::awaitable<Result<Admission>> Dispatcher::Admit(std::string model, std::str
   std::int64_t ticket = next_ticket_++;
   Waiter waiter{std::nullopt, Notifier(io_)};
   waiters_[ticket] = &waiter;
-  planner_.Enqueue(
-      model,
-      {.id = ticket, .tokens = tokens, .not_before = {}, .passed_over = 0, .lane = lane->second});
+  planner_.Enqueue(model, {.id = ticket,
+                           .tokens = tokens,
+                           .not_before = {},
+                           .passed_over = 0,
+                           .lane = lane->second,
+                           .overtaken_until = {}});
   wake_.Notify();
   TimePoint deadline = clock_.Now() + wait;
   if (!waiter.deployment) co_await (waiter.admitted.Wait() || http::SleepUntil(clock_, deadline));

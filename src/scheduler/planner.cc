@@ -121,7 +121,8 @@ void Planner::Enqueue(const std::string& model, Ticket ticket) {
 }
 
 std::optional<int> Planner::Admit(ModelQueue& queue, std::int64_t tokens, TimePoint now,
-                                  std::optional<TimePoint>& wake_at) {
+                                  std::optional<TimePoint>& wake_at,
+                                  std::optional<TimePoint>* fits_at) {
   const std::size_t n = queue.deployments.size();
   for (std::size_t i = 0; i < n; ++i) {
     int d = queue.deployments[(queue.next_deployment + i) % n];
@@ -131,9 +132,17 @@ std::optional<int> Planner::Admit(ModelQueue& queue, std::int64_t tokens, TimePo
       queue.next_deployment = (queue.next_deployment + i + 1) % n;
       return d;
     }
-    Earliest(wake_at, limiter.WhenAdmissible(tokens, now));
+    TimePoint when = limiter.WhenAdmissible(tokens, now);
+    Earliest(wake_at, when);
+    if (fits_at != nullptr) Earliest(*fits_at, when);
   }
   return std::nullopt;
+}
+
+bool Planner::Blocks(const Ticket* oldest, TimePoint now) const {
+  if (oldest == nullptr) return false;
+  if (oldest->passed_over >= options_.max_pass_over) return true;
+  return oldest->overtaken_until != TimePoint{} && now >= oldest->overtaken_until;
 }
 
 int Planner::EffectivePriority(Lane& lane, TimePoint now) {
@@ -174,11 +183,11 @@ void Planner::Served(int number, std::int64_t tokens, TimePoint now) {
 std::optional<Dispatch> Planner::NextForModel(ModelQueue& queue, TimePoint now,
                                               std::optional<TimePoint>& wake_at) {
   // The first ticket that does not fit, in lane order then age order, is the oldest: others
-  // may overtake it only max_pass_over times.
+  // may overtake it until it would have fit by itself, and at most max_pass_over times.
   Ticket* oldest = nullptr;
   const Quota* quota = nullptr;  // of the lane being scanned
   auto consider = [&](Ticket& ticket) -> std::optional<int> {
-    if (oldest != nullptr && oldest->passed_over >= options_.max_pass_over) return std::nullopt;
+    if (Blocks(oldest, now)) return std::nullopt;
     if (quota != nullptr) {  // the tenant's own limit holds it back, not the deployments
       TimePoint when = quota->When(ticket.tokens, now);
       if (when > now) {
@@ -186,8 +195,12 @@ std::optional<Dispatch> Planner::NextForModel(ModelQueue& queue, TimePoint now,
         return std::nullopt;
       }
     }
-    auto deployment = Admit(queue, ticket.tokens, now, wake_at);
-    if (!deployment && oldest == nullptr) oldest = &ticket;
+    std::optional<TimePoint> fits_at;
+    auto deployment = Admit(queue, ticket.tokens, now, wake_at, &fits_at);
+    if (!deployment && oldest == nullptr) {
+      oldest = &ticket;
+      if (ticket.overtaken_until == TimePoint{} && fits_at) ticket.overtaken_until = *fits_at;
+    }
     if (deployment && oldest != nullptr) ++oldest->passed_over;
     return deployment;
   };
@@ -220,7 +233,7 @@ std::optional<Dispatch> Planner::NextForModel(ModelQueue& queue, TimePoint now,
       Served(lane, found->ticket.tokens, now);
       return found;
     }
-    if (oldest != nullptr && oldest->passed_over >= options_.max_pass_over) break;
+    if (Blocks(oldest, now)) break;
   }
   return std::nullopt;
 }

@@ -2,7 +2,8 @@
 // fresh ones in input order, retries by their time) and one DeploymentLimiter per deployment, and
 // answers "what goes next, where, and if nothing can go now, when should I look again?".
 // No head-of-line blocking: when the oldest ticket does not fit, a later one that fits may go —
-// but only `max_pass_over` times, after which everything waits for the oldest (no starvation).
+// but only until the oldest would have fit had nothing else gone (then everything waits for it),
+// and at most `max_pass_over` times: a large request is delayed by small ones, never starved.
 // Lanes: every ticket belongs to a lane (a batch, or a tenant's interactive requests) with a
 // priority and a tenant. Lanes are tried by priority (interactive first), and within a priority
 // the tenant that has been served the fewest tokens goes first (fair sharing: a small batch is
@@ -49,6 +50,9 @@ struct Ticket {
   TimePoint not_before{};   // a retry's earliest time
   int passed_over = 0;
   int lane = 0;  // from AddLane; lane 0 (normal priority, no tenant) always exists
+  // Set when it first does not fit: when it would fit if nothing else were sent. Later tickets
+  // may overtake it until then, not after: a large request is not starved by small ones.
+  TimePoint overtaken_until{};
 };
 
 struct Dispatch {
@@ -136,8 +140,12 @@ class Planner {
   void Served(int lane, std::int64_t tokens, TimePoint now);
   // The deployment of `queue` that admits `tokens` now, if any; otherwise lowers wake_at to when
   // one could.
+  // `fits_at` (optional) gets when the ticket could go on the deployments with a free slot.
   std::optional<int> Admit(ModelQueue& queue, std::int64_t tokens, TimePoint now,
-                           std::optional<TimePoint>& wake_at);
+                           std::optional<TimePoint>& wake_at,
+                           std::optional<TimePoint>* fits_at = nullptr);
+  // Whether `oldest` may no longer be overtaken.
+  bool Blocks(const Ticket* oldest, TimePoint now) const;
 
   PlannerOptions options_;
   std::vector<Deployment> deployments_;

@@ -10,7 +10,12 @@ namespace {
 using namespace std::chrono_literals;
 
 Ticket In(int lane, std::int64_t id, std::int64_t tokens = 10) {
-  return {.id = id, .tokens = tokens, .not_before = {}, .passed_over = 0, .lane = lane};
+  return {.id = id,
+          .tokens = tokens,
+          .not_before = {},
+          .passed_over = 0,
+          .lane = lane,
+          .overtaken_until = {}};
 }
 
 TEST(PlannerLanesTest, InteractiveGoesBeforeEveryBatch) {
@@ -86,7 +91,12 @@ TEST(PlannerLanesTest, RemovingALaneReturnsItsQueuedTickets) {
   int b = planner.AddLane({Priority::kNormal, "b"});
   planner.Enqueue("m", In(a, 1));
   planner.Enqueue("m", In(b, 2));
-  planner.Enqueue("m", {.id = 3, .tokens = 10, .not_before = t0 + 5s, .passed_over = 0, .lane = a});
+  planner.Enqueue("m", {.id = 3,
+                        .tokens = 10,
+                        .not_before = t0 + 5s,
+                        .passed_over = 0,
+                        .lane = a,
+                        .overtaken_until = {}});
   EXPECT_EQ(planner.RemoveLane(a), (std::vector<std::int64_t>{1, 3}));
   EXPECT_EQ(planner.queued(), 1u);
   EXPECT_TRUE(planner.Remove("m", b, 2));

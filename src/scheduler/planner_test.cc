@@ -101,5 +101,30 @@ TEST(PlannerTest, SpreadsAcrossDeploymentsOfAModel) {
   EXPECT_FALSE(planner.Next(t0).dispatch.has_value());
 }
 
+TEST(PlannerTest, SmallTicketsOvertakeALargeOneOnlyUntilItWouldHaveFit) {
+  TimePoint t0{};
+  Planner planner({});
+  planner.AddDeployment("m", {.rpm = 100000, .tpm = 600, .max_in_flight = 1000}, t0);
+  planner.Enqueue("m", {.id = 0, .tokens = 600});
+  ASSERT_EQ(planner.Next(t0).dispatch->ticket.id, 0);  // the tokens bucket is now empty
+  planner.Enqueue("m", {.id = 1, .tokens = 300});      // fits by itself at t0 + 30 s
+  for (int i = 2; i < 200; ++i) planner.Enqueue("m", {.id = i, .tokens = 10});
+  TimePoint t = t0;
+  int overtook = 0;
+  while (t - t0 < std::chrono::minutes(5)) {
+    Decision d = planner.Next(t);
+    if (d.dispatch) {
+      planner.Finished(d.dispatch->deployment);
+      if (d.dispatch->ticket.id == 1) break;
+      ++overtook;
+      continue;
+    }
+    t = *d.wake_at;
+  }
+  EXPECT_GT(overtook, 10);                      // small ones went while it could not
+  EXPECT_LE(t - t0, std::chrono::seconds(61));  // then it went: at most twice its own wait
+  EXPECT_GE(t - t0, std::chrono::seconds(30));
+}
+
 }  // namespace
 }  // namespace sluice::scheduler
