@@ -97,11 +97,19 @@ Status ValidateStoreUrl(std::string_view url) {
 }
 
 Result<std::int64_t> ParsePositiveInteger(std::string_view text) {
+  Result<std::int64_t> value = ParseNonNegativeInteger(text);
+  if (!value.ok() || *value < 1) {
+    return InvalidArgumentError("must be a positive integer, got '" + std::string(text) + "'");
+  }
+  return value;
+}
+
+Result<std::int64_t> ParseNonNegativeInteger(std::string_view text) {
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   bool whole = ec == std::errc() && end == text.data() + text.size();
-  if (!IsDigits(text) || !whole || value < 1) {
-    return InvalidArgumentError("must be a positive integer, got '" + std::string(text) + "'");
+  if (!IsDigits(text) || !whole) {
+    return InvalidArgumentError("must be an integer >= 0, got '" + std::string(text) + "'");
   }
   return value;
 }

@@ -25,4 +25,7 @@ Status ValidateStoreUrl(std::string_view url);
 // ("0", "-5", "1.5", "1e3", "", "12abc").
 Result<std::int64_t> ParsePositiveInteger(std::string_view text);
 
+// As ParsePositiveInteger, but "0" is accepted too.
+Result<std::int64_t> ParseNonNegativeInteger(std::string_view text);
+
 }  // namespace sluice::config

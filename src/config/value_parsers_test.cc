@@ -65,5 +65,15 @@ TEST(ParsePositiveIntegerTest, RejectsEverythingElse) {
   }
 }
 
+TEST(ParseNonNegativeIntegerTest, AcceptsZeroAndRejectsTheRest) {
+  EXPECT_EQ(ParseNonNegativeInteger("0").value(), 0);
+  EXPECT_EQ(ParseNonNegativeInteger("500").value(), 500);
+  for (const char* bad : {"-5", "1.5", "", "+3", "99999999999999999999"}) {
+    Result<std::int64_t> parsed = ParseNonNegativeInteger(bad);
+    EXPECT_FALSE(parsed.ok()) << bad;
+    EXPECT_THAT(parsed.status().message(), HasSubstr("must be an integer >= 0")) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace sluice::config

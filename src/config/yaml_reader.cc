@@ -98,9 +98,20 @@ std::optional<Scalar> YamlReader::String(const YAML::Node& map, std::string_view
 
 std::optional<std::int64_t> YamlReader::PositiveInt(const YAML::Node& map, std::string_view key,
                                                     Need need, std::string_view what) {
+  return Integer(map, key, need, what, ParsePositiveInteger);
+}
+
+std::optional<std::int64_t> YamlReader::NonNegativeInt(const YAML::Node& map, std::string_view key,
+                                                       Need need, std::string_view what) {
+  return Integer(map, key, need, what, ParseNonNegativeInteger);
+}
+
+std::optional<std::int64_t> YamlReader::Integer(const YAML::Node& map, std::string_view key,
+                                                Need need, std::string_view what,
+                                                Result<std::int64_t> (*parse)(std::string_view)) {
   std::optional<Scalar> scalar = String(map, key, need, what);
   if (!scalar) return std::nullopt;
-  Result<std::int64_t> value = ParsePositiveInteger(scalar->text);
+  Result<std::int64_t> value = parse(scalar->text);
   if (!value.ok()) {
     Problem(scalar->mark, std::string(key) + " " + value.status().message());
     return std::nullopt;

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/result.h"
 #include "config/env_substitution.h"
 
 namespace sluice::config {
@@ -50,11 +51,17 @@ class YamlReader {
   // As String, then a decimal integer >= 1 ("rpm must be a positive integer, got '-5'").
   std::optional<std::int64_t> PositiveInt(const YAML::Node& map, std::string_view key, Need need,
                                           std::string_view what);
+  // As String, then a decimal integer >= 0 ("rpm must be an integer >= 0, got '-5'").
+  std::optional<std::int64_t> NonNegativeInt(const YAML::Node& map, std::string_view key, Need need,
+                                             std::string_view what);
   // The sequence at `map[key]`; nullopt (reported when required or not a sequence) otherwise.
   std::optional<YAML::Node> Sequence(const YAML::Node& map, std::string_view key, Need need,
                                      std::string_view what);
 
  private:
+  std::optional<std::int64_t> Integer(const YAML::Node& map, std::string_view key, Need need,
+                                      std::string_view what,
+                                      Result<std::int64_t> (*parse)(std::string_view));
   // The child, or nullopt with a problem if it is required and absent.
   std::optional<YAML::Node> Lookup(const YAML::Node& map, std::string_view key, Need need,
                                    std::string_view what);
