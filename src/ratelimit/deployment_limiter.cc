@@ -53,6 +53,10 @@ DeploymentLimiter::DeploymentLimiter(LimiterOptions options, TimePoint now)
   if (!all_known) window_ = ConcurrencyWindow(options_.max_in_flight, kProbingStart);
 }
 
+double DeploymentLimiter::RaiseTolerance(const Meter& m) {
+  return std::max(kRaiseTolerance * m.bucket->capacity(), 2 * m.largest_charge);
+}
+
 Amounts DeploymentLimiter::ChargesOf(const Cost& cost) const {
   return AdmissionCharges(options_.accounting, cost, expected_output_);
 }
@@ -77,8 +81,10 @@ bool DeploymentLimiter::TryAdmit(const Cost& cost, TimePoint now) {
   for (Budget budget : kAllBudgets) {
     Meter& m = meter(budget);
     double charge = charges[Index(budget)];
-    if (m.bucket) (void)m.bucket->TryTake(charge, now);  // fits: checked above
     m.largest_charge = std::max(m.largest_charge, charge);
+    if (!m.bucket) continue;
+    (void)m.bucket->TryTake(charge, now);  // fits: checked above
+    if (m.bucket->Available(now) > RaiseTolerance(m)) m.unbound_at = now;
   }
   admissions_.Record(now, charges);
   ++in_flight_;
@@ -143,11 +149,16 @@ void DeploymentLimiter::Settle(const AdmissionLog::Entry& entry, const Feedback&
 }
 
 // The provider's remaining budget was measured when it admitted this request (taken as when we
-// did); since then it has refilled, and charged what we admitted after this request.
+// did); since then it has refilled, and charged what we admitted after this request. Lowering to
+// that is always safe. Raising is safe only once this budget has been what held us back for a
+// while: when we send faster than it refills (a burst, or a start), answers overtake each other
+// by many requests, the admission matched here may be younger than the one answered, and the
+// estimate is high by whatever was sent between them.
 void DeploymentLimiter::Correct(const AdmissionLog::Entry& entry, const Feedback& feedback,
                                 TimePoint now) {
   Amounts since = admissions_.ChargedSince(entry);
-  double elapsed = Seconds(std::max(Duration::zero(), now - entry.at));
+  Duration round_trip = std::max(Duration::zero(), now - entry.at);
+  double elapsed = Seconds(round_trip);
   for (Budget budget : kAllBudgets) {
     Meter& m = meter(budget);
     const BudgetHint& hint = feedback.hint(budget);
@@ -157,8 +168,13 @@ void DeploymentLimiter::Correct(const AdmissionLog::Entry& entry, const Feedback
         static_cast<double>(*hint.remaining) + capacity / Seconds(options_.window) * elapsed;
     double provider = std::min(capacity, refilled) - since[Index(budget)];
     double ours = m.bucket->Available(now);
-    double tolerance = std::max(kRaiseTolerance * capacity, 2 * m.largest_charge);
-    if (provider < ours || provider > ours + tolerance) m.bucket->SetAvailable(provider, now);
+    double tolerance = RaiseTolerance(m);
+    bool held_back = entry.at - m.unbound_at >= 2 * round_trip;
+    if (provider < ours) {
+      m.bucket->SetAvailable(provider, now);
+    } else if (held_back && provider > ours + 2 * tolerance) {
+      m.bucket->SetAvailable(provider - tolerance, now);  // never above it by the noise
+    }
   }
 }
 

@@ -76,8 +76,12 @@ class DeploymentLimiter {
     LimitEstimate estimate{0};
     std::optional<TokenBucket> bucket;  // set once the limit is known
     double largest_charge = 0;          // the largest single admission charge seen
+    TimePoint unbound_at{};             // the last admission that left it well above empty
     TimePoint last_shrink{TimePoint::min()};
   };
+
+  // How far our level may be off the provider's before it is raised to it: the estimate's noise.
+  static double RaiseTolerance(const Meter& m);
 
   Amounts ChargesOf(const Cost& cost) const;
   bool LearnLimits(const Feedback& feedback, TimePoint now);

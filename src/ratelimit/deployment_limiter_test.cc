@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 namespace sluice::ratelimit {
 namespace {
 
@@ -90,16 +92,48 @@ TEST(DeploymentLimiterTest, ProviderRemainingRaisesOurLevelOnlyBeyondNoise) {
   EXPECT_NEAR(*limiter.Available(Budget::kTokens, t0), -10000, 1);
 }
 
-TEST(DeploymentLimiterTest, ProviderRemainingRaisesOurLevelWhenFarShort) {
-  TimePoint t0{};
-  DeploymentLimiter limiter({.rpm = 10000, .tpm = 300000, .max_in_flight = 1000}, t0);
-  for (int i = 0; i < 100; ++i) ASSERT_TRUE(limiter.TryAdmit(3000, t0));  // all of it
-  EXPECT_NEAR(*limiter.Available(Budget::kTokens, t0), 0, 1e-6);
-  for (int i = 0; i < 100; ++i) limiter.Release();
-  for (int i = 0; i < 99; ++i) (void)limiter.Observe(Ok(), t0);
-  // The provider counted 2000 for each: 100000 left after the last one.
-  (void)limiter.Observe(Answer(200, std::nullopt, 100000), t0);
-  EXPECT_NEAR(*limiter.Available(Budget::kTokens, t0), 100000, 1);
+// Spends a whole minute's budget at t0 + 1 min, then one 1000-token request a second (the
+// refill), each answered 300 ms later with `remaining` (nullopt: no header).
+struct SteadyRun {
+  TimePoint t0 = TimePoint(std::chrono::hours(1));
+  DeploymentLimiter limiter{{.rpm = 100000, .tpm = 60000, .max_in_flight = 1000}, t0};
+
+  TimePoint At(int second) const { return t0 + std::chrono::seconds(second); }
+
+  void Burst() {
+    for (int i = 0; i < 60; ++i) ASSERT_TRUE(limiter.TryAdmit(1000, t0));
+    for (int i = 0; i < 60; ++i) {
+      limiter.Release();
+      (void)limiter.Observe(Ok(), t0 + 300ms);
+    }
+  }
+  void Second(int second, std::optional<std::int64_t> remaining) {
+    ASSERT_TRUE(limiter.TryAdmit(1000, At(second)));
+    limiter.Release();
+    (void)limiter.Observe(Answer(200, std::nullopt, remaining), At(second) + 300ms);
+  }
+};
+
+TEST(DeploymentLimiterTest, ProviderRemainingRaisesOurLevelOnceTheBudgetHoldsUsBack) {
+  SteadyRun run;
+  run.Burst();
+  for (int second = 1; second <= 5; ++second) run.Second(second, std::nullopt);
+  EXPECT_NEAR(*run.limiter.Available(Budget::kTokens, run.At(5) + 300ms), 300, 1);
+  // The provider counted less than we did: it has 30000 left after the request of second 6.
+  run.Second(6, 30000);
+  // 30000 + 300 ms of refill, less the noise margin (2 × the largest request).
+  EXPECT_NEAR(*run.limiter.Available(Budget::kTokens, run.At(6) + 300ms), 30300 - 2000, 1);
+}
+
+TEST(DeploymentLimiterTest, ProviderRemainingDoesNotRaiseOurLevelDuringABurst) {
+  SteadyRun run;
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(run.limiter.TryAdmit(1000, run.t0));
+  for (int i = 0; i < 30; ++i) run.limiter.Release();
+  for (int i = 0; i < 29; ++i) (void)run.limiter.Observe(Ok(), run.t0 + 300ms);
+  // Answers overtake each other in a burst: matched to the last request, this may be the answer
+  // to a much older one, sent when more was left.
+  (void)run.limiter.Observe(Answer(200, std::nullopt, 50000), run.t0 + 300ms);
+  EXPECT_NEAR(*run.limiter.Available(Budget::kTokens, run.t0 + 300ms), 30300, 1);
 }
 
 TEST(DeploymentLimiterTest, ATokens429EmptiesThatBucketUntilItsRetryAfter) {
@@ -327,54 +361,70 @@ struct SimulationResult {
   double tokens_in_last_30s = 0;
 };
 
-// 40 simulated seconds of 150-token requests, 300 ms latency, answers in order.
-SimulationResult Simulate(double real_tpm, std::int64_t configured_tpm, bool states) {
+// 40 simulated seconds of 150-token requests; answers 300 ms ± `jitter` after their admission
+// (so they overtake each other), observed in the order they arrive.
+SimulationResult Simulate(double real_tpm, std::int64_t configured_tpm, bool states,
+                          double jitter = 0, double provider_share = 1) {
   TimePoint t0{};
   SimulatedProvider provider(real_tpm, states, t0);
   DeploymentLimiter limiter({.name = "sim#0", .rpm = 1000000, .tpm = configured_tpm}, t0);
-  struct InFlight {
-    TimePoint done;
-    Feedback feedback;
-  };
-  std::deque<InFlight> in_flight;
+  std::multimap<TimePoint, Feedback> in_flight;  // by when the answer arrives
+  std::uint64_t draw = 12345;
   SimulationResult result;
   for (TimePoint t = t0; t < t0 + 40s; t += 5ms) {
-    while (!in_flight.empty() && in_flight.front().done <= t) {
+    while (!in_flight.empty() && in_flight.begin()->first <= t) {
       limiter.Release();
-      (void)limiter.Observe(in_flight.front().feedback, t);
-      in_flight.pop_front();
+      (void)limiter.Observe(in_flight.begin()->second, t);
+      in_flight.erase(in_flight.begin());
     }
     while (limiter.TryAdmit(150, t)) {
-      Feedback feedback = provider.Answer(150, t);
+      Feedback feedback = provider.Answer(150 * provider_share, t);
       ++result.sent;
       if (feedback.status_code == 429) ++result.rate_limited;
-      if (feedback.status_code == 200 && t >= t0 + 10s) result.tokens_in_last_30s += 150;
-      in_flight.push_back({t + 300ms, feedback});
+      if (feedback.status_code == 200 && t >= t0 + 10s) {
+        result.tokens_in_last_30s += 150 * provider_share;
+      }
+      draw = draw * 6364136223846793005u + 1442695040888963407u;
+      double uniform = static_cast<double>(draw >> 11) / static_cast<double>(1ull << 53);
+      auto latency = std::chrono::duration_cast<Duration>(300ms * (1 + jitter * (2 * uniform - 1)));
+      in_flight.emplace(t + latency, feedback);
     }
   }
   return result;
 }
 
+TEST(DeploymentLimiterTest, KeepsAtTheProvidersRateWhenAnswersOvertakeEachOther) {
+  SimulationResult r = Simulate(300000, 300000, true, 0.3);
+  EXPECT_LE(r.rate_limited, r.sent / 200) << r.rate_limited << " of " << r.sent;
+  EXPECT_GE(r.tokens_in_last_30s, 0.97 * 300000 / 2);
+}
+
+TEST(DeploymentLimiterTest, KeepsUpWithAProviderThatCountsLessThanOurEstimates) {
+  SimulationResult r = Simulate(300000, 300000, true, 0.3, 0.8);
+  EXPECT_LE(r.rate_limited, r.sent / 200) << r.rate_limited << " of " << r.sent;
+  EXPECT_GE(r.tokens_in_last_30s, 0.97 * 300000 / 2);
+}
+
 TEST(DeploymentLimiterTest, ConvergesOnATooHighConfiguredLimitTheProviderStates) {
-  SimulationResult r = Simulate(300000, 600000, true);
+  SimulationResult r = Simulate(300000, 600000, true, 0.3);
   EXPECT_LE(r.rate_limited, r.sent / 100) << r.rate_limited << " of " << r.sent;
   EXPECT_GE(r.tokens_in_last_30s, 0.97 * 300000 / 2);
 }
 
 TEST(DeploymentLimiterTest, ConvergesOnATooHighConfiguredLimitItMustInfer) {
-  SimulationResult r = Simulate(300000, 600000, false);
+  SimulationResult r = Simulate(300000, 600000, false, 0.3);
   EXPECT_LE(r.rate_limited, r.sent / 50) << r.rate_limited << " of " << r.sent;
   EXPECT_GE(r.tokens_in_last_30s, 0.97 * 300000 / 2);
 }
 
 TEST(DeploymentLimiterTest, ConvergesOnATooLowConfiguredLimitItMustInfer) {
-  SimulationResult r = Simulate(300000, 100000, false);
-  EXPECT_EQ(r.rate_limited, 0);
+  SimulationResult r = Simulate(300000, 100000, false, 0.3);
+  EXPECT_LE(r.rate_limited, r.sent / 200) << r.rate_limited << " of " << r.sent;
   EXPECT_GE(r.tokens_in_last_30s, 0.97 * 300000 / 2);
 }
 
 TEST(DeploymentLimiterTest, LearnsLimitsNeverConfigured) {
-  SimulationResult r = Simulate(300000, 0, false);
+  SimulationResult r = Simulate(300000, 0, false, 0.3);
   EXPECT_LE(r.rate_limited, r.sent / 50) << r.rate_limited << " of " << r.sent;
   EXPECT_GE(r.tokens_in_last_30s, 0.97 * 300000 / 2);
 }
