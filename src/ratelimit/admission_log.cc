@@ -5,6 +5,7 @@ namespace sluice::ratelimit {
 void AdmissionLog::Record(TimePoint at, const Amounts& charged) {
   for (std::size_t i = 0; i < kBudgetCount; ++i) total_[i] += charged[i];
   entries_.push_back({at, charged, total_});
+  latest_ = entries_.back();
 }
 
 AdmissionLog::Entry AdmissionLog::TakeOldestOr(TimePoint now) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <deque>
+#include <optional>
 
 #include "ratelimit/feedback.h"
 
@@ -30,11 +31,15 @@ class AdmissionLog {
   // What was charged after `entry` was recorded.
   Amounts ChargedSince(const Entry& entry) const;
 
+  // The entry recorded last, whether or not it has been taken; nullopt before the first.
+  const std::optional<Entry>& latest() const { return latest_; }
+
   std::size_t size() const { return entries_.size(); }
 
  private:
   std::deque<Entry> entries_;
   Amounts total_{};
+  std::optional<Entry> latest_;
 };
 
 }  // namespace sluice::ratelimit

@@ -148,32 +148,39 @@ void DeploymentLimiter::Settle(const AdmissionLog::Entry& entry, const Feedback&
   }
 }
 
-// The provider's remaining budget was measured when it admitted this request (taken as when we
-// did); since then it has refilled, and charged what we admitted after this request. Lowering to
-// that is always safe. Raising is safe only once this budget has been what held us back for a
-// while: when we send faster than it refills (a burst, or a start), answers overtake each other
-// by many requests, the admission matched here may be younger than the one answered, and the
-// estimate is high by whatever was sent between them.
+// The provider's remaining budget was measured when it admitted the request answered; since then
+// it has refilled, and charged what was sent after that request. Which request was answered is
+// not known: AdmissionLog matches answers to admissions oldest first, and in a burst answers
+// overtake each other by up to the whole burst. So we lower our level only when even the most
+// favourable reading — the answer is to the last request sent, nothing was sent since — leaves
+// the provider with less than we think. We raise it only on the matched reading, by more than
+// twice the noise margin, to a margin short of it, and only once this budget has held us back
+// for two round trips (so that sends and refill have kept pace and the reading is close).
 void DeploymentLimiter::Correct(const AdmissionLog::Entry& entry, const Feedback& feedback,
                                 TimePoint now) {
+  const AdmissionLog::Entry& latest = admissions_.latest().value_or(entry);
   Amounts since = admissions_.ChargedSince(entry);
   Duration round_trip = std::max(Duration::zero(), now - entry.at);
-  double elapsed = Seconds(round_trip);
   for (Budget budget : kAllBudgets) {
     Meter& m = meter(budget);
     const BudgetHint& hint = feedback.hint(budget);
     if (!m.bucket || !hint.remaining) continue;
     double capacity = m.bucket->capacity();
-    double refilled =
-        static_cast<double>(*hint.remaining) + capacity / Seconds(options_.window) * elapsed;
-    double provider = std::min(capacity, refilled) - since[Index(budget)];
+    double rate = capacity / Seconds(options_.window);
+    auto remaining = static_cast<double>(*hint.remaining);
     double ours = m.bucket->Available(now);
+    double at_most =
+        std::min(capacity, remaining + rate * Seconds(std::max(Duration::zero(), now - latest.at)));
+    if (at_most < ours) {
+      m.bucket->SetAvailable(at_most, now);
+      continue;
+    }
+    double matched =
+        std::min(capacity, remaining + rate * Seconds(round_trip)) - since[Index(budget)];
     double tolerance = RaiseTolerance(m);
     bool held_back = entry.at - m.unbound_at >= 2 * round_trip;
-    if (provider < ours) {
-      m.bucket->SetAvailable(provider, now);
-    } else if (held_back && provider > ours + 2 * tolerance) {
-      m.bucket->SetAvailable(provider - tolerance, now);  // never above it by the noise
+    if (held_back && matched > ours + 2 * tolerance) {
+      m.bucket->SetAvailable(matched - tolerance, now);  // never above it by the noise
     }
   }
 }
