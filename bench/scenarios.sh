@@ -7,7 +7,7 @@
 # Each run gets a fresh `sluice mock --record`, whose request log says when each request arrived
 # and when its answer was due; bench/waits.awk turns that into waits.
 # Usage: bench/scenarios.sh [SCENARIO...]   (default: tokens-bound requests-bound wrong-config
-#        mixed-sizes; also: inferred-limits)
+#        mixed-sizes; also: inferred-limits, learned-limits)
 # Env: SLUICE, BASELINE (the binaries; default build/release/...), CLIENTS (default
 #      "sluice naive buckets"), SCALE (default 1; e.g. 0.2 for a quick check of the script: fewer
 #      requests, mostly the first minute's burst). Exit 0 when sluice meets the targets of every
@@ -38,6 +38,9 @@ scenario() {
     inferred-limits)  # as wrong-config, but the mock does not state limits: they are inferred
       real_rpm=6000 real_tpm=300000 conf_rpm=6000 conf_tpm=600000 in_flight=64
       mock_flags=(--no-limit-headers)
+      gen=(4800 100 100 50 150) min_speed=0.90 max_429=0.02 ;;
+    learned-limits)  # sluice is told no limits at all (the buckets baseline then has none)
+      real_rpm=6000 real_tpm=300000 conf_rpm=0 conf_tpm=0 in_flight=64
       gen=(4800 100 100 50 150) min_speed=0.90 max_429=0.02 ;;
     mixed-sizes)  # prompts of 50..20,000 tokens; tpm binds
       real_rpm=10000 real_tpm=2000000 conf_rpm=10000 conf_tpm=2000000 in_flight=256
