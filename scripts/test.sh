@@ -6,7 +6,11 @@ cd "$(dirname "$0")/.."
 preset="${1:-debug}"
 
 bash scripts/setup.sh
-if [ -f tests/node/package-lock.json ] && [ ! -d tests/node/node_modules ]; then
+# setup.sh fetched the vocabularies: tests that need them fail rather than skip without them.
+export SLUICE_REQUIRE_VOCABULARIES=1
+# The Node tests' packages: installed when missing or older than the lockfile.
+if [ -f tests/node/package-lock.json ] && { [ ! -f tests/node/node_modules/.package-lock.json ] ||
+  [ tests/node/package-lock.json -nt tests/node/node_modules/.package-lock.json ]; }; then
   npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 fi
 cmake --preset "$preset" >/dev/null

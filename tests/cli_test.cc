@@ -163,12 +163,24 @@ TEST(CliIntegrationTest, ServeAnswersHealthModelsAndNotFoundThenDrainsOnSigterm)
   EXPECT_THAT(serve.process->stderr_text(), ::testing::Not(HasSubstr("sk-integration-secret")));
 }
 
-TEST(CliIntegrationTest, ServeWithoutConfigUsesDefaultsAndListenFlag) {
+TEST(CliIntegrationTest, ServeWithoutConfigOrKeyUsesTheBuiltInMock) {
+  // MinimalEnvironment has no OPENAI_API_KEY: a first run on a fresh machine.
   Server serve = StartServer({"serve", "--listen", "127.0.0.1:0"}, MinimalEnvironment());
   ASSERT_NE(serve.port, 0);
+  Result<std::string> notice = serve.process->ReadStdoutLine(kTimeout);
+  ASSERT_TRUE(notice.ok()) << notice.status();
+  EXPECT_THAT(*notice, HasSubstr("built-in mock provider"));
   Result<RawResponse> models = RawHttp(serve.port, "GET", "/v1/models", "", kTimeout);
   ASSERT_TRUE(models.ok()) << models.status();
-  EXPECT_EQ(models->body, R"({"object":"list","data":[]})");
+  boost::json::value list = boost::json::parse(models->body);
+  EXPECT_EQ(list.at("data").at(0).at("id"), "gpt-4o-mini");
+  EXPECT_EQ(list.at("data").at(1).at("id"), "text-embedding-3-small");
+  Result<RawResponse> chat =
+      RawHttp(serve.port, "POST", "/v1/chat/completions",
+              R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]})", kTimeout);
+  ASSERT_TRUE(chat.ok()) << chat.status();
+  EXPECT_EQ(chat->status, 200) << chat->body;
+  EXPECT_EQ(boost::json::parse(chat->body).at("object"), "chat.completion");
   StopCleanly(serve);
 }
 

@@ -4,7 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <string_view>
 
 #include "support/run_fixture.h"
 
@@ -167,6 +169,26 @@ TEST_F(RunInputTest, DryRunEstimatesAndSendsNothing) {
   EXPECT_THAT(run.out, HasSubstr("nothing was sent"));
   EXPECT_EQ(Received(fixture_), 0);
   EXPECT_FALSE(fixture_.ReadOutput(fixture_.Path("out.jsonl")).ok()) << "no output file";
+}
+
+// With the vocabularies of scripts/setup.sh in the repository, found from the binary's place in
+// the build tree, a dry run counts gpt-4o-mini prompts exactly, as OpenAI does: 3 per message +
+// "user" (1) + "hello world" (2) + 3 priming the reply.
+TEST_F(RunInputTest, DryRunCountsPromptTokensExactly) {
+  if (!std::filesystem::exists(SLUICE_FIXTURES_DIR "/../../data/tokenizers/o200k_base.tiktoken")) {
+    const char* required = std::getenv("SLUICE_REQUIRE_VOCABULARIES");
+    ASSERT_FALSE(required != nullptr && std::string_view(required) == "1")
+        << "vocabularies missing: run scripts/setup.sh";
+    GTEST_SKIP() << "vocabularies missing: run scripts/fetch_vocabularies.sh";
+  }
+  std::string line =
+      std::string(R"({"custom_id":"a","method":"POST","url":"/v1/chat/completions",)") +
+      R"("body":{"model":")" + kTestModel +
+      R"(","messages":[{"role":"user","content":"hello world"}],"max_tokens":10}})";
+  ProcessResult run = RunFile(line + "\n", {"--dry-run"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("estimated tokens: 9 prompt + 10 output cap = 19\n"));
+  EXPECT_THAT(run.out, HasSubstr("prompt tokens: exact"));
 }
 
 TEST_F(RunInputTest, RerunOfACompletedFileSendsNothingUnlessForced) {

@@ -41,6 +41,7 @@ Result<IngestReport> IngestFile(const std::string& path, const IngestOptions& op
       ++totals->requests;
       totals->prompt_tokens += e.prompt_tokens;
       totals->max_output_tokens += e.max_output_tokens;
+      totals->exact_prompts += e.exact ? 1 : 0;
     }
     if (!sinks.items) continue;
     chunk.push_back(NewItem{line->number - 1, std::move(request.custom_id),

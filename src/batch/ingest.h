@@ -29,6 +29,7 @@ struct RequestTotals {
   std::int64_t requests = 0;
   std::int64_t prompt_tokens = 0;
   std::int64_t max_output_tokens = 0;  // n × output cap, summed
+  std::int64_t exact_prompts = 0;      // requests whose prompt was counted exactly
 };
 
 struct IngestReport {

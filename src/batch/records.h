@@ -18,7 +18,8 @@ struct BatchRecord {
   std::string fingerprint;  // what the batch was made from (e.g. the input file), for resume
   std::string status;       // the lifecycle state's name
   WallTime created_at;
-  std::string data;  // the rest of the batch as JSON, owned by batch/
+  std::string data;    // the rest of the batch as JSON, owned by batch/
+  std::string tenant;  // the owner (a gateway key's name); empty for `sluice run`
 };
 
 // An item as ingested, before it is run.

@@ -87,6 +87,12 @@ std::string DryRunSummary(const runtime::RunReport& r) {
       fmt::format("dry run: {} requests, {} invalid lines\n", t.requests, r.ingest.invalid);
   text += fmt::format("estimated tokens: {} prompt + {} output cap = {}\n", t.prompt_tokens,
                       t.max_output_tokens, t.prompt_tokens + t.max_output_tokens);
+  text += t.exact_prompts == t.requests
+              ? std::string("prompt tokens: exact (every model's encoding is known)\n")
+              : fmt::format(
+                    "prompt tokens: exact for {} requests, about 4 characters a token for "
+                    "the other {}\n",
+                    t.exact_prompts, t.requests - t.exact_prompts);
   for (const auto& [model, m] : r.ingest.by_model) {
     text += fmt::format("  {}: {} requests, {} tokens\n", model, m.requests,
                         m.prompt_tokens + m.max_output_tokens);

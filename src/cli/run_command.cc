@@ -1,13 +1,14 @@
 #include "cli/run_command.h"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <spdlog/spdlog.h>
 
 #include "cli/progress_line.h"
 #include "runtime/batch_run.h"
+#include "tokens/tokenizers.h"
 
 namespace sluice::cli {
 namespace {
@@ -28,8 +29,10 @@ void PrintInvalid(const batch::IngestReport& ingest, std::ostream& err) {
   }
 }
 
-runtime::RunRequest RequestFrom(const RunFlags& flags, bool tty) {
+runtime::RunRequest RequestFrom(const RunFlags& flags, bool tty,
+                                const tokens::Tokenizers& tokenizers) {
   runtime::RunRequest request;
+  request.tokenizers = &tokenizers;
   request.input_path = flags.input;
   request.output_path = flags.output;
   if (!flags.errors.empty()) request.errors_path = flags.errors;
@@ -61,9 +64,11 @@ int RunRunCommand(const RunFlags& flags, CommandContext& ctx) {
     return kExitUsage;
   }
   const bool tty = ::isatty(STDERR_FILENO) != 0;
+  // Loads in the background while the config and the store open; ingest waits for it.
+  auto tokenizers = tokens::Tokenizers::Open(tokens::Tokenizers::DefaultDirectories());
   ProgressLine progress(ctx.err, tty);
   auto report = runtime::RunBatchFile(
-      *config, RequestFrom(flags, tty),
+      *config, RequestFrom(flags, tty, *tokenizers),
       [&](const scheduler::Progress& p, Duration elapsed) { progress.Update(p, elapsed); });
   progress.Clear();
   if (!report.ok()) {

@@ -5,11 +5,11 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "api/api_router.h"
 #include "cli/logging.h"
 #include "cli/shutdown_on_signal.h"
+#include "config/listen_check.h"
 #include "config/value_parsers.h"
-#include "http/server.h"
+#include "runtime/gateway_server.h"
 
 namespace sluice::cli {
 namespace {
@@ -17,7 +17,8 @@ namespace {
 // Longer than the server's own drain timeout, so the server normally finishes first.
 constexpr Duration kDrainLimit = std::chrono::seconds(30);
 
-// The config with flag overrides applied; every problem printed, nullopt on any.
+// The config with flag overrides applied and its listen address checked against its keys; every
+// problem printed, nullopt on any.
 std::optional<config::Config> ResolveConfig(const ServeFlags& flags, CommandContext& ctx) {
   Result<config::Config> loaded = LoadConfig(ctx.global);
   if (!loaded.ok()) {
@@ -39,14 +40,11 @@ std::optional<config::Config> ResolveConfig(const ServeFlags& flags, CommandCont
     }
     config.listen = *listen;
   }
+  if (Status safe = config::CheckListenAddress(config); !safe.ok()) {
+    ctx.err << "sluice: " << safe.message() << std::endl;
+    return std::nullopt;
+  }
   return config;
-}
-
-http::Handler MakeHandler(const api::ApiRouter& router) {
-  return [&router](http::Exchange& exchange) -> boost::asio::awaitable<void> {
-    Status sent = co_await exchange.Respond(router.Route(exchange.request()));
-    if (!sent.ok()) spdlog::debug("response not delivered: {}", sent.message());
-  };
 }
 
 }  // namespace
@@ -61,30 +59,30 @@ int RunServeCommand(const ServeFlags& flags, CommandContext& ctx) {
   std::optional<config::Config> config = ResolveConfig(flags, ctx);
   if (!config) return kExitUsage;
   ConfigureLogging(EffectiveLogOptions(ctx.global, config->log));
-  api::ApiRouter router({config->ModelNames(), SystemClock::Instance().WallNow()});
+  config::HostPort listen = config->listen;
+  bool open_mode = config->keys.empty();
 
   boost::asio::io_context io(1);
-  std::unique_ptr<http::Server> server;
+  std::unique_ptr<runtime::GatewayServer> gateway;
   ShutdownOnSignal shutdown(
-      io,
-      [&](std::function<void()> done) {
-        router.SetReady(false);
-        server->Drain(std::move(done));
-      },
-      kDrainLimit);
-  http::ServerOptions options;
-  options.host = config->listen.host;
-  options.port = config->listen.port;
-  auto started = http::Server::Start(io, options, MakeHandler(router));
+      io, [&](std::function<void()> done) { gateway->Drain(std::move(done)); }, kDrainLimit);
+  std::vector<std::string> notices;  // printed after the listening line, which comes first
+  auto announce = [&notices](const std::string& line) { notices.push_back(line); };
+  auto started = runtime::GatewayServer::Start(io, std::move(*config), announce);
   if (!started.ok()) {
-    ctx.err << "sluice: " << CannotListenMessage(options.host, options.port, started.status())
-            << std::endl;
+    std::string message = started.status().message();
+    if (message.starts_with("cannot listen")) {
+      message = CannotListenMessage(listen.host, listen.port, started.status());
+    }
+    ctx.err << "sluice: " << message << std::endl;
     return kExitFailure;
   }
-  server = std::move(started).value();
-  ctx.out << ListeningLine(options.host, server->port()) << std::endl;
+  gateway = std::move(started).value();
+  ctx.out << ListeningLine(listen.host, gateway->port()) << std::endl;
+  for (const std::string& notice : notices) ctx.out << notice << std::endl;
+  if (open_mode) spdlog::warn("{}", config::kOpenModeNotice);
   spdlog::info("sluice serve listening on {} with {} model(s), config {}",
-               config::HostPort{options.host, server->port()}.ToString(), config->models.size(),
+               config::HostPort{listen.host, gateway->port()}.ToString(), gateway->models().size(),
                ctx.global.config_path.empty() ? "<defaults>" : ctx.global.config_path);
   io.run();
   return shutdown.forced() ? kExitFailure : kExitOk;

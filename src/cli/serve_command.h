@@ -20,7 +20,8 @@ struct ServeFlags {
 // Adds the "serve" subcommand writing into `flags`.
 CLI::App* AddServeCommand(CLI::App& app, ServeFlags& flags);
 
-// Returns kExitUsage for a bad config or --listen (every problem printed to ctx.err),
+// Returns kExitUsage for a bad config or --listen, or a non-loopback address without gateway keys
+// (every problem printed to ctx.err),
 // kExitFailure when it cannot listen or the drain was cut short, kExitOk after a drain.
 int RunServeCommand(const ServeFlags& flags, CommandContext& ctx);
 

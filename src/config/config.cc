@@ -98,6 +98,7 @@ std::string ToString(const Config& config) {
   }
   out << "log_level: " << LogLevelName(config.log.level) << "\n";
   out << "log_format: " << LogFormatName(config.log.format) << "\n";
+  out << "files: {max_upload_size: " << config.files.max_upload_bytes << "}\n";
   out << "models:" << (config.models.empty() ? " []" : "") << "\n";
   for (const auto& m : config.models) {
     out << "  - name: " << m.name << "\n    deployments:\n";
@@ -110,6 +111,11 @@ std::string ToString(const Config& config) {
       out << "        tpm: " << d.tpm << "\n";
       out << "        max_in_flight: " << d.max_in_flight << "\n";
     }
+  }
+  out << "keys:" << (config.keys.empty() ? " []" : "") << "\n";
+  for (const auto& k : config.keys) {
+    out << "  - name: " << k.name << "\n    key: <set>\n";
+    out << "    rpm: " << k.rpm << "\n    tpm: " << k.tpm << "\n";
   }
   return out.str();
 }

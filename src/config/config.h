@@ -3,6 +3,7 @@
 // build once, then share by const reference (or shared_ptr<const Config>) across threads.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -84,23 +85,51 @@ struct RetryConfig {
   Duration max_delay = std::chrono::seconds(60);
 };
 
+// A key clients of the gateway authenticate with ("Authorization: Bearer <key>"), and the tenant
+// it stands for. The key is a secret: never logged, printed or used as a metric label.
+struct GatewayKey {
+  std::string name;      // the tenant: unique, 1-64 of [A-Za-z0-9._-]; shows in logs and metrics
+  std::string key;       // unique, at least kMinGatewayKeyLength printable characters, no spaces
+  std::int64_t rpm = 0;  // this key's requests per minute; 0: no quota
+  std::int64_t tpm = 0;  // this key's tokens per minute; 0: no quota
+};
+
+// Shorter keys are refused: a gateway key guards paid provider accounts, and a short one is
+// guessable. `openssl rand -hex 24` makes a good one.
+inline constexpr std::size_t kMinGatewayKeyLength = 16;
+
+// The Files API of `sluice serve`.
+struct FilesConfig {
+  // The largest file an upload may carry (files.max_upload_size: "200MB", "1GiB" or bytes).
+  std::int64_t max_upload_bytes = 200'000'000;
+};
+
+// The real-time endpoints of `sluice serve`.
+struct ProxyConfig {
+  // How long a request waits for room on a deployment before it is answered 429 (proxy.max_wait).
+  Duration max_wait = std::chrono::seconds(10);
+};
+
 struct Config {
   HostPort listen;
   StoreConfig store;
   LogOptions log;
   RetryConfig retry;
+  FilesConfig files;
+  ProxyConfig proxy;
   std::vector<ModelConfig> models;  // model names are unique
+  std::vector<GatewayKey> keys;     // empty: open mode, loopback only (listen_check.h)
 
   // The configured model names, in file order.
   std::vector<std::string> ModelNames() const;
 };
 
 // The configuration used when no file is given: listen on 127.0.0.1:8080, embedded store in
-// ./sluice-data, no models, info-level text logs.
+// ./sluice-data, no models, no gateway keys, info-level text logs.
 Config DefaultConfig();
 
 // A readable multi-line summary for logs and `--help`-style output. API keys are shown only as
-// "<set>" or "<unset>", never their value.
+// "<set>" or "<unset>", never their value; gateway keys by their names only.
 std::string ToString(const Config& config);
 
 }  // namespace sluice::config

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/duration.h"
+#include "config/gateway_keys_reader.h"
 #include "config/value_parsers.h"
 #include "config/yaml_reader.h"
 
@@ -205,16 +206,39 @@ void ReadRetry(YamlReader& r, const YAML::Node& root, Config& config) {
   if (auto d = ReadDuration(r, *node, "max_delay", "retry")) config.retry.max_delay = *d;
 }
 
+void ReadFiles(YamlReader& r, const YAML::Node& root, Config& config) {
+  std::optional<YAML::Node> node = r.Child(root, "files");
+  if (!node || !r.CheckMap(*node, "files", {"max_upload_size"})) return;
+  if (auto size = r.String(*node, "max_upload_size", Need::kOptional, "files")) {
+    Result<std::int64_t> bytes = ParseByteSize(size->text);
+    if (bytes.ok()) {
+      config.files.max_upload_bytes = *bytes;
+    } else {
+      r.Problem(size->mark, "max_upload_size: " + bytes.status().message());
+    }
+  }
+}
+
+void ReadProxy(YamlReader& r, const YAML::Node& root, Config& config) {
+  std::optional<YAML::Node> node = r.Child(root, "proxy");
+  if (!node || !r.CheckMap(*node, "proxy", {"max_wait"})) return;
+  if (auto d = ReadDuration(r, *node, "max_wait", "proxy")) config.proxy.max_wait = *d;
+}
+
 Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
                            const EnvLookup& env) {
   Config config = DefaultConfig();
   if (root.IsNull()) return config;
   YamlReader r{std::string(source_name), env};
   if (r.CheckMap(root, "the config",
-                 {"listen", "data_dir", "store", "log_level", "log_format", "retry", "models"})) {
+                 {"listen", "data_dir", "store", "log_level", "log_format", "retry", "files",
+                  "proxy", "models", "keys"})) {
     ReadTopLevelScalars(r, root, config);
     ReadRetry(r, root, config);
+    ReadFiles(r, root, config);
+    ReadProxy(r, root, config);
     ReadModels(r, root, config);
+    config.keys = ReadGatewayKeys(r, root);
   }
   if (r.problems().empty()) return config;
   std::string message;

@@ -17,7 +17,8 @@ namespace sluice::config {
 // Returns kInvalidArgument whose message lists every problem, one per line, each starting
 // "source:line:col: ": YAML syntax errors, unknown or repeated keys, wrong types, missing
 // required keys, unset environment variables, bad addresses and URLs, non-positive rpm / tpm /
-// max_in_flight, unknown provider kinds, duplicate model names.
+// max_in_flight, unknown provider kinds, duplicate model names, and gateway keys that are empty,
+// too short, repeated or badly named (gateway_keys_reader.h; messages never show a key).
 Result<Config> ParseConfig(std::string_view yaml, std::string_view source_name,
                            const EnvLookup& env);
 

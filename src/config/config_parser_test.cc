@@ -227,6 +227,25 @@ TEST(ConfigParserTest, RetryPolicyIsConfigurable) {
               AllOf(HasSubstr("max_attempts"), HasSubstr("base_delay: expected a duration")));
 }
 
+TEST(ConfigParserTest, ProxyWaitIsConfigurable) {
+  EXPECT_EQ(ParseConfig("", "sluice.yaml", KeysSet())->proxy.max_wait, std::chrono::seconds(10));
+  auto config = ParseConfig("proxy: {max_wait: 250ms}\n", "sluice.yaml", KeysSet());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->proxy.max_wait, std::chrono::milliseconds(250));
+  EXPECT_THAT(ErrorOf("proxy: {max_wait: never, wait: 1s}\n"),
+              AllOf(HasSubstr("max_wait: expected a duration"), HasSubstr("wait")));
+}
+
+TEST(ConfigParserTest, FilesUploadLimitIsASize) {
+  EXPECT_EQ(ParseConfig("", "sluice.yaml", KeysSet())->files.max_upload_bytes, 200'000'000);
+  auto config = ParseConfig("files: {max_upload_size: 1GiB}\n", "sluice.yaml", KeysSet());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->files.max_upload_bytes, std::int64_t{1} << 30);
+  EXPECT_THAT(ErrorOf("files: {max_upload_size: lots}\n"),
+              AllOf(StartsWith("sluice.yaml:1:26: max_upload_size:"), HasSubstr("200MB")));
+  EXPECT_THAT(ErrorOf("files: {max_size: 1MB}\n"), HasSubstr("max_size"));
+}
+
 TEST(ConfigParserTest, BadBaseUrlIsReported) {
   std::string error = ErrorOf(
       "models: [{name: m, deployments: [{provider: openai, base_url: ftp://x, api_key: k, "

@@ -17,6 +17,7 @@ TEST(ConfigTest, DefaultConfigListensOnLoopback8080WithNoModels) {
   EXPECT_EQ(config.log.level, LogLevel::kInfo);
   EXPECT_EQ(config.log.format, LogFormat::kText);
   EXPECT_TRUE(config.models.empty());
+  EXPECT_TRUE(config.keys.empty());
 }
 
 TEST(ConfigTest, ToStringNeverShowsSecrets) {
@@ -26,8 +27,12 @@ TEST(ConfigTest, ToStringNeverShowsSecrets) {
   d.api_key = "sk-very-secret";
   d.model = "gpt-4o-mini";
   config.models.push_back({"gpt-4o-mini", {d}, std::nullopt});
+  config.keys.push_back(
+      GatewayKey{.name = "team-a", .key = "gateway-very-secret", .rpm = 600, .tpm = 0});
   std::string text = ToString(config);
   EXPECT_THAT(text, Not(HasSubstr("sk-very-secret")));
+  EXPECT_THAT(text, Not(HasSubstr("gateway-very-secret")));
+  EXPECT_THAT(text, HasSubstr("  - name: team-a\n    key: <set>\n    rpm: 600\n"));
   EXPECT_THAT(text, Not(HasSubstr("hunter2")));
   EXPECT_THAT(text, HasSubstr("api_key: <set>"));
   EXPECT_THAT(text, HasSubstr("store: redis://<redacted>@cache:6379/0"));

@@ -2,7 +2,10 @@
 
 #include <arpa/inet.h>
 
+#include <array>
+#include <cctype>
 #include <charconv>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -20,6 +23,14 @@ bool IsDigits(std::string_view s) {
     if (c < '0' || c > '9') return false;
   }
   return true;
+}
+
+// Plain decimal digits that fit in int64; nullopt for signs, points, exponents or overflow.
+std::optional<std::int64_t> ParseDecimal(std::string_view text) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (!IsDigits(text) || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
 }
 
 Result<std::uint16_t> ParsePort(std::string_view text) {
@@ -96,22 +107,52 @@ Status ValidateStoreUrl(std::string_view url) {
   return ValidateUrlWithSchemes(url, "redis://", "rediss://");
 }
 
+Result<std::int64_t> ParseByteSize(std::string_view text) {
+  static constexpr std::array<std::pair<std::string_view, std::int64_t>, 10> kUnits = {{
+      {"b", 1},
+      {"kb", 1'000},
+      {"mb", 1'000'000},
+      {"gb", 1'000'000'000},
+      {"tb", 1'000'000'000'000},
+      {"kib", std::int64_t{1} << 10},
+      {"mib", std::int64_t{1} << 20},
+      {"gib", std::int64_t{1} << 30},
+      {"tib", std::int64_t{1} << 40},
+      {"", 1},
+  }};
+  auto bad = [&] {
+    return InvalidArgumentError("expected a size such as 200MB, 1GiB or 1048576, got '" +
+                                std::string(text) + "'");
+  };
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  Result<std::int64_t> number = ParsePositiveInteger(text.substr(0, digits));
+  if (!number.ok()) return bad();
+  std::string unit(text.substr(digits));
+  if (unit.size() > 1 && unit.front() == ' ') unit.erase(0, 1);
+  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& [name, factor] : kUnits) {
+    if (unit != name) continue;
+    if (*number > std::numeric_limits<std::int64_t>::max() / factor) return bad();
+    return *number * factor;
+  }
+  return bad();
+}
+
 Result<std::int64_t> ParsePositiveInteger(std::string_view text) {
-  Result<std::int64_t> value = ParseNonNegativeInteger(text);
-  if (!value.ok() || *value < 1) {
+  std::optional<std::int64_t> value = ParseDecimal(text);
+  if (!value || *value < 1) {
     return InvalidArgumentError("must be a positive integer, got '" + std::string(text) + "'");
   }
-  return value;
+  return *value;
 }
 
 Result<std::int64_t> ParseNonNegativeInteger(std::string_view text) {
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  bool whole = ec == std::errc() && end == text.data() + text.size();
-  if (!IsDigits(text) || !whole) {
+  std::optional<std::int64_t> value = ParseDecimal(text);
+  if (!value) {
     return InvalidArgumentError("must be an integer >= 0, got '" + std::string(text) + "'");
   }
-  return value;
+  return *value;
 }
 
 }  // namespace sluice::config

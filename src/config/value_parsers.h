@@ -25,7 +25,11 @@ Status ValidateStoreUrl(std::string_view url);
 // ("0", "-5", "1.5", "1e3", "", "12abc").
 Result<std::int64_t> ParsePositiveInteger(std::string_view text);
 
-// As ParsePositiveInteger, but "0" is accepted too.
+// As ParsePositiveInteger, but 0 is accepted too ("must be an integer >= 0, got '-1'").
 Result<std::int64_t> ParseNonNegativeInteger(std::string_view text);
+// A size in bytes above zero: a positive integer with an optional unit, decimal (KB, MB, GB, TB:
+// powers of 1000) or binary (KiB, MiB, GiB, TiB: powers of 1024), in any letter case and
+// optionally after a space: "200MB", "1 GiB", "512". kInvalidArgument for anything else.
+Result<std::int64_t> ParseByteSize(std::string_view text);
 
 }  // namespace sluice::config

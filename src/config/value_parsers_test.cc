@@ -51,6 +51,25 @@ TEST(ValidateStoreUrlTest, AcceptsOnlyRedis) {
   EXPECT_FALSE(ValidateStoreUrl("sqlite://x").ok());
 }
 
+TEST(ParseByteSizeTest, AcceptsBytesAndDecimalAndBinaryUnits) {
+  EXPECT_EQ(ParseByteSize("512").value(), 512);
+  EXPECT_EQ(ParseByteSize("10B").value(), 10);
+  EXPECT_EQ(ParseByteSize("200MB").value(), 200'000'000);
+  EXPECT_EQ(ParseByteSize("200mb").value(), 200'000'000);
+  EXPECT_EQ(ParseByteSize("1 GiB").value(), 1 << 30);
+  EXPECT_EQ(ParseByteSize("3KiB").value(), 3 * 1024);
+  EXPECT_EQ(ParseByteSize("2TB").value(), 2'000'000'000'000);
+}
+
+TEST(ParseByteSizeTest, RejectsEverythingElse) {
+  for (const char* bad :
+       {"", "0", "0MB", "-1MB", "1.5GB", "MB", "10 XB", "10  MB", "9999999TiB", "12 ", " 12"}) {
+    Result<std::int64_t> parsed = ParseByteSize(bad);
+    EXPECT_FALSE(parsed.ok()) << bad;
+    EXPECT_THAT(parsed.status().message(), HasSubstr("expected a size")) << bad;
+  }
+}
+
 TEST(ParsePositiveIntegerTest, AcceptsPositiveDecimalIntegers) {
   EXPECT_EQ(ParsePositiveInteger("1").value(), 1);
   EXPECT_EQ(ParsePositiveInteger("200000").value(), 200000);
@@ -65,10 +84,10 @@ TEST(ParsePositiveIntegerTest, RejectsEverythingElse) {
   }
 }
 
-TEST(ParseNonNegativeIntegerTest, AcceptsZeroAndRejectsTheRest) {
+TEST(ParseNonNegativeIntegerTest, AcceptsZeroAndRejectsSignsAndFractions) {
   EXPECT_EQ(ParseNonNegativeInteger("0").value(), 0);
-  EXPECT_EQ(ParseNonNegativeInteger("500").value(), 500);
-  for (const char* bad : {"-5", "1.5", "", "+3", "99999999999999999999"}) {
+  EXPECT_EQ(ParseNonNegativeInteger("600").value(), 600);
+  for (const char* bad : {"-1", "1.5", "", "+3", "99999999999999999999"}) {
     Result<std::int64_t> parsed = ParseNonNegativeInteger(bad);
     EXPECT_FALSE(parsed.ok()) << bad;
     EXPECT_THAT(parsed.status().message(), HasSubstr("must be an integer >= 0")) << bad;

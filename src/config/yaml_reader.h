@@ -59,6 +59,7 @@ class YamlReader {
                                      std::string_view what);
 
  private:
+  // String, then `parse`; a parse error is reported after the key's name.
   std::optional<std::int64_t> Integer(const YAML::Node& map, std::string_view key, Need need,
                                       std::string_view what,
                                       Result<std::int64_t> (*parse)(std::string_view));

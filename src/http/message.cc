@@ -2,6 +2,7 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 namespace sluice::http {
@@ -9,6 +10,13 @@ namespace {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
 }
 
 }  // namespace
@@ -54,6 +62,32 @@ std::optional<std::string_view> Request::Query(std::string_view key) const {
     rest = rest.substr(amp + 1);
   }
   return std::nullopt;
+}
+
+std::optional<std::string> Request::DecodedQuery(std::string_view key) const {
+  std::optional<std::string_view> raw = Query(key);
+  if (!raw) return std::nullopt;
+  std::string plus_as_space(*raw);
+  std::replace(plus_as_space.begin(), plus_as_space.end(), '+', ' ');
+  std::optional<std::string> decoded = PercentDecode(plus_as_space);
+  return decoded ? std::move(*decoded) : plus_as_space;
+}
+
+std::optional<std::string> PercentDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    int high = i + 2 < text.size() ? HexValue(text[i + 1]) : -1;
+    int low = i + 2 < text.size() ? HexValue(text[i + 2]) : -1;
+    if (high < 0 || low < 0) return std::nullopt;
+    out.push_back(static_cast<char>(high * 16 + low));
+    i += 2;
+  }
+  return out;
 }
 
 Response JsonResponse(int status, std::string body) {
@@ -121,6 +155,8 @@ std::string_view ReasonPhrase(int status) {
       return "Service Unavailable";
     case 504:
       return "Gateway Timeout";
+    case 507:
+      return "Insufficient Storage";
     default:
       return "Unknown";
   }

@@ -45,6 +45,9 @@ struct Request {
   std::string_view Path() const;
   // The raw value of query parameter `key` (not percent-decoded), if present.
   std::optional<std::string_view> Query(std::string_view key) const;
+  // The value of query parameter `key` with '+' and percent-escapes decoded, if present (with a
+  // broken escape, only '+' is decoded).
+  std::optional<std::string> DecodedQuery(std::string_view key) const;
 };
 
 struct Response {
@@ -52,6 +55,9 @@ struct Response {
   Headers headers;
   std::string body;
 };
+
+// "a%20b" -> "a b"; nullopt when a '%' is not followed by two hex digits.
+std::optional<std::string> PercentDecode(std::string_view text);
 
 // A response with `content-type: application/json`.
 Response JsonResponse(int status, std::string body);

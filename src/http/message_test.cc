@@ -27,6 +27,16 @@ TEST(RequestTest, PathAndQuery) {
   EXPECT_FALSE(r.Query("after").has_value());
 }
 
+TEST(RequestTest, DecodedQueryUndoesPercentEscapes) {
+  Request r{"GET", "/v1/files?purpose=fine%2Dtune&q=a+b%20c&bad=%zz%4", {}, ""};
+  EXPECT_EQ(r.DecodedQuery("purpose"), "fine-tune");
+  EXPECT_EQ(r.DecodedQuery("q"), "a b c");
+  EXPECT_EQ(r.DecodedQuery("bad"), "%zz%4");
+  EXPECT_EQ(PercentDecode("%41%2f"), "A/");
+  EXPECT_FALSE(PercentDecode("%4").has_value());
+  EXPECT_FALSE(r.DecodedQuery("after").has_value());
+}
+
 TEST(ErrorResponseTest, HasOpenAiShapeWithNulls) {
   Response r = ErrorResponse({404, "invalid_request_error", "No such file", std::nullopt, {}});
   EXPECT_EQ(r.status, 404);

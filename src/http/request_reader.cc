@@ -13,13 +13,18 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
 RequestReader::RequestReader(const ServerOptions& options)
-    : max_header_bytes_(options.max_header_bytes), max_body_bytes_(options.max_body_bytes) {}
+    : max_header_bytes_(options.max_header_bytes),
+      max_body_bytes_(options.max_body_bytes),
+      max_streamed_body_bytes_(options.stream_body ? options.max_streamed_body_bytes : 0) {}
 
 RequestReader::Parser& RequestReader::NewParser() {
+  stream_parser_.reset();
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(
       std::min<std::size_t>(max_header_bytes_, std::numeric_limits<std::uint32_t>::max())));
-  parser_->body_limit(max_body_bytes_);
+  // Beast checks a content-length against this limit as the header ends; CheckBodySize then
+  // applies the limit of the kind of body this request turns out to have.
+  parser_->body_limit(std::max<std::uint64_t>(max_body_bytes_, max_streamed_body_bytes_));
   return *parser_;
 }
 
@@ -59,25 +64,39 @@ std::optional<Rejection> RequestReader::CheckHeader() const {
   return std::nullopt;
 }
 
-bool RequestReader::WantsContinue() const {
-  const auto& request = parser_->get();
-  auto expect = request.find(bhttp::field::expect);
-  return expect != request.end() && !parser_->is_done() && request.version() >= 11;
-}
-
-Request RequestReader::TakeRequest() {
-  auto& message = parser_->get();
+Request RequestReader::TakeHead() {
+  const auto& message = parser_->get();
   keep_alive_ = message.keep_alive();
   http10_ = message.version() < 11;
   head_method_ = message.method() == bhttp::verb::head;
+  expects_continue_ = !http10_ && message.find(bhttp::field::expect) != message.end();
   Request request;
   request.method.assign(message.method_string());
   request.target.assign(message.target());
   for (const auto& field : message) {
     request.headers.Add(std::string(field.name_string()), std::string(field.value()));
   }
-  request.body = std::move(message.body());
   return request;
+}
+
+std::optional<Rejection> RequestReader::CheckBodySize(bool streamed) {
+  std::uint64_t limit = streamed ? max_streamed_body_bytes_ : max_body_bytes_;
+  if (parser_->content_length().value_or(0) > limit) {
+    return Rejection{413, "request body exceeds the limit of " + std::to_string(limit) + " bytes"};
+  }
+  parser_->body_limit(limit);
+  return std::nullopt;
+}
+
+bool RequestReader::WantsContinue() const { return expects_continue_ && !parser_->is_done(); }
+
+std::string RequestReader::TakeBody() { return std::move(parser_->get().body()); }
+
+RequestReader::StreamParser& RequestReader::BeginStreaming() {
+  // The header moves over; the remaining body limit (set by CheckBodySize) does too.
+  stream_parser_.emplace(std::move(*parser_));
+  parser_.reset();
+  return *stream_parser_;
 }
 
 }  // namespace sluice::http

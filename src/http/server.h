@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/clock.h"
 #include "common/result.h"
@@ -35,6 +36,12 @@ struct ServerOptions {
   Duration write_timeout = std::chrono::seconds(30);  // each response write (chunk) to finish
   Duration drain_timeout = std::chrono::seconds(10);  // Drain(): how long in-flight work may take
   std::optional<TlsServerOptions> tls;                // set: HTTPS only
+  // Picks the requests whose body the handler reads itself, piece by piece, with
+  // Exchange::ReadBody (uploads too large to hold in memory). Called with the request's head
+  // (its body empty) on the connection's strand; unset: every body is read whole first.
+  std::function<bool(const Request& head)> stream_body;
+  // The body limit of those requests (max_body_bytes does not apply to them).
+  std::uint64_t max_streamed_body_bytes = 512ull * 1024 * 1024;
 };
 
 // One request and its response. Exactly one of Respond or BeginStream..EndStream is used, or
@@ -45,7 +52,17 @@ struct ServerOptions {
 class Exchange {
  public:
   virtual ~Exchange() = default;
+  // For a request picked by ServerOptions::stream_body, the body is empty: read it with ReadBody.
   virtual const Request& request() const = 0;
+
+  // The next piece of the request body (at most 64 KiB); empty once the body has ended. The view
+  // is valid until the next call. For a request whose body was read whole, the first call
+  // returns all of request().body. The first call answers `expect: 100-continue`. Each call waits
+  // at most read_timeout for its piece. Errors: kResourceExhausted past max_streamed_body_bytes
+  // (answer 413), kInvalidArgument for a malformed chunked body, kDeadlineExceeded when the
+  // client is too slow, kUnavailable when it went away. After an error or if the handler answers
+  // before the body ended, the connection closes after the response instead of being reused.
+  virtual boost::asio::awaitable<Result<std::string_view>> ReadBody() = 0;
 
   // Sends a complete response (content-length framing; the server sets content-length,
   // transfer-encoding and connection itself). kUnavailable means the client went away.

@@ -13,6 +13,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -46,6 +47,8 @@ constexpr std::size_t kFirstReadBytes = 4096;
 // so closing does not reset the connection before the client has read our error response.
 constexpr auto kLingerTimeout = std::chrono::seconds(2);
 constexpr std::size_t kLingerMaxBytes = 1 << 20;
+// The most one ReadBody hands out.
+constexpr std::size_t kBodyPieceBytes = 64 * 1024;
 
 using Buffers = std::array<asio::const_buffer, 3>;
 
@@ -55,6 +58,8 @@ constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 enum class Phase { kIdle, kReading, kHandling, kClosed };
 enum class Answer { kNone, kResponded, kStreaming, kStreamEnded };
+// The request body: read whole before the handler, or streamed by the handler (and then how far).
+enum class Body { kWhole, kWholeHandedOut, kStreaming, kStreamEnded, kStreamFailed };
 
 template <class Stream>
 class Connection final : public Exchange,
@@ -68,6 +73,7 @@ class Connection final : public Exchange,
   asio::cancellation_slot cancellation_slot() { return cancel_.slot(); }
 
   const Request& request() const override { return request_; }
+  asio::awaitable<Result<std::string_view>> ReadBody() override;
   asio::awaitable<Status> Respond(Response response) override;
   asio::awaitable<Status> BeginStream(int status, Headers headers) override;
   asio::awaitable<Status> WriteChunk(std::string_view data) override;
@@ -84,6 +90,11 @@ class Connection final : public Exchange,
 
   asio::awaitable<bool> Handshake();
   asio::awaitable<ReadOutcome> ReadRequest();
+  asio::awaitable<ReadOutcome> ReadWholeBody();
+  asio::awaitable<Result<std::string_view>> ReadBodyPiece();
+  Status BodyReadError(const boost::system::error_code& ec);
+  // A streamed body the handler has not read to its end: the connection cannot be reused.
+  bool BodyUnfinished() const { return body_ == Body::kStreaming || body_ == Body::kStreamFailed; }
   asio::awaitable<ReadOutcome> OnReadError(boost::system::error_code ec);
   asio::awaitable<ReadOutcome> Reject(Rejection rejection);
   asio::awaitable<bool> Handle();  // true: the connection may serve another request
@@ -106,8 +117,13 @@ class Connection final : public Exchange,
   asio::cancellation_signal cancel_;
   Phase phase_ = Phase::kIdle;
   Answer answer_ = Answer::kNone;
+  Body body_ = Body::kWhole;
+  Status body_error_;                   // what the failed streamed body read said
+  std::unique_ptr<char[]> body_piece_;  // ReadBody's buffer, made at the first streamed read
+  bool continue_sent_ = false;
   bool keep_alive_ = true;  // the request allows reuse and no response asked to close
   bool broken_ = false;     // an I/O error, timeout, Reset or ForceClose: no further I/O
+  bool linger_ = false;     // close by reading what the client still sends for a while
 };
 
 template <class Stream>
@@ -125,7 +141,7 @@ asio::awaitable<void> Connection<Stream>::Run(std::shared_ptr<Connection> self) 
       if (!co_await self->Handle()) break;
     }
   }
-  co_await self->Close(linger);
+  co_await self->Close(linger || self->linger_);
   self->phase_ = Phase::kClosed;
   self->core_->Remove(self.get());
 }
@@ -161,20 +177,99 @@ asio::awaitable<ReadOutcome> Connection<Stream>::ReadRequest() {
       co_await bhttp::async_read_header(stream_, buffer, reader_.NewParser(), kAwait);
   if (ec) co_return co_await OnReadError(ec);
   if (auto rejection = reader_.CheckHeader()) co_return co_await Reject(std::move(*rejection));
+  request_ = reader_.TakeHead();
+  keep_alive_ = reader_.keep_alive();
+  answer_ = Answer::kNone;
+  body_ = Body::kWhole;
+  continue_sent_ = false;
+  bool streamed = options.stream_body && options.stream_body(request_);
+  if (auto rejection = reader_.CheckBodySize(streamed)) {
+    co_return co_await Reject(std::move(*rejection));
+  }
+  if (streamed) {
+    body_ = reader_.parser().is_done() ? Body::kStreamEnded : Body::kStreaming;
+    if (body_ == Body::kStreaming) reader_.BeginStreaming().eager(true);
+    co_return ReadOutcome::kRequest;
+  }
+  co_return co_await ReadWholeBody();
+}
+
+template <class Stream>
+asio::awaitable<ReadOutcome> Connection<Stream>::ReadWholeBody() {
   if (reader_.WantsContinue()) {
     Status sent = co_await Write(asio::buffer(kContinue));
     if (!sent.ok()) co_return ReadOutcome::kClose;
-    Tcp().expires_after(options.read_timeout);
+    Tcp().expires_after(core_->options().read_timeout);
   }
   if (!reader_.parser().is_done()) {
     auto [body_ec, unused_body] =
-        co_await bhttp::async_read(stream_, buffer, reader_.parser(), kAwait);
+        co_await bhttp::async_read(stream_, reader_.buffer(), reader_.parser(), kAwait);
     if (body_ec) co_return co_await OnReadError(body_ec);
   }
-  request_ = reader_.TakeRequest();
-  keep_alive_ = reader_.keep_alive();
-  answer_ = Answer::kNone;
+  request_.body = reader_.TakeBody();
   co_return ReadOutcome::kRequest;
+}
+
+template <class Stream>
+asio::awaitable<Result<std::string_view>> Connection<Stream>::ReadBody() {
+  if (phase_ != Phase::kHandling) co_return FailedPreconditionError("no request is being handled");
+  switch (body_) {
+    case Body::kWhole:
+      body_ = Body::kWholeHandedOut;
+      co_return std::string_view(request_.body);
+    case Body::kWholeHandedOut:
+    case Body::kStreamEnded:
+      co_return std::string_view();
+    case Body::kStreamFailed:
+      co_return body_error_;
+    case Body::kStreaming:
+      break;
+  }
+  if (broken_) co_return UnavailableError("the client went away");
+  if (reader_.expects_continue() && !continue_sent_) {
+    continue_sent_ = true;
+    Status sent = co_await Write(asio::buffer(kContinue));
+    if (!sent.ok()) co_return sent;
+  }
+  Result<std::string_view> piece = co_await ReadBodyPiece();
+  if (!piece.ok()) {
+    body_ = Body::kStreamFailed;
+    body_error_ = piece.status();
+  }
+  co_return piece;
+}
+
+template <class Stream>
+asio::awaitable<Result<std::string_view>> Connection<Stream>::ReadBodyPiece() {
+  if (!body_piece_) body_piece_ = std::make_unique<char[]>(kBodyPieceBytes);
+  RequestReader::StreamParser& parser = reader_.stream_parser();
+  Tcp().expires_after(core_->options().read_timeout);
+  for (;;) {
+    parser.get().body().data = body_piece_.get();
+    parser.get().body().size = kBodyPieceBytes;
+    auto [ec, unused] = co_await bhttp::async_read_some(stream_, reader_.buffer(), parser, kAwait);
+    if (ec && ec != bhttp::error::need_buffer) co_return BodyReadError(ec);
+    std::size_t got = kBodyPieceBytes - parser.get().body().size;
+    if (parser.is_done()) body_ = Body::kStreamEnded;
+    // A read may consume only chunk framing; then read on.
+    if (got > 0 || parser.is_done()) co_return std::string_view(body_piece_.get(), got);
+  }
+}
+
+template <class Stream>
+Status Connection<Stream>::BodyReadError(const boost::system::error_code& ec) {
+  if (ec == bhttp::error::body_limit) {
+    return ResourceExhaustedError("request body exceeds the limit of " +
+                                  std::to_string(reader_.max_streamed_body_bytes()) + " bytes");
+  }
+  if (ec == beast::error::timeout) {
+    broken_ = true;  // Beast closed the socket
+    return DeadlineExceededError("the request body did not arrive in time");
+  }
+  if (reader_.ClassifyError(ec))
+    return InvalidArgumentError("malformed request body: " + ec.message());
+  broken_ = true;
+  return UnavailableError("the client went away while sending the body: " + ec.message());
 }
 
 template <class Stream>
@@ -207,6 +302,12 @@ asio::awaitable<bool> Connection<Stream>::Handle() {
   } catch (...) {
     threw = true;  // third-party code in a handler: answer 500 below, never crash
   }
+  if (BodyUnfinished()) {
+    // What the client still sends is not a next request; read it for a while before closing,
+    // so that closing does not reset the connection under our response.
+    keep_alive_ = false;
+    linger_ = true;
+  }
   if (broken_ || answer_ == Answer::kStreaming) co_return false;  // a cut stream ends here
   if (answer_ == Answer::kNone) {
     Response response = ErrorResponse(
@@ -227,7 +328,7 @@ std::string_view Connection<Stream>::Head(int status, const Headers& headers,
                                           std::optional<std::size_t> content_length) {
   ResponseHeadSpec spec{.status = status,
                         .content_length = content_length,
-                        .close = !keep_alive_ || core_->draining(),
+                        .close = !keep_alive_ || core_->draining() || BodyUnfinished(),
                         .keep_alive = reader_.http10()};
   keep_alive_ = !WriteResponseHead(spec, headers, head_);
   return head_;

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "mock/go_duration.h"
+#include "common/go_duration.h"
 
 namespace sluice::mock {
 namespace {

@@ -15,21 +15,6 @@ std::int64_t IntAt(simdjson::dom::element parent, std::string_view pointer) {
   return value;
 }
 
-// Reads usage; false when the body is not a JSON object (upstream garbage).
-bool ReadUsage(std::string_view body, batch::Usage& usage) {
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS || !root.is_object()) {
-    return false;
-  }
-  usage.prompt_tokens = IntAt(root, "/usage/prompt_tokens");
-  usage.completion_tokens = IntAt(root, "/usage/completion_tokens");
-  usage.total_tokens = IntAt(root, "/usage/total_tokens");
-  usage.cached_tokens = IntAt(root, "/usage/prompt_tokens_details/cached_tokens");
-  usage.reasoning_tokens = IntAt(root, "/usage/completion_tokens_details/reasoning_tokens");
-  return true;
-}
-
 class OpenAiProvider final : public Provider {
  public:
   explicit OpenAiProvider(Upstream upstream) : upstream_(std::move(upstream)) {
@@ -97,6 +82,20 @@ class OpenAiProvider final : public Provider {
 };
 
 }  // namespace
+
+bool ReadUsage(std::string_view body, batch::Usage& usage) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS || !root.is_object()) {
+    return false;
+  }
+  usage.prompt_tokens = IntAt(root, "/usage/prompt_tokens");
+  usage.completion_tokens = IntAt(root, "/usage/completion_tokens");
+  usage.total_tokens = IntAt(root, "/usage/total_tokens");
+  usage.cached_tokens = IntAt(root, "/usage/prompt_tokens_details/cached_tokens");
+  usage.reasoning_tokens = IntAt(root, "/usage/completion_tokens_details/reasoning_tokens");
+  return true;
+}
 
 std::unique_ptr<Provider> MakeOpenAiProvider(Upstream upstream) {
   return std::make_unique<OpenAiProvider>(std::move(upstream));

@@ -44,6 +44,10 @@ class Provider {
   virtual Outcome Decode(const Result<http::Response>& answer) const = 0;
 };
 
+// Reads an OpenAI-shaped `usage` object from a JSON body (a response, or one stream chunk);
+// false when the body is not a JSON object. Absent fields are 0.
+bool ReadUsage(std::string_view body, batch::Usage& usage);
+
 // OpenAI and OpenAI-compatible servers.
 std::unique_ptr<Provider> MakeOpenAiProvider(Upstream upstream);
 

@@ -18,7 +18,8 @@ constexpr std::size_t kUnobservedSlack = 1024;
 
 double Seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 
-std::int64_t ConfiguredLimit(const LimiterOptions& options, Budget budget) {
+// The field of `options` that holds `budget`'s limit.
+std::int64_t& LimitOption(LimiterOptions& options, Budget budget) {
   switch (budget) {
     case Budget::kRequests:
       return options.rpm;
@@ -27,9 +28,9 @@ std::int64_t ConfiguredLimit(const LimiterOptions& options, Budget budget) {
     case Budget::kInputTokens:
       return options.input_tpm;
     case Budget::kOutputTokens:
-      return options.output_tpm;
+      break;
   }
-  return 0;
+  return options.output_tpm;
 }
 
 bool IsOverloadStatus(int status) { return status == 503 || status == 529; }
@@ -43,7 +44,7 @@ DeploymentLimiter::DeploymentLimiter(LimiterOptions options, TimePoint now)
     Meter& m = meter(budget);
     m.metered = Meters(options_.accounting, budget);
     if (!m.metered) continue;
-    m.estimate = LimitEstimate(ConfiguredLimit(options_, budget));
+    m.estimate = LimitEstimate(LimitOption(options_, budget));
     if (m.estimate.value() > 0) {
       m.bucket.emplace(static_cast<double>(m.estimate.value()), options_.window, now);
     } else {
@@ -127,14 +128,20 @@ bool DeploymentLimiter::LearnLimits(const Feedback& feedback, TimePoint now) {
     Meter& m = meter(budget);
     if (!m.metered || !m.estimate.Observe(feedback.hint(budget), options_.window)) continue;
     changed = true;
-    auto limit = static_cast<double>(m.estimate.value());
-    if (m.bucket) {
-      m.bucket->SetCapacity(limit, now);
-    } else {
-      m.bucket.emplace(limit, options_.window, now);
-    }
+    AdoptLimit(budget, now);
   }
   return changed;
+}
+
+void DeploymentLimiter::AdoptLimit(Budget budget, TimePoint now) {
+  Meter& m = meter(budget);
+  LimitOption(options_, budget) = m.estimate.value();
+  auto limit = static_cast<double>(m.estimate.value());
+  if (m.bucket) {
+    m.bucket->SetCapacity(limit, now);
+  } else {
+    m.bucket.emplace(limit, options_.window, now);
+  }
 }
 
 void DeploymentLimiter::Settle(const AdmissionLog::Entry& entry, const Feedback& feedback,
@@ -205,7 +212,7 @@ bool DeploymentLimiter::OnRateLimited(const AdmissionLog::Entry& entry, const Fe
   bool changed = false;
   // Without the provider's numbers the limit itself is the suspect: believe less, once per round.
   if (!feedback.hint(*exhausted).remaining && entry.at >= m.last_shrink && m.estimate.Shrink()) {
-    m.bucket->SetCapacity(static_cast<double>(m.estimate.value()), now);
+    AdoptLimit(*exhausted, now);
     m.last_shrink = now;
     changed = true;
   }

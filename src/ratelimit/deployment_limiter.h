@@ -68,6 +68,14 @@ class DeploymentLimiter {
   std::int64_t limit(Budget budget) const;
   // What our bucket for `budget` holds at `now`; nullopt while its limit is unknown.
   std::optional<double> Available(Budget budget, TimePoint now) const;
+  std::optional<double> AvailableRequests(TimePoint now) const {
+    return Available(Budget::kRequests, now);
+  }
+  std::optional<double> AvailableTokens(TimePoint now) const {
+    return Available(Budget::kTokens, now);
+  }
+  // As constructed, except that rpm, tpm, input_tpm and output_tpm follow the limits believed now
+  // (configured, stated or inferred; 0 while unknown).
   const LimiterOptions& options() const { return options_; }
 
  private:
@@ -85,6 +93,8 @@ class DeploymentLimiter {
 
   Amounts ChargesOf(const Cost& cost) const;
   bool LearnLimits(const Feedback& feedback, TimePoint now);
+  // Sizes `budget`'s bucket (creating it if need be) to the limit now believed.
+  void AdoptLimit(Budget budget, TimePoint now);
   void Settle(const AdmissionLog::Entry& entry, const Feedback& feedback, TimePoint now);
   void Correct(const AdmissionLog::Entry& entry, const Feedback& feedback, TimePoint now);
   bool OnRateLimited(const AdmissionLog::Entry& entry, const Feedback& feedback, TimePoint now);

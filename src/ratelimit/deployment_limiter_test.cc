@@ -220,6 +220,8 @@ TEST(DeploymentLimiterTest, AdoptsStatedLimitsAndSaysSoOncePerChange) {
             "tpm)");
   EXPECT_EQ(limiter.limit(Budget::kRequests), 500);
   EXPECT_EQ(limiter.limit(Budget::kTokens), 200000);
+  EXPECT_EQ(limiter.options().rpm, 500);  // options() follow what is learned
+  EXPECT_EQ(limiter.options().tpm, 200000);
   EXPECT_NEAR(*limiter.Available(Budget::kTokens, t0), 199900, 1);
   ASSERT_TRUE(limiter.TryAdmit(100, t0));
   limiter.Release();

@@ -13,6 +13,7 @@
 
 #include "batch/output_files.h"
 #include "cost/prices.h"
+#include "runtime/targets.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace sluice::runtime {
@@ -50,30 +51,9 @@ std::string NewBatchId() {
   return id;
 }
 
-Result<std::vector<scheduler::Target>> Targets(const config::Config& config) {
-  std::vector<scheduler::Target> targets;
-  for (const config::ModelConfig& model : config.models) {
-    for (std::size_t i = 0; i < model.deployments.size(); ++i) {
-      const config::DeploymentConfig& d = model.deployments[i];
-      if (d.provider == config::ProviderKind::kAnthropic) {
-        return UnimplementedError("model " + model.name +
-                                  ": anthropic deployments are not supported by sluice run yet");
-      }
-      ratelimit::LimiterOptions limits;
-      limits.name = model.name + "#" + std::to_string(i);
-      limits.rpm = d.rpm;
-      limits.tpm = d.tpm;
-      limits.max_in_flight = static_cast<int>(d.max_in_flight);
-      targets.push_back({model.name,
-                         providers::MakeOpenAiProvider({d.base_url, d.api_key, d.model}),
-                         std::move(limits), d.timeout});
-    }
-  }
-  return targets;
-}
-
-batch::IngestOptions IngestOptionsFor(const config::Config& config) {
+batch::IngestOptions IngestOptionsFor(const config::Config& config, const RunRequest& request) {
   batch::IngestOptions options;
+  options.estimate.tokenizers = request.tokenizers;
   std::vector<std::string> names = config.ModelNames();
   options.rules.model_known = [names](std::string_view model) {
     return std::find(names.begin(), names.end(), model) != names.end();
@@ -105,7 +85,7 @@ Result<batch::IngestReport> Ingest(const config::Config& config, const RunReques
       return store.AddResults(batch_id, {InvalidLineResult(error)});
     };
   }
-  return batch::IngestFile(request.input_path, IngestOptionsFor(config), sinks);
+  return batch::IngestFile(request.input_path, IngestOptionsFor(config, request), sinks);
 }
 
 // Runs the dispatcher on this thread until done or stopped by a signal.
@@ -158,7 +138,7 @@ Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequ
 
   Status outcome = CancelledError("stopped before the dispatcher finished");
   auto run = [&]() -> asio::awaitable<void> {
-    outcome = co_await dispatcher.Run(batch_id);
+    outcome = co_await dispatcher.RunOnly(batch_id);
     ticker.cancel();
     signals.cancel();
     drain_deadline.cancel();
@@ -237,8 +217,9 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
   TimePoint start = SystemClock::Instance().Now();
   RunReport report;
   if (request.dry_run) {
-    SLUICE_ASSIGN_OR_RETURN(report.ingest,
-                            batch::IngestFile(request.input_path, IngestOptionsFor(config), {}));
+    SLUICE_ASSIGN_OR_RETURN(
+        report.ingest,
+        batch::IngestFile(request.input_path, IngestOptionsFor(config, request), {}));
     report.outcome = RunOutcome::kDryRun;
     report.estimated_duration = MinimumDuration(config, report.ingest);
     PriceReport(config, report);
@@ -260,7 +241,7 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
     record = *existing;  // validating, in_progress or failed: carry on where it stopped
     report.resumed = record.status == "in_progress";
   } else {
-    record = {NewBatchId(), fingerprint, "validating", SystemClock::Instance().WallNow(), "{}"};
+    record = {NewBatchId(), fingerprint, "validating", SystemClock::Instance().WallNow(), "{}", ""};
     SLUICE_RETURN_IF_ERROR(store->CreateBatch(record));
   }
   report.batch_id = record.id;

@@ -14,6 +14,7 @@
 #include "common/result.h"
 #include "config/config.h"
 #include "scheduler/dispatcher.h"
+#include "tokens/tokenizers.h"
 
 namespace sluice::runtime {
 
@@ -26,6 +27,8 @@ struct RunRequest {
   bool force = false;         // run again even if this file already completed
   Duration drain_timeout = std::chrono::seconds(30);
   Duration progress_interval = std::chrono::seconds(1);
+  // The loaded encodings for exact token counts (not owned); nullptr: the character heuristic.
+  const tokens::Tokenizers* tokenizers = nullptr;
 };
 
 enum class RunOutcome {

@@ -61,37 +61,53 @@ Dispatcher::Dispatcher(asio::any_io_executor io, asio::any_io_executor store_exe
 void Dispatcher::Stop() {
   stopping_ = true;
   wake_.Notify();
+  for (auto& [id, batch] : batches_) Withdraw(*batch);
 }
 
-bool Dispatcher::Done() const {
-  return held_.empty() && store_drained_ && uncommitted_.empty() && !committing_ && !refilling_;
-}
-
-asio::awaitable<Status> Dispatcher::Run(std::string batch_id) {
-  batch_id_ = std::move(batch_id);
-  store::Store& store = store_;
-  std::string id = batch_id_;
-  auto expire = [&store, id] { return store.ExpireLeases(id); };  // no holder survives a restart
-  Status expired = co_await http::Offload<Status>(store_executor_, io_, std::move(expire));
-  if (!expired.ok()) co_return expired;
-  auto count = [&store, id] { return store.CountItems(id); };
-  auto counts =
-      co_await http::Offload<Result<batch::ItemCounts>>(store_executor_, io_, std::move(count));
-  if (!counts.ok()) co_return counts.status();
-  progress_.total = counts->total;
-  progress_.succeeded = counts->succeeded;
-  progress_.failed = counts->failed;
-
-  asio::co_spawn(io_, CommitLoop(), asio::detached);
-  while (failure_.ok() && !(stopping_ ? progress_.in_flight == 0 : Done())) {
-    if (!stopping_ && !store_drained_ && !refilling_ && held_.size() < options_.window / 2) {
-      refilling_ = true;
-      asio::co_spawn(io_, Refill(), asio::detached);
+void Dispatcher::Withdraw(ActiveBatch& batch) {
+  if (batch.lane >= 0) {
+    for (std::int64_t ticket : planner_.RemoveLane(batch.lane)) {
+      auto it = held_.find(ticket);
+      if (it == held_.end()) continue;
+      if (it->second.waiting_retry) --progress_.waiting_retry;
+      held_.erase(it);
+      --batch.held;
     }
-    Decision decision = stopping_ ? Decision{} : planner_.Next(clock_.Now());
+    batch.lane = -1;
+  }
+  batch.changed.Notify();
+}
+
+bool Dispatcher::Idle() const {
+  bool refilling = false;
+  for (const auto& [id, batch] : batches_) refilling = refilling || batch->refilling;
+  return progress_.in_flight == 0 && !refilling;
+}
+
+std::optional<BatchCounts> Dispatcher::Counts(const std::string& batch_id) const {
+  auto it = batches_.find(batch_id);
+  if (it == batches_.end()) return std::nullopt;
+  return it->second->counts;
+}
+
+asio::awaitable<Status> Dispatcher::Run() {
+  running_ = true;
+  asio::co_spawn(io_, CommitLoop(), asio::detached);
+  while (failure_.ok() && !stopping_) {
+    for (auto& [id, batch] : batches_) Refill(*batch);
+    Decision decision = planner_.Next(clock_.Now());
     if (decision.dispatch) {
+      std::int64_t ticket = decision.dispatch->ticket.id;
+      if (auto waiter = waiters_.find(ticket); waiter != waiters_.end()) {
+        waiter->second->deployment = decision.dispatch->deployment;
+        waiter->second->admitted.Notify();
+        waiters_.erase(waiter);
+        continue;
+      }
       ++progress_.in_flight;  // counted before the coroutine starts, so Run waits for it
-      if (decision.dispatch->ticket.not_before != TimePoint{}) --progress_.waiting_retry;
+      Held& held = held_.at(ticket);
+      if (held.waiting_retry) --progress_.waiting_retry;
+      held.waiting_retry = false;
       asio::co_spawn(io_, Send(*decision.dispatch), asio::detached);
       continue;
     }
@@ -102,18 +118,93 @@ asio::awaitable<Status> Dispatcher::Run(std::string batch_id) {
     }
   }
   // Nothing may outlive Run: wait for the coroutines it started, then for the last commit.
-  while (refilling_ || progress_.in_flight > 0) co_await wake_.Wait();
-  committing_done_ = true;
+  while (!Idle()) co_await wake_.Wait();
+  stopping_ = true;
   commit_wake_.Notify();
   while (!commit_loop_exited_) co_await wake_.Wait();
-  if (!failure_.ok()) co_return failure_;
-  co_return Done() ? OkStatus() : CancelledError("stopped before every item had a result");
+  running_ = false;
+  for (auto& [id, batch] : batches_) batch->changed.Notify();
+  co_return failure_;
 }
 
-asio::awaitable<void> Dispatcher::Refill() {
+asio::awaitable<Status> Dispatcher::RunBatch(BatchSpec spec) {
+  if (stopping_) co_return CancelledError("stopped before every item had a result");
+  if (batches_.contains(spec.id)) co_return AlreadyExistsError("batch " + spec.id + " is running");
   store::Store& store = store_;
-  std::string id = batch_id_;
-  std::size_t want = options_.window - held_.size();
+  std::string id = spec.id;
+  auto expire = [&store, id] { return store.ExpireLeases(id); };  // no holder survives a restart
+  Status expired = co_await http::Offload<Status>(store_executor_, io_, std::move(expire));
+  if (!expired.ok()) co_return expired;
+  auto count = [&store, id] { return store.CountItems(id); };
+  auto counts =
+      co_await http::Offload<Result<batch::ItemCounts>>(store_executor_, io_, std::move(count));
+  if (!counts.ok()) co_return counts.status();
+
+  auto owned = std::make_unique<ActiveBatch>(io_);
+  ActiveBatch& batch = *owned;
+  batch.counts = {counts->total, counts->succeeded, counts->failed};
+  batch.lane = planner_.AddLane({spec.priority, spec.tenant});
+  batch.spec = std::move(spec);
+  batches_.emplace(id, std::move(owned));
+  progress_.total += counts->total;
+  progress_.succeeded += counts->succeeded;
+  progress_.failed += counts->failed;
+  wake_.Notify();
+
+  Status outcome;
+  while (true) {
+    if (!failure_.ok()) {
+      outcome = failure_;
+    } else if (batch.Done() && (batch.store_drained || batch.cancelled || stopping_)) {
+      if (batch.cancelled) {
+        outcome = CancelledError("batch " + id + " cancelled");
+      } else if (!batch.store_drained) {
+        outcome = CancelledError("stopped before every item had a result");
+      }
+    } else if (running_ || !stopping_) {
+      co_await batch.changed.Wait();
+      continue;
+    } else {
+      outcome = CancelledError("stopped before every item had a result");
+    }
+    break;
+  }
+  Withdraw(batch);
+  batches_.erase(id);
+  co_return outcome;
+}
+
+asio::awaitable<Status> Dispatcher::RunOnly(std::string batch_id) {
+  auto batch_then_stop = [this, batch_id]() -> asio::awaitable<Status> {
+    BatchSpec spec{batch_id, "", Priority::kNormal};  // named: see Offload's note on g++ 12
+    Status status = co_await RunBatch(std::move(spec));
+    Stop();
+    co_return status;
+  };
+  auto [engine, batch] = co_await (Run() && batch_then_stop());
+  co_return engine.ok() ? batch : engine;
+}
+
+void Dispatcher::CancelBatch(const std::string& batch_id) {
+  auto it = batches_.find(batch_id);
+  if (it == batches_.end()) return;
+  it->second->cancelled = true;
+  Withdraw(*it->second);
+}
+
+void Dispatcher::Refill(ActiveBatch& batch) {
+  if (stopping_ || batch.cancelled || batch.store_drained || batch.refilling ||
+      batch.held >= options_.window / 2) {
+    return;
+  }
+  batch.refilling = true;
+  asio::co_spawn(io_, Lease(&batch), asio::detached);
+}
+
+asio::awaitable<void> Dispatcher::Lease(ActiveBatch* batch) {
+  store::Store& store = store_;
+  std::string id = batch->spec.id;
+  std::size_t want = options_.window - batch->held;
   WallTime now = clock_.WallNow();
   Duration lease = options_.lease;
   auto lease_items = [&store, id, want, now, lease] {
@@ -121,54 +212,122 @@ asio::awaitable<void> Dispatcher::Refill() {
   };
   auto leased = co_await http::Offload<Result<std::vector<batch::LeasedItem>>>(
       store_executor_, io_, std::move(lease_items));
-  refilling_ = false;
+  batch->refilling = false;
   if (!leased.ok()) {
     failure_ = leased.status();
-  } else {
-    if (leased->size() < want) store_drained_ = true;
+  } else if (!batch->cancelled) {
+    if (leased->size() < want) batch->store_drained = true;
     for (batch::LeasedItem& item : *leased) {
-      std::int64_t index = item.item.index;
-      Ticket ticket{index, item.item.estimated_tokens, TimePoint{}, 0};
-      planner_.Enqueue(item.item.model, ticket);
+      std::int64_t ticket = next_ticket_++;
+      planner_.Enqueue(item.item.model, {.id = ticket,
+                                         .tokens = item.item.estimated_tokens,
+                                         .not_before = {},
+                                         .passed_over = 0,
+                                         .lane = batch->lane});
       int attempt = item.attempt;
-      held_.emplace(index, Held{std::move(item), attempt});
+      held_.emplace(ticket, Held{batch, std::move(item), attempt, false});
+      ++batch->held;
     }
   }
+  batch->changed.Notify();
   wake_.Notify();
 }
 
 asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
-  Held& held = held_.at(dispatch.ticket.id);
   const Target& target = targets_[dispatch.deployment];
-  http::ClientRequest request =
-      target.provider->Encode(held.leased.item.endpoint, held.leased.item.body);
+  const batch::NewItem& item = held_.at(dispatch.ticket.id).leased.item;
+  http::ClientRequest request = target.provider->Encode(item.endpoint, item.body);
   request.total_timeout = target.timeout;
   ++progress_.sent;
+  if (observer_.started) observer_.started(dispatch.deployment);
+  TimePoint sent_at = clock_.Now();
   Result<http::Response> answer = co_await client_.Send(std::move(request));
   planner_.Finished(dispatch.deployment);
   providers::Outcome outcome = target.provider->Decode(answer);
   TimePoint now = clock_.Now();
+  if (observer_.finished) observer_.finished(dispatch.deployment, outcome, now - sent_at);
   Learn(dispatch.deployment, outcome, now);
-  if (outcome.verdict == providers::Verdict::kRetry && !stopping_) {
+  --progress_.in_flight;
+  wake_.Notify();
+  auto it = held_.find(dispatch.ticket.id);
+  if (it == held_.end()) co_return;  // its batch is gone
+  Held& held = it->second;
+  bool keep_trying = !stopping_ && !held.batch->cancelled;
+  if (outcome.verdict == providers::Verdict::kRetry && keep_trying) {
     auto next = retry_policy_.NextAttempt(held.attempt, outcome.retry_after, now, random_);
     if (next) {
       ++held.attempt;
       ++progress_.retries;
+      if (observer_.retried) observer_.retried(dispatch.deployment);
       dispatch.ticket.not_before = *next;
+      dispatch.ticket.passed_over = 0;
       planner_.Enqueue(target.model, dispatch.ticket);
+      held.waiting_retry = true;
       ++progress_.waiting_retry;
-      --progress_.in_flight;
-      wake_.Notify();
       co_return;
     }
   }
-  if (outcome.verdict == providers::Verdict::kRetry && stopping_) {
-    held_.erase(dispatch.ticket.id);  // stays leased in the store; the next run sends it again
+  if (outcome.verdict == providers::Verdict::kRetry && !keep_trying) {
+    // Stays leased in the store; a later run sends it again (or the batch was cancelled).
+    ActiveBatch* batch = held.batch;
+    --batch->held;
+    held_.erase(it);
+    batch->changed.Notify();
   } else {
-    Finish(held, outcome);
+    Finish(it, outcome);
   }
-  --progress_.in_flight;
+}
+
+asio::awaitable<Result<Admission>> Dispatcher::Admit(std::string model, std::string tenant,
+                                                     std::int64_t tokens, Duration wait) {
+  auto target = std::find_if(targets_.begin(), targets_.end(),
+                             [&model](const Target& t) { return t.model == model; });
+  if (target == targets_.end()) co_return NotFoundError("no deployment serves model " + model);
+  auto lane = interactive_lanes_.find(tenant);
+  if (lane == interactive_lanes_.end()) {
+    int number = planner_.AddLane({Priority::kInteractive, tenant});
+    lane = interactive_lanes_.emplace(tenant, number).first;
+  }
+  std::int64_t ticket = next_ticket_++;
+  Waiter waiter{std::nullopt, Notifier(io_)};
+  waiters_[ticket] = &waiter;
+  planner_.Enqueue(
+      model,
+      {.id = ticket, .tokens = tokens, .not_before = {}, .passed_over = 0, .lane = lane->second});
   wake_.Notify();
+  TimePoint deadline = clock_.Now() + wait;
+  if (!waiter.deployment) co_await (waiter.admitted.Wait() || http::SleepUntil(clock_, deadline));
+  if (!waiter.deployment) {
+    waiters_.erase(ticket);
+    planner_.Remove(model, lane->second, ticket);
+    co_return ResourceExhaustedError("no capacity for model " + model + " within the wait");
+  }
+  const Target& admitted = targets_[*waiter.deployment];
+  if (observer_.started) observer_.started(*waiter.deployment);
+  co_return Admission{*waiter.deployment, admitted.model, admitted.provider, admitted.timeout,
+                      clock_.Now()};
+}
+
+void Dispatcher::Complete(const Admission& admission, const providers::Outcome& outcome) {
+  planner_.Finished(admission.deployment);
+  TimePoint now = clock_.Now();
+  if (observer_.finished)
+    observer_.finished(admission.deployment, outcome, now - admission.admitted_at);
+  Learn(admission.deployment, outcome, now);
+  wake_.Notify();
+}
+
+Duration Dispatcher::RetryAfter(const std::string& model, const std::string& tenant,
+                                std::int64_t tokens) const {
+  TimePoint now = clock_.Now();
+  std::optional<TimePoint> soonest;
+  for (std::size_t d = 0; d < targets_.size(); ++d) {
+    if (targets_[d].model != model) continue;
+    TimePoint when = planner_.limiter(static_cast<int>(d)).WhenAdmissible(tokens, now);
+    if (!soonest || when < *soonest) soonest = when;
+  }
+  TimePoint when = std::max(soonest.value_or(now), planner_.WhenTenantAdmits(tenant, tokens, now));
+  return std::max<Duration>(when - now, Duration::zero());
 }
 
 void Dispatcher::Learn(int deployment, const providers::Outcome& outcome, TimePoint now) {
@@ -187,38 +346,57 @@ void Dispatcher::Learn(int deployment, const providers::Outcome& outcome, TimePo
   usage.reasoning_tokens += outcome.usage.reasoning_tokens;
 }
 
-void Dispatcher::Finish(const Held& held, const providers::Outcome& outcome) {
-  uncommitted_.push_back(ResultOf(held.leased, outcome));
-  held_.erase(held.leased.item.index);
+void Dispatcher::Finish(HeldMap::iterator held, const providers::Outcome& outcome) {
+  ActiveBatch* batch = held->second.batch;
+  uncommitted_.push_back({batch->spec.id, ResultOf(held->second.leased, outcome)});
+  ++batch->uncommitted;
+  --batch->held;
+  held_.erase(held);
   commit_wake_.Notify();
 }
 
 asio::awaitable<void> Dispatcher::CommitLoop() {
   while (failure_.ok()) {
     if (uncommitted_.empty()) {
-      if (committing_done_) break;
+      if (stopping_ && Idle()) break;
       co_await commit_wake_.Wait();
       continue;
     }
     // Everything that finished while the previous group was being written goes in one group.
-    auto group = std::make_shared<std::vector<batch::ResultRecord>>(std::move(uncommitted_));
+    auto group = std::make_shared<std::map<std::string, std::vector<batch::ResultRecord>>>();
+    for (Finished& f : uncommitted_) (*group)[f.batch_id].push_back(std::move(f.result));
     uncommitted_.clear();
     committing_ = true;
     store::Store& store = store_;
-    std::string id = batch_id_;
-    auto write = [&store, id, group] { return store.AddResults(id, *group); };
+    auto write = [&store, group]() -> Status {
+      for (const auto& [id, results] : *group) {
+        SLUICE_RETURN_IF_ERROR(store.AddResults(id, results));
+      }
+      return OkStatus();
+    };
     Status written = co_await http::Offload<Status>(store_executor_, io_, std::move(write));
     committing_ = false;
     if (!written.ok()) {
       failure_ = written.WithContext("saving results");
       break;
     }
-    for (const batch::ResultRecord& r : *group) {
-      ++(r.success ? progress_.succeeded : progress_.failed);
+    for (const auto& [id, results] : *group) {
+      for (const batch::ResultRecord& r : results) {
+        ++(r.success ? progress_.succeeded : progress_.failed);
+      }
+      auto it = batches_.find(id);
+      if (it == batches_.end()) continue;
+      ActiveBatch& batch = *it->second;
+      for (const batch::ResultRecord& r : results) {
+        ++(r.success ? batch.counts.succeeded : batch.counts.failed);
+      }
+      batch.uncommitted -= results.size();
+      batch.changed.Notify();
     }
     wake_.Notify();
   }
   commit_loop_exited_ = true;
+  for (auto& [id, batch] : batches_) batch->changed.Notify();
   wake_.Notify();
 }
 

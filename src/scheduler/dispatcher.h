@@ -1,13 +1,16 @@
-// Dispatcher: the coroutine that drives one batch through the Planner — leases items from the
-// store in windows, sends what the planner admits through the provider adapters, retries what
-// failed for transient reasons, and commits results in groups (while one group is being written
-// the next accumulates). Memory is bounded by the window, not the batch.
-// Threading: Run and Stop on the io executor given to the constructor (single-threaded); store
+// Dispatcher: the engine that drives batches and interactive requests through one Planner. For
+// every batch it works on it leases items from the store in windows, sends what the planner
+// admits through the provider adapters, retries what failed for transient reasons, and commits
+// results in groups (while one group is being written the next accumulates). Interactive
+// (proxy) requests ask for an admission, wait a bounded time in the planner's first lane, and
+// send themselves. Memory is bounded by the windows, not by the batches.
+// Threading: every method on the io executor given to the constructor (single-threaded); store
 // calls run on `store_executor` (one blocking thread) and never on the event loop.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -42,7 +45,36 @@ struct DispatcherOptions {
   std::uint64_t seed = 1;
 };
 
-// Counters since Run started; read on the io executor.
+struct BatchSpec {
+  std::string id;
+  std::string tenant;
+  Priority priority = Priority::kNormal;
+};
+
+// A batch's durable result counts (from the store at start, then as results commit).
+struct BatchCounts {
+  std::int64_t total = 0;
+  std::int64_t succeeded = 0;
+  std::int64_t failed = 0;
+};
+
+// An interactive request's place on a deployment, from Admit until Complete.
+struct Admission {
+  int deployment = 0;
+  std::string model;
+  std::shared_ptr<const providers::Provider> provider;
+  Duration timeout{};
+  TimePoint admitted_at{};
+};
+
+// Told of every upstream attempt, batch or interactive (for metrics); any member may be unset.
+struct UpstreamObserver {
+  std::function<void(int deployment)> started;
+  std::function<void(int deployment, const providers::Outcome& outcome, Duration latency)> finished;
+  std::function<void(int deployment)> retried;
+};
+
+// Counters over every batch since the dispatcher started; read on the io executor.
 struct Progress {
   std::int64_t total = 0;      // items in the batch
   std::int64_t succeeded = 0;  // durable successful results (earlier runs included)
@@ -63,27 +95,94 @@ class Dispatcher {
              Clock& clock, store::Store& store, http::Client& client, std::vector<Target> targets,
              DispatcherOptions options);
 
-  // Runs `batch_id` until every item has a durable result (OK), Stop() was called and in-flight
-  // requests have finished (kCancelled), or the store fails (its Status).
-  boost::asio::awaitable<Status> Run(std::string batch_id);
+  // The engine's loop: dispatches, leases for the batches being run, commits. Returns once Stop()
+  // was called, every request in flight has finished and every result is durable (OK), or when
+  // the store fails (its Status).
+  boost::asio::awaitable<Status> Run();
 
-  // Stops sending; requests in flight finish and their results are committed.
+  // Works on `spec`'s batch (Run must be running) until every item has a durable result (OK),
+  // CancelBatch was called and its requests in flight have finished and been saved
+  // (kCancelled), Stop() was called (kCancelled, "stopped"), or the store fails.
+  boost::asio::awaitable<Status> RunBatch(BatchSpec spec);
+
+  // Run and RunBatch for one batch, then stop: `sluice run`.
+  boost::asio::awaitable<Status> RunOnly(std::string batch_id);
+
+  // Sends nothing more of the batch; what is in flight finishes and is saved. No-op if unknown.
+  void CancelBatch(const std::string& batch_id);
+
+  // Waits up to `wait` for a deployment of `model` to have room for an interactive request of
+  // `tokens`, ahead of every batch. kNotFound for a model without deployments;
+  // kResourceExhausted when no room came in time, with retry_after() telling when it should.
+  boost::asio::awaitable<Result<Admission>> Admit(std::string model, std::string tenant,
+                                                  std::int64_t tokens, Duration wait);
+  // The admitted request has finished with `outcome`: frees its slot, learns from the answer.
+  void Complete(const Admission& admission, const providers::Outcome& outcome);
+  // After Admit failed with kResourceExhausted: how long until the model could take `tokens`
+  // from `tenant` (its deployments' limits and the tenant's own quota).
+  Duration RetryAfter(const std::string& model, const std::string& tenant,
+                      std::int64_t tokens) const;
+
+  // A tenant's own quota over every deployment (a gateway key's rpm/tpm).
+  void SetTenantLimits(const std::string& tenant, TenantLimits limits) {
+    planner_.SetTenantLimits(tenant, limits, clock_.Now());
+  }
+
+  // Stops sending batch items; requests in flight finish and their results are committed.
   void Stop();
 
+  void SetObserver(UpstreamObserver observer) { observer_ = std::move(observer); }
+  // An interactive request is trying again on `deployment` (for the observer).
+  void CountRetry(int deployment) {
+    if (observer_.retried) observer_.retried(deployment);
+  }
+
   const Progress& progress() const { return progress_; }
+  // The counts of a batch being run; nullopt when it is not.
+  std::optional<BatchCounts> Counts(const std::string& batch_id) const;
+  const retry::RetryPolicy& retry_policy() const { return retry_policy_; }
+  const std::vector<Target>& targets() const { return targets_; }
+  const Planner& planner() const { return planner_; }
 
  private:
+  struct ActiveBatch {
+    BatchSpec spec;
+    int lane = 0;  // -1 once withdrawn from the planner (cancelled, stopped)
+    BatchCounts counts;
+    std::size_t held = 0;         // leased and not yet finished
+    std::size_t uncommitted = 0;  // finished, not yet durable
+    bool store_drained = false;   // every pending item has been leased
+    bool refilling = false;
+    bool cancelled = false;
+    Notifier changed;  // wakes RunBatch
+    explicit ActiveBatch(boost::asio::any_io_executor io) : changed(io) {}
+    bool Done() const { return held == 0 && uncommitted == 0 && !refilling; }
+  };
   struct Held {
+    ActiveBatch* batch = nullptr;
     batch::LeasedItem leased;
     int attempt = 1;
+    bool waiting_retry = false;  // queued again after a transient failure
+  };
+  using HeldMap = std::unordered_map<std::int64_t, Held>;  // by ticket id
+  struct Waiter {  // an interactive request waiting for admission
+    std::optional<int> deployment;
+    Notifier admitted;
+  };
+  struct Finished {
+    std::string batch_id;
+    batch::ResultRecord result;
   };
 
-  boost::asio::awaitable<void> Refill();
+  void Refill(ActiveBatch& batch);
+  boost::asio::awaitable<void> Lease(ActiveBatch* batch);
   boost::asio::awaitable<void> Send(Dispatch dispatch);
   boost::asio::awaitable<void> CommitLoop();
-  void Finish(const Held& held, const providers::Outcome& outcome);
+  void Finish(HeldMap::iterator held, const providers::Outcome& outcome);
+  // Takes the batch's queued tickets out of the planner: nothing more of it is sent.
+  void Withdraw(ActiveBatch& batch);
   void Learn(int deployment, const providers::Outcome& outcome, TimePoint now);
-  bool Done() const;
+  bool Idle() const;
 
   boost::asio::any_io_executor io_;
   boost::asio::any_io_executor store_executor_;
@@ -97,17 +196,19 @@ class Dispatcher {
   Planner planner_;
   Notifier wake_;         // the dispatch loop
   Notifier commit_wake_;  // the commit loop
-  std::string batch_id_;
-  std::unordered_map<std::int64_t, Held> held_;  // by item index
-  std::vector<batch::ResultRecord> uncommitted_;
-  bool store_drained_ = false;  // every pending item has been leased
-  bool refilling_ = false;
+  std::map<std::string, std::unique_ptr<ActiveBatch>> batches_;
+  HeldMap held_;
+  std::unordered_map<std::int64_t, Waiter*> waiters_;  // by ticket id
+  std::map<std::string, int> interactive_lanes_;       // by tenant
+  std::int64_t next_ticket_ = 0;
+  std::vector<Finished> uncommitted_;
   bool stopping_ = false;
-  bool committing_ = false;       // a group is being written
-  bool committing_done_ = false;  // no more results will come
+  bool committing_ = false;
   bool commit_loop_exited_ = false;
+  bool running_ = false;
   Status failure_;
   Progress progress_;
+  UpstreamObserver observer_;
 };
 
 }  // namespace sluice::scheduler

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_future.hpp>
 #include <filesystem>
@@ -59,7 +62,7 @@ class DispatcherTest : public ::testing::Test {
     std::string dir = std::filesystem::temp_directory_path() / "sluice-dispatch-XXXXXX";
     path_ = std::string(mkdtemp(dir.data())) + "/store.db";
     store_ = std::move(store::sqlite::SqliteStore::Open(path_)).value();
-    ASSERT_TRUE(store_->CreateBatch({"b", "f", "in_progress", WallTime{}, "{}"}).ok());
+    ASSERT_TRUE(store_->CreateBatch({"b", "f", "in_progress", WallTime{}, "{}", ""}).ok());
     std::vector<batch::NewItem> items;
     for (int i = 0; i < kItems; ++i) {
       items.push_back({i, "c" + std::to_string(i), "m", "/v1/chat/completions",
@@ -81,7 +84,7 @@ class DispatcherTest : public ::testing::Test {
     Dispatcher dispatcher(
         io.get_executor(), store_thread.get_executor(), SystemClock::Instance(), *store_, client,
         {{"m", provider, {.rpm = 100000, .tpm = 10000000, .max_in_flight = 8}}}, options);
-    auto done = asio::co_spawn(io, dispatcher.Run("b"), asio::use_future);
+    auto done = asio::co_spawn(io, dispatcher.RunOnly("b"), asio::use_future);
     if (during) during(dispatcher);
     io.run();
     progress_ = dispatcher.progress();
@@ -143,6 +146,98 @@ TEST_F(DispatcherTest, StopKeepsWhatFinishedAndARerunSendsOnlyTheRest) {
   ASSERT_TRUE(RunBatch(client).ok());
   EXPECT_EQ(store_->CountItems("b")->succeeded, kItems);
   for (const auto& [body, attempts] : client.attempts_) EXPECT_EQ(attempts, 1) << body;
+}
+
+// The engine with several users at once: Run, plus whatever `work` starts.
+class DispatcherEngineTest : public DispatcherTest {
+ protected:
+  void Engine(ScriptedClient& client, ratelimit::LimiterOptions limits,
+              std::function<asio::awaitable<void>(Dispatcher&)> work) {
+    asio::io_context io;
+    asio::thread_pool store_thread(1);
+    DispatcherOptions options;
+    options.window = 64;
+    auto provider = std::shared_ptr<const providers::Provider>(
+        providers::MakeOpenAiProvider({"http://127.0.0.1:9/v1", "k", "m"}));
+    Dispatcher dispatcher(io.get_executor(), store_thread.get_executor(), SystemClock::Instance(),
+                          *store_, client, {{"m", provider, limits}}, options);
+    auto engine = asio::co_spawn(io, dispatcher.Run(), asio::use_future);
+    auto driver = [&]() -> asio::awaitable<void> {
+      co_await work(dispatcher);
+      dispatcher.Stop();
+    };
+    asio::co_spawn(io, driver(), asio::detached);
+    io.run();
+    EXPECT_TRUE(engine.get().ok());
+  }
+};
+
+TEST_F(DispatcherEngineTest, CancelledBatchKeepsWhatFinishedAndSendsNothingMore) {
+  Dispatcher* running = nullptr;
+  int sent = 0;
+  ScriptedClient client([&](const std::string&, int) {
+    if (++sent == 50) running->CancelBatch("b");
+    return Result<http::Response>(Ok());
+  });
+  Status outcome;
+  Engine(client, {.rpm = 100000, .tpm = 10000000, .max_in_flight = 8},
+         [&](Dispatcher& d) -> asio::awaitable<void> {
+           running = &d;
+           BatchSpec spec{"b", "t", Priority::kNormal};
+           outcome = co_await d.RunBatch(std::move(spec));
+         });
+  EXPECT_EQ(outcome.code(), StatusCode::kCancelled);
+  auto counts = *store_->CountItems("b");
+  EXPECT_EQ(counts.succeeded, sent);  // every answer that came back was saved
+  EXPECT_GE(sent, 50);
+  EXPECT_LE(sent, 50 + 8);  // at most what was in flight at the cancel
+}
+
+TEST_F(DispatcherEngineTest, TwoBatchesRunTogether) {
+  ASSERT_TRUE(store_->CreateBatch({"b2", "f2", "in_progress", WallTime{}, "{}", ""}).ok());
+  std::vector<batch::NewItem> items;
+  for (int i = 0; i < 20; ++i) {
+    items.push_back({i, "d" + std::to_string(i), "m", "/v1/chat/completions",
+                     R"({"model":"m","other":)" + std::to_string(i) + "}", 20});
+  }
+  ASSERT_TRUE(store_->AddItems("b2", items).ok());
+  ScriptedClient client([](const std::string&, int) { return Result<http::Response>(Ok()); });
+  Status first, second;
+  Engine(client, {.rpm = 100000, .tpm = 10000000, .max_in_flight = 8},
+         [&](Dispatcher& d) -> asio::awaitable<void> {
+           auto other = [&]() -> asio::awaitable<void> {
+             BatchSpec spec{"b2", "u", Priority::kLow};
+             second = co_await d.RunBatch(std::move(spec));
+           };
+           asio::co_spawn(co_await asio::this_coro::executor, other(), asio::detached);
+           BatchSpec spec{"b", "t", Priority::kHigh};
+           first = co_await d.RunBatch(std::move(spec));
+           while (d.Counts("b2")) co_await asio::post(asio::use_awaitable);
+         });
+  EXPECT_TRUE(first.ok()) << first;
+  EXPECT_TRUE(second.ok()) << second;
+  EXPECT_EQ(store_->CountItems("b")->succeeded, kItems);
+  EXPECT_EQ(store_->CountItems("b2")->succeeded, 20);
+}
+
+TEST_F(DispatcherEngineTest, InteractiveRequestWaitsABoundedTimeForCapacity) {
+  ScriptedClient client([](const std::string&, int) { return Result<http::Response>(Ok()); });
+  Result<Admission> first, second, unknown;
+  Duration retry_after{};
+  Engine(client, {.rpm = 1, .tpm = 10000000, .max_in_flight = 8},
+         [&](Dispatcher& d) -> asio::awaitable<void> {
+           std::string m = "m", other = "other", t = "t";
+           first = co_await d.Admit(m, t, 10, 1ms);
+           second = co_await d.Admit(m, t, 10, 1ms);  // the one request a minute is spent
+           retry_after = d.RetryAfter(m, t, 10);
+           unknown = co_await d.Admit(other, t, 10, 1ms);
+           if (first.ok()) d.Complete(*first, providers::Outcome{});
+         });
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->model, "m");
+  EXPECT_EQ(second.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_GT(retry_after, 30s);
+  EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "scheduler/planner.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace sluice::scheduler {
 namespace {
@@ -11,6 +12,8 @@ void Earliest(std::optional<TimePoint>& wake_at, TimePoint t) {
 
 }  // namespace
 
+Planner::Planner(PlannerOptions options) : options_(options) { AddLane({}); }
+
 int Planner::AddDeployment(const std::string& model, ratelimit::LimiterOptions limits,
                            TimePoint now) {
   deployments_.push_back({model, ratelimit::DeploymentLimiter(limits, now)});
@@ -19,8 +22,96 @@ int Planner::AddDeployment(const std::string& model, ratelimit::LimiterOptions l
   return number;
 }
 
+TimePoint Planner::Quota::When(std::int64_t cost, TimePoint now) const {
+  TimePoint when = now;
+  if (requests) when = std::max(when, requests->WhenAvailable(1, now));
+  if (tokens) when = std::max(when, tokens->WhenAvailable(static_cast<double>(cost), now));
+  return when;
+}
+
+void Planner::Quota::Take(std::int64_t cost, TimePoint now) {
+  if (requests) requests->Adjust(-1, now);
+  if (tokens) tokens->Adjust(-static_cast<double>(cost), now);
+}
+
+void Planner::SetTenantLimits(const std::string& tenant, TenantLimits limits, TimePoint now) {
+  Quota quota;
+  auto window = std::chrono::minutes(1);
+  if (limits.rpm > 0) quota.requests.emplace(static_cast<double>(limits.rpm), window, now);
+  if (limits.tpm > 0) quota.tokens.emplace(static_cast<double>(limits.tpm), window, now);
+  if (!quota.requests && !quota.tokens) return;
+  quotas_[tenant] = std::move(quota);
+  for (auto& [number, lane] : lanes_) {
+    if (lane.options.tenant == tenant) lane.quota = &quotas_[tenant];
+  }
+}
+
+TimePoint Planner::WhenTenantAdmits(const std::string& tenant, std::int64_t tokens,
+                                    TimePoint now) const {
+  auto quota = quotas_.find(tenant);
+  return quota == quotas_.end() ? now : quota->second.When(tokens, now);
+}
+
+int Planner::AddLane(LaneOptions options) {
+  // Level with the least-served tenant that has a lane now: no head start from an idle past.
+  std::optional<double> level;
+  for (const auto& [number, lane] : lanes_) {
+    if (lane.options.tenant == options.tenant) continue;
+    double served = tenant_served_[lane.options.tenant];
+    if (!level || served < *level) level = served;
+  }
+  double& served = tenant_served_[options.tenant];
+  if (level) served = std::max(served, *level);
+  int number = next_lane_++;
+  auto quota = quotas_.find(options.tenant);
+  lanes_[number] = Lane{.options = std::move(options),
+                        .waiting_since = {},
+                        .served_tokens = 0,
+                        .queued = 0,
+                        .quota = quota == quotas_.end() ? nullptr : &quota->second};
+  return number;
+}
+
+std::vector<std::int64_t> Planner::RemoveLane(int lane) {
+  std::vector<std::int64_t> removed;
+  for (auto& [model, queue] : models_) {
+    auto it = queue.lanes.find(lane);
+    if (it == queue.lanes.end()) continue;
+    for (const Ticket& t : it->second.fresh) removed.push_back(t.id);
+    for (const auto& [when, t] : it->second.retries) removed.push_back(t.id);
+    queue.lanes.erase(it);
+  }
+  queued_ -= removed.size();
+  lanes_.erase(lane);
+  return removed;
+}
+
+bool Planner::Remove(const std::string& model, int lane, std::int64_t id) {
+  auto queue = models_.find(model);
+  if (queue == models_.end()) return false;
+  auto found = queue->second.lanes.find(lane);
+  if (found == queue->second.lanes.end()) return false;
+  LaneQueue& tickets = found->second;
+  auto fresh = std::find_if(tickets.fresh.begin(), tickets.fresh.end(),
+                            [id](const Ticket& t) { return t.id == id; });
+  if (fresh != tickets.fresh.end()) {
+    tickets.fresh.erase(fresh);
+  } else {
+    auto retry = std::find_if(tickets.retries.begin(), tickets.retries.end(),
+                              [id](const auto& entry) { return entry.second.id == id; });
+    if (retry == tickets.retries.end()) return false;
+    tickets.retries.erase(retry);
+  }
+  if (tickets.empty()) queue->second.lanes.erase(found);
+  --queued_;
+  --lanes_[lane].queued;
+  return true;
+}
+
 void Planner::Enqueue(const std::string& model, Ticket ticket) {
-  ModelQueue& queue = models_[model];
+  Lane& lane = lanes_[ticket.lane];
+  if (lane.queued++ == 0) lane.waiting_since.reset();  // an idle lane does not age
+  LaneQueue& queue = models_[model].lanes[ticket.lane];
   if (ticket.not_before == TimePoint{}) {
     queue.fresh.push_back(ticket);
   } else {
@@ -45,35 +136,91 @@ std::optional<int> Planner::Admit(ModelQueue& queue, std::int64_t tokens, TimePo
   return std::nullopt;
 }
 
+int Planner::EffectivePriority(Lane& lane, TimePoint now) {
+  int priority = static_cast<int>(lane.options.priority);
+  if (lane.options.priority == Priority::kInteractive) return priority;
+  if (!lane.waiting_since) lane.waiting_since = now;
+  auto steps = static_cast<int>((now - *lane.waiting_since) / options_.aging);
+  return std::max(static_cast<int>(Priority::kHigh), priority - steps);
+}
+
+std::vector<int> Planner::LaneOrder(const ModelQueue& queue, TimePoint now) {
+  using Key = std::tuple<int, double, double, int>;
+  std::vector<std::pair<Key, int>> keyed;
+  keyed.reserve(queue.lanes.size());
+  for (const auto& [number, tickets] : queue.lanes) {
+    Lane& lane = lanes_[number];
+    keyed.push_back({{EffectivePriority(lane, now), tenant_served_[lane.options.tenant],
+                      lane.served_tokens, number},
+                     number});
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<int> order;
+  order.reserve(keyed.size());
+  for (const auto& entry : keyed) order.push_back(entry.second);
+  return order;
+}
+
+void Planner::Served(int number, std::int64_t tokens, TimePoint now) {
+  Lane& lane = lanes_[number];
+  lane.served_tokens += static_cast<double>(tokens);
+  tenant_served_[lane.options.tenant] += static_cast<double>(tokens);
+  lane.waiting_since = now;
+  if (lane.quota != nullptr) lane.quota->Take(tokens, now);
+  --lane.queued;
+  --queued_;
+}
+
 std::optional<Dispatch> Planner::NextForModel(ModelQueue& queue, TimePoint now,
                                               std::optional<TimePoint>& wake_at) {
-  // Candidates in age order: retries that are due, then fresh tickets.
-  std::size_t scanned = 0;
+  // The first ticket that does not fit, in lane order then age order, is the oldest: others
+  // may overtake it only max_pass_over times.
   Ticket* oldest = nullptr;
+  const Quota* quota = nullptr;  // of the lane being scanned
   auto consider = [&](Ticket& ticket) -> std::optional<int> {
     if (oldest != nullptr && oldest->passed_over >= options_.max_pass_over) return std::nullopt;
+    if (quota != nullptr) {  // the tenant's own limit holds it back, not the deployments
+      TimePoint when = quota->When(ticket.tokens, now);
+      if (when > now) {
+        Earliest(wake_at, when);
+        return std::nullopt;
+      }
+    }
     auto deployment = Admit(queue, ticket.tokens, now, wake_at);
     if (!deployment && oldest == nullptr) oldest = &ticket;
     if (deployment && oldest != nullptr) ++oldest->passed_over;
     return deployment;
   };
-  auto due_end = queue.retries.upper_bound(now);
-  for (auto it = queue.retries.begin(); it != due_end && scanned < options_.scan_depth;
-       ++it, ++scanned) {
-    if (auto d = consider(it->second)) {
-      Dispatch dispatch{it->second, *d};
-      queue.retries.erase(it);
-      return dispatch;
+  for (int lane : LaneOrder(queue, now)) {
+    LaneQueue& tickets = queue.lanes.at(lane);
+    quota = lanes_[lane].quota;
+    std::optional<Dispatch> found;
+    std::size_t scanned = 0;
+    // Retries that are due, then fresh tickets.
+    auto due_end = tickets.retries.upper_bound(now);
+    for (auto it = tickets.retries.begin();
+         !found && it != due_end && scanned < options_.scan_depth; ++it, ++scanned) {
+      if (auto d = consider(it->second)) {
+        found = Dispatch{it->second, *d};
+        tickets.retries.erase(it);
+        break;
+      }
     }
-  }
-  if (due_end != queue.retries.end()) Earliest(wake_at, due_end->first);
-  for (auto it = queue.fresh.begin(); it != queue.fresh.end() && scanned < options_.scan_depth;
-       ++it, ++scanned) {
-    if (auto d = consider(*it)) {
-      Dispatch dispatch{*it, *d};
-      queue.fresh.erase(it);
-      return dispatch;
+    if (!found && due_end != tickets.retries.end()) Earliest(wake_at, due_end->first);
+    for (auto it = tickets.fresh.begin();
+         !found && it != tickets.fresh.end() && scanned < options_.scan_depth; ++it, ++scanned) {
+      if (auto d = consider(*it)) {
+        found = Dispatch{*it, *d};
+        tickets.fresh.erase(it);
+        break;
+      }
     }
+    if (found) {
+      if (tickets.empty()) queue.lanes.erase(lane);
+      Served(lane, found->ticket.tokens, now);
+      return found;
+    }
+    if (oldest != nullptr && oldest->passed_over >= options_.max_pass_over) break;
   }
   return std::nullopt;
 }
@@ -82,7 +229,6 @@ Decision Planner::Next(TimePoint now) {
   Decision decision;
   for (auto& [model, queue] : models_) {
     if (auto dispatch = NextForModel(queue, now, decision.wake_at)) {
-      --queued_;
       decision.dispatch = *dispatch;
       decision.wake_at.reset();
       return decision;

@@ -3,6 +3,11 @@
 // answers "what goes next, where, and if nothing can go now, when should I look again?".
 // No head-of-line blocking: when the oldest ticket does not fit, a later one that fits may go —
 // but only `max_pass_over` times, after which everything waits for the oldest (no starvation).
+// Lanes: every ticket belongs to a lane (a batch, or a tenant's interactive requests) with a
+// priority and a tenant. Lanes are tried by priority (interactive first), and within a priority
+// the tenant that has been served the fewest tokens goes first (fair sharing: a small batch is
+// not stuck behind another tenant's huge one). A batch lane left unserved ages one priority step
+// per `aging` (never above high), so nothing starves.
 // Pure: every call takes `now`; owned by the scheduler's control executor. Thread-compatible.
 #pragma once
 
@@ -19,15 +24,31 @@
 namespace sluice::scheduler {
 
 struct PlannerOptions {
-  std::size_t scan_depth = 64;  // how many waiting tickets of a model are considered per decision
+  std::size_t scan_depth = 64;  // how many waiting tickets of a lane are considered per decision
   int max_pass_over = 64;       // how often the oldest ticket may be overtaken before all wait
+  Duration aging = std::chrono::seconds(30);  // an unserved batch lane gains a priority step
+};
+
+// Interactive (proxy) requests come before every batch; batches carry high, normal or low.
+enum class Priority { kInteractive = 0, kHigh = 1, kNormal = 2, kLow = 3 };
+
+struct LaneOptions {
+  Priority priority = Priority::kNormal;
+  std::string tenant;
+};
+
+// A tenant's own quota (a gateway key's rpm and tpm), over every deployment; 0: none.
+struct TenantLimits {
+  std::int64_t rpm = 0;
+  std::int64_t tpm = 0;
 };
 
 struct Ticket {
-  std::int64_t id = 0;      // the caller's handle (the item's index)
+  std::int64_t id = 0;      // the caller's handle, unique among queued tickets
   std::int64_t tokens = 0;  // the estimate reserved at dispatch
   TimePoint not_before{};   // a retry's earliest time
   int passed_over = 0;
+  int lane = 0;  // from AddLane; lane 0 (normal priority, no tenant) always exists
 };
 
 struct Dispatch {
@@ -44,13 +65,26 @@ struct Decision {
 
 class Planner {
  public:
-  explicit Planner(PlannerOptions options) : options_(options) {}
+  explicit Planner(PlannerOptions options);
 
   // Adds a deployment serving `model`; returns its number.
   int AddDeployment(const std::string& model, ratelimit::LimiterOptions limits, TimePoint now);
 
-  // Queues a ticket for `model` (which must have a deployment). Fresh tickets keep their order;
-  // a ticket with not_before in the future waits until then.
+  // Caps what `tenant`'s lanes may take, whatever the deployments have left.
+  void SetTenantLimits(const std::string& tenant, TenantLimits limits, TimePoint now);
+  // When `tenant`'s quota lets a request of `tokens` go (now when it has no quota).
+  TimePoint WhenTenantAdmits(const std::string& tenant, std::int64_t tokens, TimePoint now) const;
+
+  // Adds a lane; returns its number. A tenant new to the planner starts level with the tenants
+  // being served, not with a head start.
+  int AddLane(LaneOptions options);
+  // Removes a lane and its queued tickets; returns their ids.
+  std::vector<std::int64_t> RemoveLane(int lane);
+  // Removes one queued ticket of `lane` (for `model`); false when it is not queued.
+  bool Remove(const std::string& model, int lane, std::int64_t id);
+
+  // Queues a ticket for `model` (which must have a deployment) in its lane. Fresh tickets keep
+  // their order; a ticket with not_before in the future waits until then.
   void Enqueue(const std::string& model, Ticket ticket);
 
   // Decides the next dispatch. A returned dispatch has already been admitted by its deployment's
@@ -60,6 +94,9 @@ class Planner {
   void Finished(int deployment) { deployments_[deployment].limiter.Release(); }
 
   ratelimit::DeploymentLimiter& limiter(int deployment) { return deployments_[deployment].limiter; }
+  const ratelimit::DeploymentLimiter& limiter(int deployment) const {
+    return deployments_[deployment].limiter;
+  }
   std::size_t deployment_count() const { return deployments_.size(); }
   std::size_t queued() const { return queued_; }
 
@@ -68,15 +105,35 @@ class Planner {
     std::string model;
     ratelimit::DeploymentLimiter limiter;
   };
-  struct ModelQueue {
-    std::vector<int> deployments;
+  struct LaneQueue {  // one lane's tickets for one model
     std::deque<Ticket> fresh;
     std::multimap<TimePoint, Ticket> retries;
+    bool empty() const { return fresh.empty() && retries.empty(); }
+  };
+  struct ModelQueue {
+    std::vector<int> deployments;
+    std::map<int, LaneQueue> lanes;   // only lanes with tickets
     std::size_t next_deployment = 0;  // round-robin start
   };
-
+  struct Quota {  // a tenant's own buckets
+    std::optional<ratelimit::TokenBucket> requests;
+    std::optional<ratelimit::TokenBucket> tokens;
+    TimePoint When(std::int64_t cost, TimePoint now) const;
+    void Take(std::int64_t cost, TimePoint now);
+  };
+  struct Lane {
+    LaneOptions options;
+    std::optional<TimePoint> waiting_since;  // unserved since (while it has tickets)
+    double served_tokens = 0;
+    std::size_t queued = 0;  // tickets in every model's queue
+    Quota* quota = nullptr;  // its tenant's, if any
+  };
   std::optional<Dispatch> NextForModel(ModelQueue& queue, TimePoint now,
                                        std::optional<TimePoint>& wake_at);
+  // The lanes of `queue` in the order they are offered capacity now.
+  std::vector<int> LaneOrder(const ModelQueue& queue, TimePoint now);
+  int EffectivePriority(Lane& lane, TimePoint now);
+  void Served(int lane, std::int64_t tokens, TimePoint now);
   // The deployment of `queue` that admits `tokens` now, if any; otherwise lowers wake_at to when
   // one could.
   std::optional<int> Admit(ModelQueue& queue, std::int64_t tokens, TimePoint now,
@@ -85,6 +142,10 @@ class Planner {
   PlannerOptions options_;
   std::vector<Deployment> deployments_;
   std::map<std::string, ModelQueue> models_;
+  std::map<int, Lane> lanes_;
+  int next_lane_ = 0;
+  std::map<std::string, double> tenant_served_;  // tokens dispatched per tenant
+  std::map<std::string, Quota> quotas_;          // tenants with their own limits
   std::size_t queued_ = 0;
 };
 

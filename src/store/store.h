@@ -1,5 +1,6 @@
 // Store: the narrow seam between sluice and its durable state — batches, the item queue (pending
-// -> leased -> done) and results (one per item, first write wins). Implementations: sqlite/ (the
+// -> leased -> done), results (one per item, first write wins) and the metadata of files (their
+// bytes are in FileBodies). Implementations: sqlite/ (the
 // embedded default); redis/ and memory/ later. Every method is synchronous and may block on disk:
 // call it from the blocking pool, never from an event loop. Implementations are thread-safe.
 #pragma once
@@ -8,8 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
 #include "batch/records.h"
+#include "common/result.h"
+#include "store/file_record.h"
 
 namespace sluice::store {
 
@@ -33,6 +35,15 @@ class Store {
   // The newest batch made from `fingerprint`, if any.
   virtual Result<std::optional<BatchRecord>> FindBatchByFingerprint(
       const std::string& fingerprint) = 0;
+
+  // Up to `limit` of the tenant's batches, newest first, after the batch `after` (a cursor from
+  // the previous page; an unknown cursor gives an empty page).
+  virtual Result<std::vector<BatchRecord>> ListBatches(const std::string& tenant,
+                                                       const std::optional<std::string>& after,
+                                                       std::size_t limit) = 0;
+  // Every batch whose status is one of `statuses`, oldest first (to resume after a restart).
+  virtual Result<std::vector<BatchRecord>> ListBatchesWithStatus(
+      const std::vector<std::string>& statuses) = 0;
 
   // Adds items in one transaction. Items whose index already exists are left as they are, so an
   // interrupted ingest can be repeated.
@@ -62,6 +73,15 @@ class Store {
                                                         std::size_t limit) = 0;
 
   virtual Result<ItemCounts> CountItems(const std::string& batch_id) = 0;
+
+  // Records a file; kAlreadyExists when the id is taken.
+  virtual Status CreateFile(const FileRecord& file) = 0;
+  // The file `id` of any tenant; kNotFound when there is none.
+  virtual Result<FileRecord> GetFile(const std::string& id) = 0;
+  // A page of query.tenant's files. kNotFound when query.after names no file of that tenant.
+  virtual Result<FilePage> ListFiles(const FileQuery& query) = 0;
+  // Forgets the file `id`; kNotFound when there is none.
+  virtual Status DeleteFile(const std::string& id) = 0;
 };
 
 }  // namespace sluice::store

@@ -28,7 +28,7 @@ class StoreTest : public ::testing::TestWithParam<StoreFactory> {
   void SetUp() override {
     store_ = GetParam()();
     ASSERT_NE(store_, nullptr);
-    ASSERT_TRUE(store_->CreateBatch({"b1", "file:a", "in_progress", now_, "{}"}).ok());
+    ASSERT_TRUE(store_->CreateBatch({"b1", "file:a", "in_progress", now_, "{}", ""}).ok());
   }
 
   std::vector<NewItem> Items(int n, int first = 0) {
@@ -54,8 +54,32 @@ class StoreTest : public ::testing::TestWithParam<StoreFactory> {
   std::unique_ptr<Store> store_;
 };
 
+TEST_P(StoreTest, ListsATenantsBatchesNewestFirstWithACursor) {
+  for (int i = 0; i < 5; ++i) {
+    WallTime at = now_ + std::chrono::seconds(i + 1);
+    std::string tenant = i == 2 ? "other" : "t";
+    ASSERT_TRUE(store_
+                    ->CreateBatch({"batch_" + std::to_string(i), "f",
+                                   i < 3 ? "completed" : "in_progress", at, "{}", tenant})
+                    .ok());
+  }
+  auto page = *store_->ListBatches("t", std::nullopt, 2);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].id, "batch_4");
+  EXPECT_EQ(page[1].id, "batch_3");
+  page = *store_->ListBatches("t", page.back().id, 10);
+  ASSERT_EQ(page.size(), 2u);  // batch_2 belongs to another tenant
+  EXPECT_EQ(page[0].id, "batch_1");
+  EXPECT_EQ(page[1].tenant, "t");
+  EXPECT_TRUE(store_->ListBatches("t", std::string("batch_nope"), 10)->empty());
+  auto running = *store_->ListBatchesWithStatus({"in_progress", "validating"});
+  ASSERT_EQ(running.size(), 3u);  // b1 from SetUp, batch_3, batch_4
+  EXPECT_EQ(running[0].id, "b1");
+}
+
 TEST_P(StoreTest, BatchesAreCreatedOnceAndFoundByFingerprint) {
-  EXPECT_EQ(store_->CreateBatch({"b1", "x", "s", now_, "{}"}).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->CreateBatch({"b1", "x", "s", now_, "{}", ""}).code(),
+            StatusCode::kAlreadyExists);
   auto found = store_->FindBatchByFingerprint("file:a");
   ASSERT_TRUE(found.ok());
   ASSERT_TRUE(found->has_value());
@@ -66,7 +90,7 @@ TEST_P(StoreTest, BatchesAreCreatedOnceAndFoundByFingerprint) {
   ASSERT_TRUE(store_->UpdateBatch(b).ok());
   EXPECT_EQ(store_->GetBatch("b1")->status, "completed");
   EXPECT_EQ(store_->GetBatch("nope").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(store_->UpdateBatch({"nope", "", "", now_, ""}).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->UpdateBatch({"nope", "", "", now_, "", ""}).code(), StatusCode::kNotFound);
 }
 
 TEST_P(StoreTest, LeasesInIndexOrderAndRepeatedIngestIsHarmless) {
@@ -131,11 +155,94 @@ TEST_P(StoreTest, FirstResultWinsAndDoneItemsAreNotLeased) {
 }
 
 TEST_P(StoreTest, BatchesDoNotSeeEachOthersItems) {
-  ASSERT_TRUE(store_->CreateBatch({"b2", "file:b", "in_progress", now_, "{}"}).ok());
+  ASSERT_TRUE(store_->CreateBatch({"b2", "file:b", "in_progress", now_, "{}", ""}).ok());
   ASSERT_TRUE(store_->AddItems("b1", Items(2)).ok());
   ASSERT_TRUE(store_->AddItems("b2", Items(3)).ok());
   EXPECT_EQ(store_->LeaseItems("b2", 10, now_, 60s)->size(), 3u);
   EXPECT_EQ(store_->CountItems("b1")->pending, 2);
+}
+
+FileRecord File(std::string id, std::string tenant, WallTime created,
+                std::string purpose = "batch") {
+  return FileRecord{.id = std::move(id),
+                    .tenant = std::move(tenant),
+                    .filename = "in.jsonl",
+                    .purpose = std::move(purpose),
+                    .bytes = 42,
+                    .created_at = created,
+                    .status = "processed"};
+}
+
+std::vector<std::string> Ids(const FilePage& page) {
+  std::vector<std::string> ids;
+  for (const FileRecord& f : page.files) ids.push_back(f.id);
+  return ids;
+}
+
+TEST_P(StoreTest, FilesAreCreatedOnceFoundAndDeleted) {
+  ASSERT_TRUE(store_->CreateFile(File("file-a", "t1", now_)).ok());
+  EXPECT_EQ(store_->CreateFile(File("file-a", "t2", now_)).code(), StatusCode::kAlreadyExists);
+  Result<FileRecord> found = store_->GetFile("file-a");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->tenant, "t1");
+  EXPECT_EQ(found->filename, "in.jsonl");
+  EXPECT_EQ(found->purpose, "batch");
+  EXPECT_EQ(found->bytes, 42);
+  EXPECT_EQ(found->created_at, now_);
+  EXPECT_EQ(found->status, "processed");
+  ASSERT_TRUE(store_->DeleteFile("file-a").ok());
+  EXPECT_EQ(store_->GetFile("file-a").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->DeleteFile("file-a").code(), StatusCode::kNotFound);
+}
+
+TEST_P(StoreTest, FilesArePagedInCreationOrderPerTenant) {
+  // Two files share a creation time: the id breaks the tie.
+  ASSERT_TRUE(store_->CreateFile(File("file-1", "t", now_)).ok());
+  ASSERT_TRUE(store_->CreateFile(File("file-3", "t", now_ + 1s)).ok());
+  ASSERT_TRUE(store_->CreateFile(File("file-2", "t", now_ + 1s)).ok());
+  ASSERT_TRUE(store_->CreateFile(File("file-4", "t", now_ + 2s, "batch_output")).ok());
+  ASSERT_TRUE(store_->CreateFile(File("file-x", "other", now_ + 1s)).ok());
+
+  FileQuery query{.tenant = "t",
+                  .purpose = std::nullopt,
+                  .after = std::nullopt,
+                  .limit = 2,
+                  .order = SortOrder::kAscending};
+  FilePage first = *store_->ListFiles(query);
+  EXPECT_EQ(Ids(first), (std::vector<std::string>{"file-1", "file-2"}));
+  EXPECT_TRUE(first.has_more);
+  query.after = "file-2";
+  FilePage second = *store_->ListFiles(query);
+  EXPECT_EQ(Ids(second), (std::vector<std::string>{"file-3", "file-4"}));
+  EXPECT_FALSE(second.has_more);
+
+  query = {.tenant = "t",
+           .purpose = std::nullopt,
+           .after = std::nullopt,
+           .limit = 10000,
+           .order = SortOrder::kDescending};
+  EXPECT_EQ(Ids(*store_->ListFiles(query)),
+            (std::vector<std::string>{"file-4", "file-3", "file-2", "file-1"}));
+  query.after = "file-3";
+  EXPECT_EQ(Ids(*store_->ListFiles(query)), (std::vector<std::string>{"file-2", "file-1"}));
+  query.after = std::nullopt;
+  query.purpose = "batch_output";
+  EXPECT_EQ(Ids(*store_->ListFiles(query)), (std::vector<std::string>{"file-4"}));
+}
+
+TEST_P(StoreTest, AFileCursorOfAnotherTenantIsNotFound) {
+  ASSERT_TRUE(store_->CreateFile(File("file-x", "other", now_)).ok());
+  FileQuery query{.tenant = "t",
+                  .purpose = std::nullopt,
+                  .after = "file-x",
+                  .limit = 10,
+                  .order = SortOrder::kDescending};
+  EXPECT_EQ(store_->ListFiles(query).status().code(), StatusCode::kNotFound);
+  query.after = std::nullopt;
+  Result<FilePage> empty = store_->ListFiles(query);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->files.empty());
+  EXPECT_FALSE(empty->has_more);
 }
 
 StoreFactory Sqlite() {
@@ -152,7 +259,7 @@ TEST(SqliteStoreTest, SurvivesReopenWithEverythingCommitted) {
   WallTime now(std::chrono::seconds(1767225600));
   {
     auto store = std::move(sqlite::SqliteStore::Open(path)).value();
-    ASSERT_TRUE(store->CreateBatch({"b", "f", "in_progress", now, "{}"}).ok());
+    ASSERT_TRUE(store->CreateBatch({"b", "f", "in_progress", now, "{}", ""}).ok());
     ASSERT_TRUE(store->AddItems("b", {{0, "a", "m", "/v1/embeddings", "{}", 1}}).ok());
   }
   auto store = std::move(sqlite::SqliteStore::Open(path)).value();
@@ -163,7 +270,7 @@ TEST(SqliteStoreTest, DiskFullIsResourceExhaustedAndKeepsWhatWasCommitted) {
   std::string path = TempPath("full.db");
   WallTime now(std::chrono::seconds(1767225600));
   auto store = std::move(sqlite::SqliteStore::Open(path, {.max_page_count = 40})).value();
-  ASSERT_TRUE(store->CreateBatch({"b", "f", "in_progress", now, "{}"}).ok());
+  ASSERT_TRUE(store->CreateBatch({"b", "f", "in_progress", now, "{}", ""}).ok());
   ASSERT_TRUE(store->AddItems("b", {{0, "kept", "m", "/v1/embeddings", "{}", 1}}).ok());
   std::vector<NewItem> big;
   for (int i = 1; i < 200; ++i) {
@@ -185,6 +292,21 @@ TEST(SqliteStoreTest, RefusesADatabaseOfAnotherLayout) {
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(store.status().message().find("another version of sluice"), std::string::npos);
+}
+
+TEST(SqliteStoreTest, UpgradesTheLayoutBeforeFilesInPlace) {
+  std::string path = TempPath("v2.db");
+  {
+    auto db = std::move(sqlite::Database::Open(path)).value();
+    ASSERT_TRUE(db->Exec("CREATE TABLE batches(id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, "
+                         "status TEXT NOT NULL, created_at_ms INTEGER NOT NULL, "
+                         "data TEXT NOT NULL); PRAGMA user_version=2")
+                    .ok());
+  }
+  auto store = sqlite::SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  WallTime now(std::chrono::seconds(1767225600));
+  EXPECT_TRUE((*store)->CreateFile(File("file-a", "t", now)).ok());
 }
 
 TEST(SqliteStoreTest, UnopenablePathIsAClearError) {

@@ -1,100 +1,14 @@
 // Conformance test: starts `sluice mock` (binary from $SLUICE_BIN), sends real requests and
 // validates every response body against the schemas of OpenAI's OpenAPI spec, which lives at
 // <repo>/../shared/spec/openai-openapi.yaml. Run: SLUICE_BIN=path/to/sluice node --test
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
-import YAML from 'yaml';
+import { expectValid, loadValidators, sluiceBin, startSluice, stopSluice } from './spec.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '..', '..');
-const specPath = resolve(repoRoot, '..', 'shared', 'spec', 'openai-openapi.yaml');
-const sluiceBin = process.env.SLUICE_BIN;
-const SPEC_ID = 'https://sluice.invalid/openai-openapi.json';
-
-// OpenAPI 3.0 leftovers in the 3.1 spec: `nullable: true` becomes a JSON Schema null branch.
-function convertNullable(node) {
-  if (Array.isArray(node)) return node.map(convertNullable);
-  if (node === null || typeof node !== 'object') return node;
-  const out = {};
-  for (const [k, v] of Object.entries(node)) out[k] = convertNullable(v);
-  if (out.nullable !== true) {
-    delete out.nullable;
-    return out;
-  }
-  delete out.nullable;
-  if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
-  if (typeof out.type === 'string' && !out.$ref) {
-    out.type = [out.type, 'null'];
-    return out;
-  }
-  return { anyOf: [out, { type: 'null' }] };
-}
-
-function loadValidators() {
-  const spec = YAML.parse(readFileSync(specPath, 'utf8'));
-  const ajv = new Ajv2020({ strict: false, allErrors: true, logger: false });
-  addFormats(ajv);
-  ajv.addFormat('unixtime', true);
-  ajv.addSchema({ $id: SPEC_ID, components: { schemas: convertNullable(spec.components.schemas) } });
-  const cache = new Map();
-  return (name) => {
-    if (!cache.has(name)) {
-      cache.set(name, ajv.compile({ $ref: `${SPEC_ID}#/components/schemas/${name}` }));
-    }
-    return cache.get(name);
-  };
-}
-
-function expectValid(validator, name, body) {
-  const validate = validator(name);
-  const ok = validate(body);
-  assert.ok(ok, `${name} rejected ${JSON.stringify(body).slice(0, 400)}:\n` +
-    JSON.stringify(validate.errors, null, 1).slice(0, 2000));
-}
-
-// Starts `sluice mock <args>` and resolves with its base URL once it prints "listening on".
+// Starts `sluice mock <args>` on a free port: { child, url }.
 function startMock(args) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(sluiceBin, ['mock', '--port', '0', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`mock did not report its address within 15 s:\n${output}`));
-    }, 15000);
-    const onData = (chunk) => {
-      output += chunk.toString();
-      const m = output.match(/listening on (http:\/\/[0-9.]+:[0-9]+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolvePromise({ child, url: m[1] });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`mock exited (${code}) before listening:\n${output}`));
-    });
-  });
-}
-
-function stopMock(mock) {
-  if (!mock) return Promise.resolve();
-  return new Promise((done) => {
-    mock.child.removeAllListeners('exit');
-    mock.child.on('exit', () => done());
-    mock.child.kill('SIGTERM');
-    setTimeout(() => { mock.child.kill('SIGKILL'); }, 10000).unref();
-  });
+  return startSluice(['mock', '--port', '0', ...args]);
 }
 
 async function post(url, path, body, headers = {}) {
@@ -126,8 +40,8 @@ describe('sluice mock conforms to the OpenAI spec', { skip: sluiceBin ? false : 
   });
 
   after(async () => {
-    await stopMock(mock);
-    await stopMock(limited);
+    await stopSluice(mock);
+    await stopSluice(limited);
   });
 
   it('answers chat completions in the CreateChatCompletionResponse shape', async () => {

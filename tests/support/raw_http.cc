@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cctype>
+#include <cstdlib>
 #include <cstring>
 
 namespace sluice::test_support {
@@ -29,19 +31,40 @@ bool WaitReadable(int fd, SteadyClock::time_point deadline) {
   return poll(&p, 1, left.count() < 0 ? 0 : static_cast<int>(left.count())) > 0;
 }
 
+// The payload of a chunked body (chunk extensions and trailers ignored).
+std::string Dechunk(const std::string& body) {
+  std::string payload;
+  std::size_t at = 0;
+  while (at < body.size()) {
+    std::size_t line_end = body.find("\r\n", at);
+    if (line_end == std::string::npos) break;
+    std::size_t size = std::strtoul(body.c_str() + at, nullptr, 16);
+    if (size == 0) break;
+    payload.append(body, line_end + 2, size);
+    at = line_end + 2 + size + 2;
+  }
+  return payload;
+}
+
 Result<RawResponse> ParseResponse(const std::string& raw) {
   auto blank = raw.find("\r\n\r\n");
   if (raw.rfind("HTTP/1.1 ", 0) != 0 || blank == std::string::npos || raw.size() < 12) {
     return InternalError("not an HTTP response: " + raw.substr(0, 200));
   }
-  return RawResponse{std::atoi(raw.c_str() + 9), raw.substr(0, blank), raw.substr(blank + 4)};
+  std::string head = raw.substr(0, blank);
+  std::string lower = head;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string body = raw.substr(blank + 4);
+  if (lower.find("transfer-encoding: chunked") != std::string::npos) body = Dechunk(body);
+  return RawResponse{std::atoi(raw.c_str() + 9), std::move(head), std::move(body)};
 }
 
 }  // namespace
 
 Result<RawResponse> RawHttp(std::uint16_t port, const std::string& method,
                             const std::string& target, const std::string& body,
-                            TestDuration timeout) {
+                            TestDuration timeout, const std::string& content_type,
+                            const std::string& api_key) {
   auto deadline = SteadyClock::now() + timeout;
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return InternalError(std::string("socket: ") + std::strerror(errno));
@@ -52,9 +75,9 @@ Result<RawResponse> RawHttp(std::uint16_t port, const std::string& method,
   }
   std::string request = method + " " + target +
                         " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                        "\r\nConnection: close\r\nAuthorization: Bearer sk-test\r\n"
-                        "Content-Type: application/json\r\nContent-Length: " +
-                        std::to_string(body.size()) + "\r\n\r\n" + body;
+                        "\r\nConnection: close\r\nAuthorization: Bearer " + api_key +
+                        "\r\nContent-Type: " + content_type +
+                        "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
       static_cast<ssize_t>(request.size())) {
     close(fd);

@@ -13,14 +13,17 @@ namespace sluice::test_support {
 struct RawResponse {
   int status = 0;
   std::string head;  // status line and header fields
-  std::string body;  // everything after the blank line (the server closes the connection)
+  std::string body;  // everything after the blank line (the server closes the connection),
+                     // de-chunked when it came chunked
 };
 
 // Sends `method target` with `body` to 127.0.0.1:`port` with "Connection: close" and reads the
 // response until the server closes. kDeadlineExceeded if that takes longer than `timeout`.
 Result<RawResponse> RawHttp(std::uint16_t port, const std::string& method,
                             const std::string& target, const std::string& body,
-                            TestDuration timeout);
+                            TestDuration timeout,
+                            const std::string& content_type = "application/json",
+                            const std::string& api_key = "sk-test");
 
 // Binds and listens on 127.0.0.1:0; returns the socket (the caller closes it) and its port.
 struct ListeningSocket {

@@ -29,6 +29,12 @@ Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   }
 }
 
+std::int64_t ToMillis(WallTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+WallTime FromMillis(std::int64_t ms) { return WallTime(std::chrono::milliseconds(ms)); }
+
 Statement::~Statement() {
   if (stmt_ != nullptr) sqlite3_finalize(stmt_);
 }

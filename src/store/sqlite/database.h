@@ -10,12 +10,17 @@
 #include <string>
 #include <string_view>
 
+#include "common/clock.h"
 #include "common/result.h"
 
 namespace sluice::store::sqlite {
 
 // The Status for SQLite result code `rc` on `db` while doing `what`.
 Status SqliteError(sqlite3* db, int rc, std::string_view what);
+
+// Times are stored as milliseconds since the Unix epoch.
+std::int64_t ToMillis(WallTime t);
+WallTime FromMillis(std::int64_t ms);
 
 class Statement {
  public:

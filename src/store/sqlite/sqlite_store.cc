@@ -5,13 +5,17 @@ namespace {
 
 // Items are split in two: the request (written once, at ingest) and its place in the queue (a
 // small row rewritten at every lease and at completion), so moving an item through the queue never
-// rewrites its body. user_version numbers the layout.
-constexpr int kSchemaVersion = 2;
+// rewrites its body. user_version numbers the layout; a layout from kOldestUpgradable on is
+// upgraded in place: 3 added the `files` table (kSchema creates it), 4 the batches' tenant.
+constexpr int kSchemaVersion = 4;
+constexpr int kOldestUpgradable = 2;
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS batches(
   id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
-  created_at_ms INTEGER NOT NULL, data TEXT NOT NULL);
+  created_at_ms INTEGER NOT NULL, data TEXT NOT NULL, tenant TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS batches_by_fingerprint ON batches(fingerprint, created_at_ms);
+CREATE INDEX IF NOT EXISTS batches_by_tenant ON batches(tenant, created_at_ms, id);
+CREATE INDEX IF NOT EXISTS batches_by_status ON batches(status);
 CREATE TABLE IF NOT EXISTS items(
   batch_id TEXT NOT NULL, idx INTEGER NOT NULL, custom_id TEXT NOT NULL, model TEXT NOT NULL,
   endpoint TEXT NOT NULL, body TEXT NOT NULL, estimated_tokens INTEGER NOT NULL,
@@ -31,16 +35,18 @@ CREATE TABLE IF NOT EXISTS results(
   total_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
   reasoning_tokens INTEGER NOT NULL,
   PRIMARY KEY(batch_id, idx)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files(
+  id TEXT PRIMARY KEY, tenant TEXT NOT NULL, filename TEXT NOT NULL, purpose TEXT NOT NULL,
+  bytes INTEGER NOT NULL, created_at_ms INTEGER NOT NULL, status TEXT NOT NULL) WITHOUT ROWID;
+-- A tenant's listing walks this in created_at (then id) order.
+CREATE INDEX IF NOT EXISTS files_by_tenant ON files(tenant, created_at_ms, id);
 )sql";
 
-std::int64_t ToMillis(WallTime t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-WallTime FromMillis(std::int64_t ms) { return WallTime(std::chrono::milliseconds(ms)); }
+constexpr std::string_view kBatchColumns = "id, fingerprint, status, created_at_ms, data, tenant";
 
 BatchRecord ReadBatch(const Statement& row) {
-  return BatchRecord{row.Text(0), row.Text(1), row.Text(2), FromMillis(row.Int(3)), row.Text(4)};
+  return BatchRecord{row.Text(0), row.Text(1), row.Text(2), FromMillis(row.Int(3)),
+                     row.Text(4), row.Text(5)};
 }
 
 ResultRecord ReadResult(const Statement& row) {
@@ -57,15 +63,17 @@ ResultRecord ReadResult(const Statement& row) {
   return r;
 }
 
-// A database that has tables but another layout was made by another version of sluice.
-Status CheckSchemaVersion(Database& db, const std::string& path) {
+// A database that has tables but another layout was made by another version of sluice. Returns
+// the layout found (0 for a new database).
+Result<std::int64_t> CheckSchemaVersion(Database& db, const std::string& path) {
   SLUICE_ASSIGN_OR_RETURN(auto version, db.Prepare("PRAGMA user_version"));
   SLUICE_ASSIGN_OR_RETURN(bool row, version.Step());
   std::int64_t found = row ? version.Int(0) : 0;
   SLUICE_ASSIGN_OR_RETURN(auto tables, db.Prepare("SELECT COUNT(*) FROM sqlite_master"));
   SLUICE_ASSIGN_OR_RETURN(bool counted, tables.Step());
   bool empty = counted && tables.Int(0) == 0;
-  if (empty || found == kSchemaVersion) return OkStatus();
+  if (empty) return 0;
+  if (found >= kOldestUpgradable && found <= kSchemaVersion) return found;
   return FailedPreconditionError(path + " was written by another version of sluice (layout " +
                                  std::to_string(found) + ", expected " +
                                  std::to_string(kSchemaVersion) +
@@ -77,7 +85,11 @@ Status CheckSchemaVersion(Database& db, const std::string& path) {
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                        SqliteOptions options) {
   SLUICE_ASSIGN_OR_RETURN(auto db, Database::Open(path));
-  SLUICE_RETURN_IF_ERROR(CheckSchemaVersion(*db, path));
+  SLUICE_ASSIGN_OR_RETURN(std::int64_t layout, CheckSchemaVersion(*db, path));
+  if (layout > 0 && layout < 4) {
+    SLUICE_RETURN_IF_ERROR(
+        db->Exec("ALTER TABLE batches ADD COLUMN tenant TEXT NOT NULL DEFAULT ''"));
+  }
   SLUICE_RETURN_IF_ERROR(db->Exec(kSchema));
   SLUICE_RETURN_IF_ERROR(db->Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion)));
   if (options.max_page_count) {
@@ -99,10 +111,11 @@ Status SqliteStore::InTransaction(Body&& body) {
 Status SqliteStore::CreateBatch(const BatchRecord& batch) {
   std::lock_guard lock(mu_);
   SLUICE_ASSIGN_OR_RETURN(
-      auto insert, db_->Prepare("INSERT INTO batches(id, fingerprint, status, created_at_ms, data) "
-                                "VALUES(?, ?, ?, ?, ?)"));
+      auto insert,
+      db_->Prepare("INSERT INTO batches(id, fingerprint, status, created_at_ms, data, tenant) "
+                   "VALUES(?, ?, ?, ?, ?, ?)"));
   insert.Bind(1, batch.id).Bind(2, batch.fingerprint).Bind(3, batch.status);
-  insert.Bind(4, ToMillis(batch.created_at)).Bind(5, batch.data);
+  insert.Bind(4, ToMillis(batch.created_at)).Bind(5, batch.data).Bind(6, batch.tenant);
   return insert.Run().WithContext("create batch " + batch.id);
 }
 
@@ -118,10 +131,8 @@ Status SqliteStore::UpdateBatch(const BatchRecord& batch) {
 
 Result<BatchRecord> SqliteStore::GetBatch(const std::string& id) {
   std::lock_guard lock(mu_);
-  SLUICE_ASSIGN_OR_RETURN(
-      auto select,
-      db_->Prepare(
-          "SELECT id, fingerprint, status, created_at_ms, data FROM batches WHERE id = ?"));
+  SLUICE_ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT " + std::string(kBatchColumns) +
+                                                    " FROM batches WHERE id = ?"));
   select.Bind(1, id);
   SLUICE_ASSIGN_OR_RETURN(bool row, select.Step());
   if (!row) return NotFoundError("no batch " + id);
@@ -132,8 +143,8 @@ Result<std::optional<BatchRecord>> SqliteStore::FindBatchByFingerprint(
     const std::string& fingerprint) {
   std::lock_guard lock(mu_);
   SLUICE_ASSIGN_OR_RETURN(auto select,
-                          db_->Prepare("SELECT id, fingerprint, status, created_at_ms, data "
-                                       "FROM batches WHERE fingerprint = ? "
+                          db_->Prepare("SELECT " + std::string(kBatchColumns) +
+                                       " FROM batches WHERE fingerprint = ? "
                                        "ORDER BY created_at_ms DESC, rowid DESC LIMIT 1"));
   select.Bind(1, fingerprint);
   SLUICE_ASSIGN_OR_RETURN(bool row, select.Step());
@@ -289,6 +300,47 @@ Result<ItemCounts> SqliteStore::CountItems(const std::string& batch_id) {
     (outcomes.Int(0) != 0 ? counts.succeeded : counts.failed) = outcomes.Int(1);
   }
   return counts;
+}
+
+Result<std::vector<BatchRecord>> SqliteStore::ListBatches(const std::string& tenant,
+                                                          const std::optional<std::string>& after,
+                                                          std::size_t limit) {
+  std::lock_guard lock(mu_);
+  // Newest first; the cursor is the last batch of the previous page.
+  std::string sql = "SELECT " + std::string(kBatchColumns) + " FROM batches WHERE tenant = ?1 ";
+  if (after) {
+    sql += "AND (created_at_ms, id) < (SELECT created_at_ms, id FROM batches WHERE id = ?2) ";
+  }
+  sql += "ORDER BY created_at_ms DESC, id DESC LIMIT ?3";
+  SLUICE_ASSIGN_OR_RETURN(auto select, db_->Prepare(sql));
+  select.Bind(1, tenant).Bind(3, static_cast<std::int64_t>(limit));
+  if (after) select.Bind(2, *after);
+  std::vector<BatchRecord> batches;
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    batches.push_back(ReadBatch(select));
+  }
+  return batches;
+}
+
+Result<std::vector<BatchRecord>> SqliteStore::ListBatchesWithStatus(
+    const std::vector<std::string>& statuses) {
+  std::lock_guard lock(mu_);
+  SLUICE_ASSIGN_OR_RETURN(auto select,
+                          db_->Prepare("SELECT " + std::string(kBatchColumns) +
+                                       " FROM batches WHERE status = ? ORDER BY created_at_ms"));
+  std::vector<BatchRecord> batches;
+  for (const std::string& status : statuses) {
+    select.Bind(1, status);
+    while (true) {
+      SLUICE_ASSIGN_OR_RETURN(bool row, select.Step());
+      if (!row) break;
+      batches.push_back(ReadBatch(select));
+    }
+    select.Reset();
+  }
+  return batches;
 }
 
 }  // namespace sluice::store::sqlite

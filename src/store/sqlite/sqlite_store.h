@@ -29,6 +29,11 @@ class SqliteStore final : public Store {
   Result<BatchRecord> GetBatch(const std::string& id) override;
   Result<std::optional<BatchRecord>> FindBatchByFingerprint(
       const std::string& fingerprint) override;
+  Result<std::vector<BatchRecord>> ListBatches(const std::string& tenant,
+                                               const std::optional<std::string>& after,
+                                               std::size_t limit) override;
+  Result<std::vector<BatchRecord>> ListBatchesWithStatus(
+      const std::vector<std::string>& statuses) override;
   Status AddItems(const std::string& batch_id, const std::vector<NewItem>& items) override;
   Result<std::vector<LeasedItem>> LeaseItems(const std::string& batch_id, std::size_t max,
                                              WallTime now, Duration lease) override;
@@ -39,6 +44,11 @@ class SqliteStore final : public Store {
                                                 std::int64_t after_index,
                                                 std::size_t limit) override;
   Result<ItemCounts> CountItems(const std::string& batch_id) override;
+  // Files: sqlite_files.cc.
+  Status CreateFile(const FileRecord& file) override;
+  Result<FileRecord> GetFile(const std::string& id) override;
+  Result<FilePage> ListFiles(const FileQuery& query) override;
+  Status DeleteFile(const std::string& id) override;
 
  private:
   explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}

@@ -1,8 +1,8 @@
-#include "mock/go_duration.h"
+#include "common/go_duration.h"
 
-#include <fmt/format.h>
+#include <string>
 
-namespace sluice::mock {
+namespace sluice {
 
 std::int64_t CeilMilliseconds(Duration d) {
   if (d <= Duration::zero()) return 0;
@@ -13,17 +13,17 @@ std::int64_t CeilMilliseconds(Duration d) {
 std::string FormatGoDuration(Duration d) {
   std::int64_t ms = CeilMilliseconds(d);
   if (ms == 0) return "0s";
-  if (ms < 1000) return fmt::format("{}ms", ms);
+  if (ms < 1000) return std::to_string(ms) + "ms";
   std::string out;
   std::int64_t hours = ms / 3'600'000;
   std::int64_t minutes = ms / 60'000 % 60;
   std::int64_t seconds = ms / 1000 % 60;
   std::int64_t millis = ms % 1000;
-  if (hours > 0) out += fmt::format("{}h", hours);
-  if (hours > 0 || minutes > 0) out += fmt::format("{}m", minutes);
-  out += fmt::format("{}", seconds);
+  if (hours > 0) out += std::to_string(hours) + "h";
+  if (hours > 0 || minutes > 0) out += std::to_string(minutes) + "m";
+  out += std::to_string(seconds);
   if (millis > 0) {
-    std::string frac = fmt::format("{:03}", millis);
+    std::string frac = std::to_string(1000 + millis).substr(1);  // zero-padded to 3
     while (frac.back() == '0') frac.pop_back();
     out += '.';
     out += frac;
@@ -32,4 +32,4 @@ std::string FormatGoDuration(Duration d) {
   return out;
 }
 
-}  // namespace sluice::mock
+}  // namespace sluice

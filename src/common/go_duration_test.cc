@@ -1,8 +1,8 @@
-#include "mock/go_duration.h"
+#include "common/go_duration.h"
 
 #include <gtest/gtest.h>
 
-namespace sluice::mock {
+namespace sluice {
 namespace {
 
 using std::chrono::microseconds;
@@ -36,4 +36,4 @@ TEST(GoDurationTest, NegativeIsZero) {
 }
 
 }  // namespace
-}  // namespace sluice::mock
+}  // namespace sluice

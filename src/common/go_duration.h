@@ -6,7 +6,7 @@
 
 #include "common/clock.h"
 
-namespace sluice::mock {
+namespace sluice {
 
 // Rounds `d` UP to whole milliseconds (a client that waits that long finds what was promised),
 // then formats it the way Go does: below one second "<n>ms"; from one second on hours, minutes and
@@ -16,4 +16,4 @@ std::string FormatGoDuration(Duration d);
 // `d` rounded up to whole milliseconds (negative: 0).
 std::int64_t CeilMilliseconds(Duration d);
 
-}  // namespace sluice::mock
+}  // namespace sluice

@@ -1,0 +1,97 @@
+#include "api/auth.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+namespace sluice::api {
+namespace {
+
+constexpr std::string_view kNoKeyMessage =
+    "You didn't provide an API key. You need to provide your API key in an Authorization header "
+    "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
+
+// SHA-256 of `text`; nullopt if OpenSSL fails (never seen), which then matches nothing.
+std::optional<std::array<unsigned char, 32>> Sha256(std::string_view text) {
+  std::array<unsigned char, 32> digest{};
+  unsigned int size = 0;
+  if (EVP_Digest(text.data(), text.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1 ||
+      size != digest.size()) {
+    return std::nullopt;
+  }
+  return digest;
+}
+
+// The token of "Bearer <token>" (scheme case-insensitive, RFC 7235), if there is one.
+std::optional<std::string_view> BearerToken(const http::Request& request) {
+  std::optional<std::string_view> header = request.headers.Get("authorization");
+  if (!header) return std::nullopt;
+  std::string_view value = *header;
+  constexpr std::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(value[i])) != kScheme[i]) return std::nullopt;
+  }
+  value.remove_prefix(kScheme.size());
+  auto first = value.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return std::nullopt;
+  value.remove_prefix(first);
+  value.remove_suffix(value.size() - (value.find_last_not_of(" \t") + 1));
+  return value;
+}
+
+http::Response Unauthorized(std::string message, std::optional<std::string> code) {
+  http::Response response = http::ErrorResponse(http::ApiError{.status = 401,
+                                                               .type = "invalid_request_error",
+                                                               .message = std::move(message),
+                                                               .code = std::move(code),
+                                                               .param = std::nullopt});
+  response.headers.Set("www-authenticate", "Bearer");
+  return response;
+}
+
+}  // namespace
+
+Authenticator::Authenticator(std::vector<config::GatewayKey> keys) : keys_(std::move(keys)) {
+  digests_.reserve(keys_.size());
+  for (const config::GatewayKey& k : keys_) digests_.push_back(Sha256(k.key));
+}
+
+std::variant<Caller, http::Response> Authenticator::Authenticate(
+    const http::Request& request) const {
+  if (keys_.empty()) return Caller{.tenant = std::string(kOpenModeTenant), .key = nullptr};
+  std::optional<std::string_view> token = BearerToken(request);
+  if (!token) return Unauthorized(std::string(kNoKeyMessage), std::nullopt);
+  // Equal-length digests compared with CRYPTO_memcmp, every key visited: the time taken says
+  // nothing about how close the token came to any key.
+  const std::optional<Digest> presented = Sha256(*token);
+  std::optional<std::size_t> match;
+  for (std::size_t i = 0; presented && i < digests_.size(); ++i) {
+    if (!digests_[i]) continue;
+    bool equal = CRYPTO_memcmp(presented->data(), digests_[i]->data(), presented->size()) == 0;
+    if (equal && !match) match = i;
+  }
+  if (match) {
+    return Caller{.tenant = keys_[*match].name, .key = &keys_[*match]};
+  }
+  return Unauthorized("Incorrect API key provided: " + MaskKey(*token) + ".",
+                      std::string("invalid_api_key"));
+}
+
+std::string MaskKey(std::string_view key) {
+  std::size_t head = std::min<std::size_t>(8, key.size() / 6);
+  std::size_t tail = std::min<std::size_t>(4, key.size() / 6);
+  std::string masked(key.size(), '*');
+  auto show = [&](std::size_t i) {
+    char c = key[i];
+    if (c > ' ' && c <= '~') masked[i] = c;
+  };
+  for (std::size_t i = 0; i < head; ++i) show(i);
+  for (std::size_t i = key.size() - tail; i < key.size(); ++i) show(i);
+  return masked;
+}
+
+}  // namespace sluice::api

@@ -1,0 +1,60 @@
+// Authenticator: who is calling, from the request's "Authorization: Bearer <key>" and the
+// configured gateway keys, or the 401 to send instead, worded as OpenAI words it. Keys are
+// compared in constant time (SHA-256 digests, every key looked at). Immutable after
+// construction; Authenticate is thread-safe.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "config/config.h"
+#include "http/message.h"
+
+namespace sluice::api {
+
+// The tenant every request belongs to when no keys are configured.
+inline constexpr std::string_view kOpenModeTenant = "default";
+
+struct Caller {
+  std::string tenant;  // the key's name, or kOpenModeTenant
+  // The key used (owned by the Authenticator, which outlives its callers); null in open mode.
+  const config::GatewayKey* key = nullptr;
+};
+
+class Authenticator {
+ public:
+  // With no keys every request is accepted as tenant "default" (open mode: serve only on
+  // loopback, config/listen_check.h).
+  explicit Authenticator(std::vector<config::GatewayKey> keys);
+
+  // Callers hold pointers into keys_: no copies, so those never dangle.
+  Authenticator(const Authenticator&) = delete;
+  Authenticator& operator=(const Authenticator&) = delete;
+
+  // The caller of `request`, or a 401 response in OpenAI's shape:
+  // - no "Authorization: Bearer <token>" header: type invalid_request_error, code null,
+  //   "You didn't provide an API key. ...";
+  // - a token that is no configured key: type invalid_request_error, code "invalid_api_key",
+  //   "Incorrect API key provided: <MaskKey(token)>. ...".
+  // Which routes need a caller (not /healthz, say) is the router's decision.
+  std::variant<Caller, http::Response> Authenticate(const http::Request& request) const;
+
+  bool open_mode() const { return keys_.empty(); }
+
+ private:
+  using Digest = std::array<unsigned char, 32>;
+
+  std::vector<config::GatewayKey> keys_;
+  std::vector<std::optional<Digest>> digests_;  // SHA-256 of keys_[i].key; unset: unusable
+};
+
+// `key` as it may be shown back: its first and last few characters (at most a sixth of it each,
+// and at most 8 and 4, as OpenAI shows "sk-abcde****...wxyz") with '*' for the rest; short keys
+// are all '*'. Characters that are not printable ASCII are shown as '*' too.
+std::string MaskKey(std::string_view key);
+
+}  // namespace sluice::api

@@ -1,0 +1,122 @@
+#include "api/auth.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+namespace sluice::api {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+constexpr std::string_view kTeamAKey = "sk-team-a-0123456789abcdefghij";
+constexpr std::string_view kTeamBKey = "sk-team-b-0123456789abcdefghij";
+
+std::vector<config::GatewayKey> TwoKeys() {
+  return {{.name = "team-a", .key = std::string(kTeamAKey), .rpm = 600, .tpm = 0},
+          {.name = "team-b", .key = std::string(kTeamBKey), .rpm = 0, .tpm = 0}};
+}
+
+http::Request WithAuthorization(std::optional<std::string> value) {
+  http::Request request{.method = "GET", .target = "/v1/files", .headers = {}, .body = ""};
+  if (value) request.headers.Add("Authorization", *value);
+  return request;
+}
+
+// The 401 that `request` gets from `auth`, with its error object parsed.
+boost::json::object Rejection(const Authenticator& auth, const http::Request& request) {
+  auto result = auth.Authenticate(request);
+  const auto* response = std::get_if<http::Response>(&result);
+  EXPECT_NE(response, nullptr) << "expected a rejection";
+  if (response == nullptr) return {};
+  EXPECT_EQ(response->status, 401);
+  EXPECT_EQ(response->headers.Get("content-type"), "application/json");
+  EXPECT_EQ(response->headers.Get("www-authenticate"), "Bearer");
+  return boost::json::parse(response->body).at("error").as_object();
+}
+
+TEST(AuthenticatorTest, AKnownKeyIsItsTenant) {
+  Authenticator auth(TwoKeys());
+  for (std::string header :
+       {"Bearer " + std::string(kTeamBKey), "bearer " + std::string(kTeamBKey) + "  "}) {
+    auto result = auth.Authenticate(WithAuthorization(header));
+    const Caller* caller = std::get_if<Caller>(&result);
+    ASSERT_NE(caller, nullptr) << header;
+    EXPECT_EQ(caller->tenant, "team-b");
+    ASSERT_NE(caller->key, nullptr);
+    EXPECT_EQ(caller->key->name, "team-b");
+  }
+  auto a = auth.Authenticate(WithAuthorization("Bearer " + std::string(kTeamAKey)));
+  ASSERT_TRUE(std::holds_alternative<Caller>(a));
+  EXPECT_EQ(std::get<Caller>(a).key->rpm, 600);
+}
+
+TEST(AuthenticatorTest, MissingKeyIsOpenAisNoKeyError) {
+  Authenticator auth(TwoKeys());
+  for (std::optional<std::string> header :
+       {std::optional<std::string>(), std::optional<std::string>("Bearer"),
+        std::optional<std::string>("Bearer    "), std::optional<std::string>("Basic dXNlcjpwYXNz"),
+        std::optional<std::string>(std::string(kTeamAKey))}) {
+    boost::json::object error = Rejection(auth, WithAuthorization(header));
+    EXPECT_THAT(std::string(error.at("message").as_string()),
+                StartsWith("You didn't provide an API key. You need to provide your API key in an "
+                           "Authorization header using Bearer auth"))
+        << header.value_or("<none>");
+    EXPECT_EQ(error.at("type"), "invalid_request_error");
+    EXPECT_TRUE(error.at("code").is_null());
+    EXPECT_TRUE(error.at("param").is_null());
+  }
+}
+
+TEST(AuthenticatorTest, WrongKeyIsInvalidApiKeyWithTheKeyMasked) {
+  Authenticator auth(TwoKeys());
+  const std::string wrong = "sk-abcdefgh-not-a-real-key-wxyz";
+  boost::json::object error = Rejection(auth, WithAuthorization("Bearer " + wrong));
+  EXPECT_EQ(error.at("type"), "invalid_request_error");
+  EXPECT_EQ(error.at("code"), "invalid_api_key");
+  std::string message(error.at("message").as_string());
+  EXPECT_EQ(message, "Incorrect API key provided: sk-ab**********************wxyz.");
+  EXPECT_THAT(message, Not(HasSubstr(wrong)));
+}
+
+TEST(AuthenticatorTest, AKeyThatDiffersOnlyInItsLastCharacterIsRefused) {
+  Authenticator auth(TwoKeys());
+  std::string almost(kTeamAKey);
+  almost.back() = 'k';
+  EXPECT_TRUE(std::holds_alternative<http::Response>(
+      auth.Authenticate(WithAuthorization("Bearer " + almost))));
+  EXPECT_TRUE(std::holds_alternative<http::Response>(
+      auth.Authenticate(WithAuthorization("Bearer " + std::string(kTeamAKey) + "x"))));
+  EXPECT_TRUE(std::holds_alternative<http::Response>(
+      auth.Authenticate(WithAuthorization("Bearer " + std::string(kTeamAKey).substr(1)))));
+}
+
+TEST(AuthenticatorTest, WithoutKeysEveryoneIsTheDefaultTenant) {
+  Authenticator auth({});
+  EXPECT_TRUE(auth.open_mode());
+  for (std::optional<std::string> header :
+       {std::optional<std::string>(), std::optional<std::string>("Bearer anything")}) {
+    auto result = auth.Authenticate(WithAuthorization(header));
+    const Caller* caller = std::get_if<Caller>(&result);
+    ASSERT_NE(caller, nullptr);
+    EXPECT_EQ(caller->tenant, "default");
+    EXPECT_EQ(caller->key, nullptr);
+  }
+}
+
+TEST(MaskKeyTest, ShowsAtMostASixthOfTheKeyAtEachEnd) {
+  EXPECT_EQ(MaskKey("sk-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMN"),
+            "sk-abcde*****************************************KLMN");
+  EXPECT_EQ(MaskKey("0123456789abcdef"), "01************ef");
+  EXPECT_EQ(MaskKey("short"), "*****");
+  EXPECT_EQ(MaskKey(""), "");
+  EXPECT_EQ(MaskKey("\x01\x02"
+                    "3456789abcdef\x7f"),
+            "**************f*");
+}
+
+}  // namespace
+}  // namespace sluice::api

@@ -1,0 +1,58 @@
+// The OpenAI Batch object (WIRE.md §2.2) as sluice keeps it: a JSON object with every field
+// present (null when unset), changed by the lifecycle's transitions. The object is what the store
+// keeps in BatchRecord::data and what GET /v1/batches/{id} returns. Pure; thread-compatible.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "batch/request_line.h"
+#include "common/clock.h"
+
+namespace sluice::api {
+
+struct NewBatch {
+  std::string id;
+  std::string input_file_id;
+  std::string endpoint;
+  std::string completion_window;  // as sent: "24h", "1h", "30m"
+  boost::json::value metadata;    // an object, or null
+  WallTime created_at;
+  WallTime expires_at;
+};
+
+boost::json::object MakeBatchObject(const NewBatch& batch);
+
+// The lifecycle's states (WIRE.md §2.3).
+inline constexpr std::string_view kValidating = "validating";
+inline constexpr std::string_view kFailed = "failed";
+inline constexpr std::string_view kInProgress = "in_progress";
+inline constexpr std::string_view kFinalizing = "finalizing";
+inline constexpr std::string_view kCompleted = "completed";
+inline constexpr std::string_view kExpired = "expired";
+inline constexpr std::string_view kCancelling = "cancelling";
+inline constexpr std::string_view kCancelled = "cancelled";
+
+bool IsTerminal(std::string_view status);
+
+// Moves to `status` and sets its timestamp ("<status>_at", e.g. in_progress_at) to `now` unless it
+// is set already (timestamps are set once, never cleared).
+void Transition(boost::json::object& batch, std::string_view status, WallTime now);
+std::string_view StatusOf(const boost::json::object& batch);
+
+void SetRequestCounts(boost::json::object& batch, std::int64_t total, std::int64_t completed,
+                      std::int64_t failed);
+// errors: {"object":"list","data":[{code,message,param,line}, ...]}.
+void SetErrors(boost::json::object& batch, const std::vector<batch::LineError>& errors);
+void SetFiles(boost::json::object& batch, const std::string& output_file_id,
+              const std::string& error_file_id);  // empty: null
+
+// A field's string value; empty when absent or not a string.
+std::string StringField(const boost::json::object& batch, std::string_view name);
+// An integer field (Unix seconds); 0 when absent or null.
+std::int64_t IntField(const boost::json::object& batch, std::string_view name);
+
+}  // namespace sluice::api

@@ -1,0 +1,95 @@
+// BatchesApi: OpenAI's Batch API (POST/GET /v1/batches, GET /v1/batches/{id}, POST
+// /v1/batches/{id}/cancel) and the lifecycle behind it. A created batch is driven by one
+// coroutine: validating (the input file ingested line by line into the store, every line checked)
+// → in_progress (its items run through the dispatcher, fairly beside other batches) →
+// finalizing (output and error files written as ordinary files, purpose batch_output) →
+// completed; or failed (invalid input, errors.data[]), cancelling → cancelled (in-flight
+// requests finish, the rest get batch_cancelled error lines), expired (completion_window passed;
+// unfinished lines get batch_expired). Every step is saved in the store, so after a restart
+// Resume() takes every unfinished batch up where it stood.
+// Threading: every method on the io executor (the dispatcher's); store, file and ingest work run
+// on the blocking executors given.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "batch/ingest.h"
+#include "common/clock.h"
+#include "http/message.h"
+#include "scheduler/dispatcher.h"
+#include "scheduler/notifier.h"
+#include "store/file_bodies.h"
+#include "store/store.h"
+
+namespace sluice::api {
+
+struct BatchesApiOptions {
+  std::vector<std::string> models;  // the model names batch lines may use
+  std::string work_dir;             // scratch files (same filesystem as the file bodies)
+  Duration max_completion_window = std::chrono::hours(24);
+  batch::IngestOptions ingest;
+};
+
+class BatchesApi {
+ public:
+  BatchesApi(boost::asio::any_io_executor io, boost::asio::any_io_executor store_executor,
+             boost::asio::any_io_executor ingest_executor, Clock& clock, store::Store& store,
+             const store::FileBodies& bodies, scheduler::Dispatcher& dispatcher,
+             BatchesApiOptions options);
+
+  // Takes up every batch that was not finished when the process last stopped.
+  boost::asio::awaitable<Status> Resume();
+  // Drives nothing further: batches stay where they are, to be resumed by the next process.
+  void Stop() { stopping_ = true; }
+
+  boost::asio::awaitable<http::Response> Create(http::Request request, std::string tenant);
+  boost::asio::awaitable<http::Response> Get(std::string id, std::string tenant);
+  boost::asio::awaitable<http::Response> Cancel(std::string id, std::string tenant);
+  boost::asio::awaitable<http::Response> List(http::Request request, std::string tenant);
+
+  // Batches being driven now, by status (for metrics).
+  std::map<std::string, std::int64_t> ActiveByStatus() const;
+  // Number of batches being driven now.
+  std::size_t active() const { return active_.size(); }
+
+ private:
+  struct Active {
+    batch::BatchRecord record;
+    boost::json::object object;
+    bool expired = false;  // the window passed while it ran
+  };
+
+  boost::asio::awaitable<void> Drive(std::string id);
+  boost::asio::awaitable<Status> Validate(Active& batch);
+  boost::asio::awaitable<Status> Execute(Active& batch);
+  // Cancels the batch's run when `deadline` comes first (its completion window passed).
+  boost::asio::awaitable<void> ExpireAt(std::string id, TimePoint deadline,
+                                        std::shared_ptr<scheduler::Notifier> finished);
+  boost::asio::awaitable<Status> CloseOpenItems(Active& batch, std::string code,
+                                                std::string message);
+  boost::asio::awaitable<Status> Finalize(Active& batch, std::string_view status);
+  boost::asio::awaitable<Status> Save(Active& batch);
+  // The batch as clients see it: the live request counts while it runs.
+  boost::json::object View(const Active& batch) const;
+  boost::asio::awaitable<Result<batch::BatchRecord>> Load(std::string id, std::string tenant);
+
+  boost::asio::any_io_executor io_;
+  boost::asio::any_io_executor store_executor_;
+  boost::asio::any_io_executor ingest_executor_;
+  Clock& clock_;
+  store::Store& store_;
+  const store::FileBodies& bodies_;
+  scheduler::Dispatcher& dispatcher_;
+  BatchesApiOptions options_;
+  std::map<std::string, Active> active_;  // by id: the batches being driven
+  bool stopping_ = false;
+};
+
+}  // namespace sluice::api

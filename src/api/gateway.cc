@@ -1,0 +1,138 @@
+#include "api/gateway.h"
+
+#include <boost/asio/use_awaitable.hpp>
+
+#include "api/errors.h"
+#include "api/health.h"
+#include "api/metrics_response.h"
+#include "api/models.h"
+#include "common/ids.h"
+
+namespace sluice::api {
+namespace asio = boost::asio;
+
+namespace {
+
+// Forwards to the server's exchange, gives every answer an x-request-id (the SDKs' request_id)
+// and notes the status sent, for the metrics.
+class RecordingExchange final : public http::Exchange {
+ public:
+  explicit RecordingExchange(http::Exchange& inner) : inner_(inner) {}
+  const http::Request& request() const override { return inner_.request(); }
+  asio::awaitable<Result<std::string_view>> ReadBody() override { return inner_.ReadBody(); }
+  asio::awaitable<Status> Respond(http::Response response) override {
+    status_ = response.status;
+    return inner_.Respond(WithRequestId(std::move(response)));
+  }
+  asio::awaitable<Status> BeginStream(int status, http::Headers headers) override {
+    status_ = status;
+    if (!headers.Get("x-request-id")) headers.Set("x-request-id", NewId("req_"));
+    return inner_.BeginStream(status, std::move(headers));
+  }
+  asio::awaitable<Status> WriteChunk(std::string_view data) override {
+    return inner_.WriteChunk(data);
+  }
+  asio::awaitable<Status> EndStream() override { return inner_.EndStream(); }
+  void Reset() override { inner_.Reset(); }
+  bool draining() const override { return inner_.draining(); }
+  int status() const { return status_; }
+
+ private:
+  http::Exchange& inner_;
+  int status_ = 0;
+};
+
+}  // namespace
+
+asio::awaitable<void> Gateway::Handle(http::Exchange& server_exchange) {
+  RecordingExchange exchange(server_exchange);
+  const http::Request& request = exchange.request();
+  auto matched = MatchRoute(request);
+  std::string_view route_name = "unmatched";
+  std::string tenant;
+  if (auto* refused = std::get_if<http::Response>(&matched)) {
+    http::Response response = std::move(*refused);
+    co_await exchange.Respond(std::move(response));
+  } else {
+    const Route& route = std::get<Route>(matched);
+    route_name = route.name;
+    std::optional<http::Response> denied;
+    if (route.authenticated) {
+      auto caller = parts_.auth.Authenticate(request);
+      if (auto* response = std::get_if<http::Response>(&caller)) {
+        denied = std::move(*response);
+      } else {
+        tenant = std::get<Caller>(caller).tenant;
+      }
+    }
+    if (denied) {
+      co_await exchange.Respond(std::move(*denied));
+    } else {
+      co_await Serve(exchange, route, tenant);
+    }
+  }
+  parts_.metrics.CountHttpRequest({request.method, route_name, exchange.status(), tenant});
+}
+
+asio::awaitable<void> Gateway::Serve(http::Exchange& exchange, const Route& route,
+                                     const std::string& tenant) {
+  const http::Request& request = exchange.request();
+  std::string id = route.id;
+  http::Response response;
+  switch (route.endpoint) {
+    case Endpoint::kHealthz:
+      response = HealthzResponse();
+      break;
+    case Endpoint::kReadyz: {
+      bool ready = ready_.load(std::memory_order_relaxed);
+      if (ready && parts_.probe_store) ready = (co_await parts_.probe_store()).ok();
+      response = ReadyzResponse(ready);
+      break;
+    }
+    case Endpoint::kMetrics:
+      if (parts_.refresh_metrics) parts_.refresh_metrics();
+      response = MetricsResponse(parts_.metrics);
+      break;
+    case Endpoint::kListModels:
+      response = ListModelsResponse(parts_.model_names, parts_.created);
+      break;
+    case Endpoint::kGetModel:
+      response = RetrieveModelResponse(parts_.model_names, id, parts_.created);
+      break;
+    case Endpoint::kChatCompletions:
+    case Endpoint::kCompletions:
+    case Endpoint::kEmbeddings:
+      co_await parts_.proxy.Handle(exchange, tenant);
+      co_return;
+    case Endpoint::kUploadFile:
+      co_await parts_.files.Upload(exchange, tenant);
+      co_return;
+    case Endpoint::kFileContent:
+      co_await parts_.files.Content(exchange, id, tenant);
+      co_return;
+    case Endpoint::kListFiles:
+      response = co_await parts_.files.List(request, tenant);
+      break;
+    case Endpoint::kGetFile:
+      response = co_await parts_.files.Get(id, tenant);
+      break;
+    case Endpoint::kDeleteFile:
+      response = co_await parts_.files.Delete(id, tenant);
+      break;
+    case Endpoint::kCreateBatch:
+      response = co_await parts_.batches.Create(request, tenant);
+      break;
+    case Endpoint::kListBatches:
+      response = co_await parts_.batches.List(request, tenant);
+      break;
+    case Endpoint::kGetBatch:
+      response = co_await parts_.batches.Get(id, tenant);
+      break;
+    case Endpoint::kCancelBatch:
+      response = co_await parts_.batches.Cancel(id, tenant);
+      break;
+  }
+  co_await exchange.Respond(std::move(response));
+}
+
+}  // namespace sluice::api

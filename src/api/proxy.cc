@@ -1,0 +1,276 @@
+#include "api/proxy.h"
+
+#include <fmt/format.h>
+
+#include <boost/asio/this_coro.hpp>
+#include <boost/json.hpp>
+#include <cmath>
+
+#include "api/errors.h"
+#include "common/go_duration.h"
+#include "common/ids.h"
+#include "http/offload.h"
+#include "http/sleep.h"
+#include "http/sse.h"
+
+namespace sluice::api {
+namespace asio = boost::asio;
+
+struct Proxy::Call {
+  std::string endpoint;  // "/v1/chat/completions"
+  std::string tenant;
+  std::string model;
+  std::string body;
+  std::int64_t tokens = 0;  // reserved at admission
+  bool stream = false;
+};
+
+namespace {
+
+constexpr std::size_t kMaxErrorBody = 1024 * 1024;  // an upstream error answer read whole
+
+http::Response Error(int status, std::string type, std::string message,
+                     std::optional<std::string> code = std::nullopt,
+                     std::optional<std::string> param = std::nullopt) {
+  return WithRequestId(http::ErrorResponse(
+      {status, std::move(type), std::move(message), std::move(code), std::move(param)}));
+}
+
+// The request as a Call, or the error response for it.
+std::variant<Proxy::Call*, http::Response> Parse(const http::Request& request, Proxy::Call& call) {
+  auto type = request.headers.Get("content-type");
+  if (!type || type->substr(0, type->find(';')) != "application/json") return NotJson();
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(request.body, ec);
+  if (ec || !parsed.is_object()) return NotJson();
+  const boost::json::object& body = parsed.get_object();
+  const boost::json::value* model = body.if_contains("model");
+  if (model == nullptr || !model->is_string() || model->get_string().empty()) {
+    return InvalidRequest(400, "you must provide a model parameter", "model");
+  }
+  call.model = model->get_string();
+  const boost::json::value* stream = body.if_contains("stream");
+  call.stream = stream != nullptr && stream->is_bool() && stream->get_bool();
+  if (call.stream && call.endpoint == "/v1/embeddings") {
+    return InvalidRequest(400, "embeddings cannot be streamed", "stream");
+  }
+  call.body = request.body;
+  return &call;
+}
+
+http::Response NoSuchModel(const std::string& model) {
+  return InvalidRequest(
+      404, fmt::format("The model `{}` does not exist or you do not have access to it.", model),
+      std::nullopt, "model_not_found");
+}
+
+// The 429 for a request that found no room in time, with the headers every SDK honours.
+http::Response NoCapacity(scheduler::Dispatcher& dispatcher, const Proxy::Call& call,
+                          TimePoint now) {
+  Duration retry_after = dispatcher.RetryAfter(call.model, call.tenant, call.tokens);
+  retry_after =
+      std::clamp<Duration>(retry_after, std::chrono::milliseconds(1), std::chrono::seconds(60));
+  std::int64_t ms = CeilMilliseconds(retry_after);
+  http::Response response =
+      Error(429, "requests",
+            fmt::format("Rate limit reached for {}: the gateway's deployments have no capacity "
+                        "for {} tokens now. Please try again in {}.",
+                        call.model, call.tokens, FormatGoDuration(retry_after)),
+            "rate_limit_exceeded");
+  response.headers.Set("retry-after-ms", std::to_string(ms));
+  response.headers.Set("retry-after", std::to_string((ms + 999) / 1000));
+  double limit_requests = 0, limit_tokens = 0, requests = 0, tokens = 0;
+  const auto& targets = dispatcher.targets();
+  const scheduler::Planner& planner = dispatcher.planner();
+  for (std::size_t d = 0; d < targets.size(); ++d) {
+    if (targets[d].model != call.model) continue;
+    const auto& limiter = planner.limiter(static_cast<int>(d));
+    limit_requests += static_cast<double>(limiter.options().rpm);
+    limit_tokens += static_cast<double>(limiter.options().tpm);
+    requests += std::max(0.0, limiter.AvailableRequests(now).value_or(0));
+    tokens += std::max(0.0, limiter.AvailableTokens(now).value_or(0));
+  }
+  auto reset = [](double limit, double available) {
+    if (limit <= 0) return std::string("0s");
+    return FormatGoDuration(std::chrono::duration_cast<Duration>(
+        std::chrono::duration<double>(60.0 * (limit - available) / limit)));
+  };
+  response.headers.Set("x-ratelimit-limit-requests", fmt::format("{:.0f}", limit_requests));
+  response.headers.Set("x-ratelimit-remaining-requests", fmt::format("{:.0f}", requests));
+  response.headers.Set("x-ratelimit-reset-requests", reset(limit_requests, requests));
+  response.headers.Set("x-ratelimit-limit-tokens", fmt::format("{:.0f}", limit_tokens));
+  response.headers.Set("x-ratelimit-remaining-tokens", fmt::format("{:.0f}", tokens));
+  response.headers.Set("x-ratelimit-reset-tokens", reset(limit_tokens, tokens));
+  return response;
+}
+
+// What the client gets for an upstream answer (as it came) or for no answer at all.
+http::Response Relay(const Result<http::Response>& answer) {
+  if (!answer.ok()) {
+    bool timeout = answer.status().code() == StatusCode::kDeadlineExceeded;
+    return Error(
+        timeout ? 504 : 502, "server_error",
+        fmt::format("The upstream provider did not answer: {}", answer.status().message()));
+  }
+  http::Response response;
+  response.status = answer->status;
+  response.body = answer->body;
+  for (std::string_view name : {"content-type", "x-request-id", "openai-processing-ms"}) {
+    if (auto value = answer->headers.Get(name)) {
+      response.headers.Set(std::string(name), std::string(*value));
+    }
+  }
+  if (!response.headers.Get("content-type")) {
+    response.headers.Set("content-type", "application/json");
+  }
+  return WithRequestId(std::move(response));
+}
+
+}  // namespace
+
+Proxy::Proxy(scheduler::Dispatcher& dispatcher, http::Client& client, Clock& clock,
+             ProxyOptions options)
+    : dispatcher_(dispatcher), client_(client), clock_(clock), options_(options) {}
+
+asio::awaitable<void> Proxy::Handle(http::Exchange& exchange, std::string tenant) {
+  Call call;
+  call.endpoint = std::string(exchange.request().Path());
+  call.tenant = std::move(tenant);
+  auto parsed = Parse(exchange.request(), call);
+  if (auto* error = std::get_if<http::Response>(&parsed)) {
+    http::Response response = std::move(*error);
+    co_await exchange.Respond(std::move(response));
+    co_return;
+  }
+  // Counting is CPU work: a large body is counted off the event loop.
+  Result<tokens::RequestEstimate> estimated;
+  if (call.body.size() < options_.inline_estimate_bytes) {
+    estimated = tokens::EstimateRequest(call.endpoint, call.body, options_.estimate);
+  } else {
+    auto count = [&call, estimate = options_.estimate] {
+      return tokens::EstimateRequest(call.endpoint, call.body, estimate);
+    };
+    auto here = co_await asio::this_coro::executor;
+    estimated = co_await http::Offload<Result<tokens::RequestEstimate>>(
+        options_.counting_executor, here, count);
+  }
+  if (!estimated.ok()) {
+    http::Response refused = InvalidRequest(400, estimated.status().message());
+    co_await exchange.Respond(std::move(refused));
+    co_return;
+  }
+  call.tokens = estimated->total();
+  if (call.stream) {
+    co_await Stream(exchange, call);
+    co_return;
+  }
+  http::Response response = co_await Send(call);
+  co_await exchange.Respond(std::move(response));
+}
+
+asio::awaitable<http::Response> Proxy::Send(Call& call) {
+  for (int attempt = 1;; ++attempt) {
+    auto admission =
+        co_await dispatcher_.Admit(call.model, call.tenant, call.tokens, options_.max_wait);
+    if (!admission.ok()) {
+      if (admission.status().code() == StatusCode::kNotFound) co_return NoSuchModel(call.model);
+      co_return NoCapacity(dispatcher_, call, clock_.Now());
+    }
+    http::ClientRequest request = admission->provider->Encode(call.endpoint, call.body);
+    request.total_timeout = admission->timeout;
+    Result<http::Response> answer = co_await client_.Send(std::move(request));
+    providers::Outcome outcome = admission->provider->Decode(answer);
+    dispatcher_.Complete(*admission, outcome);
+    if (outcome.verdict == providers::Verdict::kRetry) {
+      TimePoint now = clock_.Now();
+      auto next =
+          dispatcher_.retry_policy().NextAttempt(attempt, outcome.retry_after, now, random_);
+      if (next && *next - now <= options_.max_wait) {
+        dispatcher_.CountRetry(admission->deployment);
+        co_await http::SleepUntil(clock_, *next);
+        continue;
+      }
+    }
+    co_return Relay(answer);
+  }
+}
+
+asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
+  for (int attempt = 1;; ++attempt) {
+    auto admission =
+        co_await dispatcher_.Admit(call.model, call.tenant, call.tokens, options_.max_wait);
+    if (!admission.ok()) {
+      http::Response refused = admission.status().code() == StatusCode::kNotFound
+                                   ? NoSuchModel(call.model)
+                                   : NoCapacity(dispatcher_, call, clock_.Now());
+      co_await exchange.Respond(std::move(refused));
+      co_return;
+    }
+    http::ClientRequest request = admission->provider->Encode(call.endpoint, call.body);
+    request.total_timeout = admission->timeout;
+    auto opened = co_await client_.Open(std::move(request));
+    if (!opened.ok() || (*opened)->status() / 100 != 2) {
+      // Not a stream to pass through: the answer read whole, as a non-streamed one.
+      Result<http::Response> head = opened.status();
+      if (opened.ok()) {
+        http::Response error{(*opened)->status(), (*opened)->headers(), ""};
+        while (error.body.size() < kMaxErrorBody) {
+          auto piece = co_await (*opened)->Next();
+          if (!piece.ok() || !piece->has_value()) break;
+          error.body += **piece;
+        }
+        head = std::move(error);
+      }
+      providers::Outcome outcome = admission->provider->Decode(head);
+      dispatcher_.Complete(*admission, outcome);
+      TimePoint now = clock_.Now();
+      auto next =
+          outcome.verdict == providers::Verdict::kRetry
+              ? dispatcher_.retry_policy().NextAttempt(attempt, outcome.retry_after, now, random_)
+              : std::nullopt;
+      if (next && *next - now <= options_.max_wait) {
+        dispatcher_.CountRetry(admission->deployment);
+        co_await http::SleepUntil(clock_, *next);
+        continue;
+      }
+      http::Response relayed = Relay(head);
+      co_await exchange.Respond(std::move(relayed));
+      co_return;
+    }
+
+    http::ResponseStream& upstream = **opened;
+    http::Headers headers;
+    headers.Set("content-type", "text/event-stream");
+    headers.Set("cache-control", "no-cache");
+    auto request_id = upstream.headers().Get("x-request-id");
+    headers.Set("x-request-id", request_id ? std::string(*request_id) : NewId("req_"));
+    providers::Outcome outcome;
+    outcome.verdict = providers::Verdict::kSuccess;
+    outcome.status_code = upstream.status();
+    outcome.hints = providers::ParseOpenAiLimitHints(upstream.headers());
+    Status sent = co_await exchange.BeginStream(200, std::move(headers));
+    http::SseParser events;
+    while (sent.ok()) {
+      auto piece = co_await upstream.Next();
+      if (!piece.ok()) {  // cut mid-stream: tell the client as OpenAI's SDKs expect
+        std::string error = http::FormatSseData(
+            http::ErrorBody({502, "server_error", "The upstream stream was interrupted",
+                             std::nullopt, std::nullopt}));
+        sent = co_await exchange.WriteChunk(error);
+        break;
+      }
+      if (!piece->has_value()) break;
+      for (const http::SseEvent& event : events.Feed(**piece)) {
+        if (event.data.find("\"usage\":{") != std::string::npos) {
+          providers::ReadUsage(event.data, outcome.usage);
+        }
+      }
+      sent = co_await exchange.WriteChunk(**piece);
+    }
+    if (sent.ok()) co_await exchange.EndStream();
+    dispatcher_.Complete(*admission, outcome);
+    co_return;
+  }
+}
+
+}  // namespace sluice::api

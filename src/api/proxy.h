@@ -1,0 +1,51 @@
+// Proxy: the OpenAI-compatible real-time endpoints (POST /v1/chat/completions, /v1/completions,
+// /v1/embeddings) through the same deployments, limiters and retry policy as batch items. Each
+// request asks the dispatcher for room on a deployment of its model, ahead of every batch; when
+// none comes within `max_wait` it gets a 429 with a retry-after computed from the limiter — it is
+// never sent to meet a certain upstream 429. Streams pass through chunk by chunk.
+// Threading: Handle runs on the server's io executor, which must be the dispatcher's and the
+// client's (one event loop).
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <string>
+
+#include "common/clock.h"
+#include "http/client.h"
+#include "http/server.h"
+#include "scheduler/dispatcher.h"
+#include "tokens/request_estimate.h"
+
+namespace sluice::api {
+
+struct ProxyOptions {
+  Duration max_wait = std::chrono::seconds(10);  // for capacity, before answering 429
+  tokens::EstimateOptions estimate;
+  // Bodies this large or larger are counted on `counting_executor`, off the event loop.
+  std::size_t inline_estimate_bytes = 64 * 1024;
+  boost::asio::any_io_executor counting_executor;
+};
+
+class Proxy {
+ public:
+  Proxy(scheduler::Dispatcher& dispatcher, http::Client& client, Clock& clock,
+        ProxyOptions options);
+
+  // Answers one request to a proxied endpoint (the request's path) for `tenant`.
+  boost::asio::awaitable<void> Handle(http::Exchange& exchange, std::string tenant);
+
+  struct Call;  // one proxied request, parsed
+
+ private:
+  boost::asio::awaitable<http::Response> Send(Call& call);
+  boost::asio::awaitable<void> Stream(http::Exchange& exchange, Call& call);
+
+  scheduler::Dispatcher& dispatcher_;
+  http::Client& client_;
+  Clock& clock_;
+  ProxyOptions options_;
+  Random random_{0x5eed};
+};
+
+}  // namespace sluice::api

@@ -1,0 +1,260 @@
+#include "runtime/gateway_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <filesystem>
+
+#include "api/auth.h"
+#include "api/batches_api.h"
+#include "api/files_api.h"
+#include "api/gateway.h"
+#include "api/proxy.h"
+#include "http/client.h"
+#include "http/offload.h"
+#include "http/server.h"
+#include "metrics/metrics.h"
+#include "mock/mock_provider.h"
+#include "runtime/targets.h"
+#include "scheduler/dispatcher.h"
+#include "store/file_bodies.h"
+#include "store/sqlite/sqlite_store.h"
+#include "tokens/tokenizers.h"
+
+namespace sluice::runtime {
+namespace asio = boost::asio;
+
+namespace {
+
+config::ModelConfig BuiltInModel(const std::string& name, config::DeploymentConfig deployment,
+                                 std::int64_t rpm, std::int64_t tpm) {
+  deployment.model = name;
+  deployment.rpm = rpm;
+  deployment.tpm = tpm;
+  return {name, {deployment}, std::nullopt};
+}
+
+class Server final : public GatewayServer {
+ public:
+  explicit Server(asio::io_context& io) : io_(io) {}
+  ~Server() override {
+    // The blocking threads may still hold work that refers to the store: finish it first.
+    store_thread_.join();
+    ingest_thread_.join();
+  }
+
+  Status Init(config::Config config, const std::function<void(const std::string&)>& announce);
+  std::uint16_t port() const override { return server_->port(); }
+  std::vector<std::string> models() const override { return config_.ModelNames(); }
+  void Drain(std::function<void()> done) override;
+
+ private:
+  void RefreshMetrics();
+  void ObserveUpstream();
+  asio::awaitable<void> RunEngine();
+  asio::awaitable<void> ResumeBatches();
+
+  asio::io_context& io_;
+  config::Config config_;
+  asio::thread_pool store_thread_{1};
+  asio::thread_pool ingest_thread_{1};
+  std::unique_ptr<mock::MockProvider> mock_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::FileBodies> bodies_;
+  std::unique_ptr<http::Client> client_;
+  std::unique_ptr<scheduler::Dispatcher> dispatcher_;
+  std::vector<std::string> deployment_names_;
+  std::unique_ptr<tokens::Tokenizers> tokenizers_;
+  std::unique_ptr<api::Authenticator> auth_;
+  metrics::Metrics metrics_;
+  std::unique_ptr<api::Proxy> proxy_;
+  std::unique_ptr<api::FilesApi> files_;
+  std::unique_ptr<api::BatchesApi> batches_;
+  std::unique_ptr<api::Gateway> gateway_;
+  std::unique_ptr<http::Server> server_;
+  bool engine_done_ = false;
+  std::function<void()> on_engine_done_;
+};
+
+Status Server::Init(config::Config config,
+                    const std::function<void(const std::string&)>& announce) {
+  if (config.models.empty()) {
+    const char* key = std::getenv("OPENAI_API_KEY");
+    std::string openai_key = key != nullptr ? key : "";
+    std::string mock_url;
+    if (openai_key.empty()) {
+      mock::MockOptions options;
+      options.rpm = 6000;
+      options.tpm = 2'000'000;
+      SLUICE_ASSIGN_OR_RETURN(mock_,
+                              mock::MockProvider::Start(io_, options, SystemClock::Instance()));
+      mock_url = "http://127.0.0.1:" + std::to_string(mock_->port()) + "/v1";
+      announce(
+          "no models configured and no OPENAI_API_KEY: routing to the built-in mock "
+          "provider at " +
+          mock_url + " (its answers are made up)");
+    } else {
+      announce(
+          "no models configured: routing gpt-4o-mini and text-embedding-3-small to "
+          "OpenAI with OPENAI_API_KEY");
+    }
+    config = WithBuiltInModels(std::move(config), openai_key, mock_url);
+  }
+  config_ = std::move(config);
+  const std::string& data_dir = config_.store.data_dir;
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir + "/tmp", ec);
+  if (ec) return UnavailableError("cannot create " + data_dir + ": " + ec.message());
+  SLUICE_ASSIGN_OR_RETURN(store_, store::sqlite::SqliteStore::Open(data_dir + "/sluice.db"));
+  SLUICE_ASSIGN_OR_RETURN(bodies_, store::FileBodies::Open(data_dir));
+  SLUICE_ASSIGN_OR_RETURN(auto targets, Targets(config_));
+  http::ClientOptions client_options;
+  client_options.max_connections_per_origin = 0;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    client_options.max_connections_per_origin +=
+        static_cast<std::size_t>(targets[i].limits.max_in_flight);
+    deployment_names_.push_back(DeploymentName(targets, i));
+  }
+  client_ = http::Client::Create(io_.get_executor(), client_options);
+  scheduler::DispatcherOptions options;
+  options.window = 1024;  // per batch being run
+  options.retry.max_attempts = static_cast<int>(config_.retry.max_attempts);
+  options.retry.base_delay = config_.retry.base_delay;
+  options.retry.max_delay = config_.retry.max_delay;
+  dispatcher_ = std::make_unique<scheduler::Dispatcher>(
+      io_.get_executor(), store_thread_.get_executor(), SystemClock::Instance(), *store_, *client_,
+      std::move(targets), options);
+  ObserveUpstream();
+  for (const config::GatewayKey& key : config_.keys) {
+    dispatcher_->SetTenantLimits(key.name, {key.rpm, key.tpm});
+  }
+  auth_ = std::make_unique<api::Authenticator>(config_.keys);
+  tokenizers_ = tokens::Tokenizers::Open(tokens::Tokenizers::DefaultDirectories());
+  api::ProxyOptions proxy_options;
+  proxy_options.estimate.tokenizers = tokenizers_.get();
+  proxy_options.max_wait = config_.proxy.max_wait;
+  proxy_options.counting_executor = ingest_thread_.get_executor();
+  proxy_ =
+      std::make_unique<api::Proxy>(*dispatcher_, *client_, SystemClock::Instance(), proxy_options);
+  files_ = std::make_unique<api::FilesApi>(
+      api::FilesApiDeps{*store_, *bodies_, store_thread_.get_executor(), SystemClock::Instance()},
+      api::FilesApiOptions{config_.files.max_upload_bytes});
+  api::BatchesApiOptions batch_options;
+  batch_options.models = config_.ModelNames();
+  batch_options.work_dir = data_dir + "/tmp";
+  batch_options.ingest.estimate.tokenizers = tokenizers_.get();
+  batches_ = std::make_unique<api::BatchesApi>(
+      io_.get_executor(), store_thread_.get_executor(), ingest_thread_.get_executor(),
+      SystemClock::Instance(), *store_, *bodies_, *dispatcher_, std::move(batch_options));
+  store::Store& store = *store_;
+  auto probe = [this, &store]() -> asio::awaitable<Status> {
+    auto ping = [&store] { return store.GetBatch("").status(); };
+    Status pinged =
+        co_await http::Offload<Status>(store_thread_.get_executor(), io_.get_executor(), ping);
+    co_return pinged.code() == StatusCode::kNotFound ? OkStatus() : pinged;
+  };
+  gateway_ = std::make_unique<api::Gateway>(
+      api::GatewayParts{*auth_, metrics_, *proxy_, *files_, *batches_, config_.ModelNames(),
+                        SystemClock::Instance().WallNow(), probe, [this] { RefreshMetrics(); }});
+
+  http::ServerOptions server_options;
+  server_options.host = config_.listen.host;
+  server_options.port = config_.listen.port;
+  server_options.stream_body = api::FilesApi::StreamsBody;
+  server_options.max_streamed_body_bytes = files_->max_request_bytes();
+  api::Gateway& gateway = *gateway_;
+  auto handler = [&gateway](http::Exchange& exchange) { return gateway.Handle(exchange); };
+  SLUICE_ASSIGN_OR_RETURN(server_, http::Server::Start(io_, server_options, handler));
+
+  asio::co_spawn(io_, RunEngine(), asio::detached);
+  asio::co_spawn(io_, ResumeBatches(), asio::detached);
+  return OkStatus();
+}
+
+asio::awaitable<void> Server::RunEngine() {
+  Status ran = co_await dispatcher_->Run();
+  if (!ran.ok()) spdlog::error("the dispatcher stopped: {}", ran.ToString());
+  engine_done_ = true;
+  if (on_engine_done_) on_engine_done_();
+}
+
+asio::awaitable<void> Server::ResumeBatches() {
+  Status resumed = co_await batches_->Resume();
+  if (!resumed.ok()) spdlog::error("cannot resume batches: {}", resumed.ToString());
+}
+
+void Server::ObserveUpstream() {
+  scheduler::UpstreamObserver observer;
+  observer.started = [this](int d) { metrics_.UpstreamStarted(deployment_names_[d]); };
+  observer.finished = [this](int d, const providers::Outcome& outcome, Duration latency) {
+    metrics_.UpstreamFinished(deployment_names_[d], outcome.status_code, latency);
+    metrics_.CountTokens(dispatcher_->targets()[d].model, outcome.usage.prompt_tokens,
+                         outcome.usage.completion_tokens);
+  };
+  observer.retried = [this](int d) { metrics_.CountRetry(deployment_names_[d]); };
+  dispatcher_->SetObserver(std::move(observer));
+}
+
+void Server::RefreshMetrics() {
+  TimePoint now = SystemClock::Instance().Now();
+  const scheduler::Planner& planner = dispatcher_->planner();
+  for (std::size_t d = 0; d < deployment_names_.size(); ++d) {
+    const auto& limiter = planner.limiter(static_cast<int>(d));
+    metrics_.SetLimiterHeadroom(deployment_names_[d], limiter.AvailableRequests(now).value_or(-1),
+                                limiter.AvailableTokens(now).value_or(-1));
+  }
+  for (std::string_view status : {"validating", "in_progress", "finalizing", "cancelling"}) {
+    metrics_.SetBatches(status, 0);
+  }
+  for (const auto& [status, count] : batches_->ActiveByStatus()) {
+    metrics_.SetBatches(status, count);
+  }
+  metrics_.SetItemsQueued(static_cast<std::int64_t>(planner.queued()));
+}
+
+void Server::Drain(std::function<void()> done) {
+  gateway_->SetReady(false);
+  server_->Drain([this, done = std::move(done)]() mutable {
+    batches_->Stop();
+    dispatcher_->Stop();
+    if (mock_) mock_->Drain();
+    if (engine_done_) {
+      done();
+    } else {
+      on_engine_done_ = std::move(done);
+    }
+  });
+}
+
+}  // namespace
+
+config::Config WithBuiltInModels(config::Config config, const std::string& openai_api_key,
+                                 const std::string& mock_base_url) {
+  config::DeploymentConfig deployment;
+  if (openai_api_key.empty()) {
+    deployment.provider = config::ProviderKind::kOpenAiCompatible;
+    deployment.base_url = mock_base_url;
+    config.models.push_back(BuiltInModel("gpt-4o-mini", deployment, 6000, 2'000'000));
+    config.models.push_back(BuiltInModel("text-embedding-3-small", deployment, 6000, 2'000'000));
+  } else {
+    // OpenAI's first usage tier; the provider's headers correct them from the first answer.
+    deployment.provider = config::ProviderKind::kOpenAi;
+    deployment.base_url = "https://api.openai.com/v1";
+    deployment.api_key = openai_api_key;
+    config.models.push_back(BuiltInModel("gpt-4o-mini", deployment, 500, 200'000));
+    config.models.push_back(BuiltInModel("text-embedding-3-small", deployment, 3000, 1'000'000));
+  }
+  return config;
+}
+
+Result<std::unique_ptr<GatewayServer>> GatewayServer::Start(
+    asio::io_context& io, config::Config config,
+    const std::function<void(const std::string&)>& announce) {
+  auto server = std::make_unique<Server>(io);
+  SLUICE_RETURN_IF_ERROR(server->Init(std::move(config), announce));
+  return std::unique_ptr<GatewayServer>(std::move(server));
+}
+
+}  // namespace sluice::runtime

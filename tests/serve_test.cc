@@ -1,0 +1,249 @@
+// `sluice serve` end to end against `sluice mock`: a batch uploaded, created, run and downloaded
+// over the HTTP API; a server killed with SIGKILL mid-batch and started again finishes the batch
+// with every line exactly once; SIGTERM drains and exits 0.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <functional>
+#include <thread>
+
+#include "support/process.h"
+#include "support/raw_http.h"
+#include "support/run_fixture.h"
+
+namespace sluice::test_support {
+namespace {
+
+namespace json = boost::json;
+constexpr auto kTimeout = std::chrono::seconds(30);
+
+class ServeTest : public ::testing::Test {
+ protected:
+  // Starts `sluice serve` on the fixture's config; returns its port.
+  std::uint16_t StartServe() {
+    auto spawned = Process::Spawn(
+        SLUICE_BIN, {"--config", fixture_.config_path(), "serve", "--listen", "127.0.0.1:0"},
+        MinimalEnvironment());
+    EXPECT_TRUE(spawned.ok()) << spawned.status();
+    serve_ = std::move(spawned).value();
+    Result<std::string> line = serve_->ReadStdoutLine(kTimeout);
+    EXPECT_TRUE(line.ok()) << line.status() << "\n" << serve_->stderr_text();
+    std::string text = line.value_or("");
+    return static_cast<std::uint16_t>(std::stoi(text.substr(text.rfind(':') + 1)));
+  }
+
+  json::object Call(const std::string& method, const std::string& target,
+                    const std::string& body = "", int want = 200,
+                    const std::string& type = "application/json") {
+    auto response = RawHttp(port_, method, target, body, kTimeout, type);
+    EXPECT_TRUE(response.ok()) << response.status();
+    if (!response.ok()) return {};
+    EXPECT_EQ(response->status, want) << method << " " << target << ": " << response->body;
+    boost::system::error_code ec;
+    json::value parsed = json::parse(response->body, ec);
+    return !ec && parsed.is_object() ? parsed.get_object() : json::object{};
+  }
+
+  std::string Upload(const std::string& content) {
+    std::string boundary = "sluiceboundary42";
+    std::string body = "--" + boundary +
+                       "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--" +
+                       boundary +
+                       "\r\nContent-Disposition: form-data; name=\"file\"; "
+                       "filename=\"in.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n" +
+                       content + "\r\n--" + boundary + "--\r\n";
+    json::object file =
+        Call("POST", "/v1/files", body, 200, "multipart/form-data; boundary=" + boundary);
+    return file.contains("id") ? std::string(file.at("id").as_string()) : "";
+  }
+
+  std::string CreateBatch(const std::string& file_id, const std::string& window = "24h") {
+    json::object batch =
+        Call("POST", "/v1/batches",
+             R"({"input_file_id":")" + file_id +
+                 R"(","endpoint":"/v1/chat/completions","completion_window":")" + window + R"("})");
+    EXPECT_EQ(batch["status"], "validating");
+    return batch.contains("id") ? std::string(batch.at("id").as_string()) : "";
+  }
+
+  // Polls the batch until `done` holds for it (or the deadline passes).
+  json::object WaitFor(const std::string& id, const std::function<bool(json::object&)>& done) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    json::object batch;
+    while (std::chrono::steady_clock::now() < deadline) {
+      batch = Call("GET", "/v1/batches/" + id);
+      if (done(batch)) return batch;
+      // Polling a live server: a short pause between requests is what a client does.
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ADD_FAILURE() << "batch never got there: " << json::serialize(batch);
+    return batch;
+  }
+
+  std::vector<OutputLine> Download(const std::string& file_id) {
+    auto response = RawHttp(port_, "GET", "/v1/files/" + file_id + "/content", "", kTimeout);
+    EXPECT_TRUE(response.ok());
+    std::string path = fixture_.WriteInput("download.jsonl", response.ok() ? response->body : "");
+    return fixture_.ReadOutput(path).value_or(std::vector<OutputLine>{});
+  }
+
+  RunFixture fixture_;
+  std::unique_ptr<Process> serve_;
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(ServeTest, UploadCreatePollDownload) {
+  ASSERT_TRUE(fixture_.Start({}).ok());
+  port_ = StartServe();
+  std::string file_id = Upload(RequestLines(40));
+  ASSERT_FALSE(file_id.empty());
+  std::string id = CreateBatch(file_id);
+  json::object batch = WaitFor(id, [](json::object& b) { return b["status"] == "completed"; });
+  EXPECT_EQ(json::serialize(batch["request_counts"]), R"({"total":40,"completed":40,"failed":0})");
+  for (const char* field : {"in_progress_at", "finalizing_at", "completed_at"}) {
+    EXPECT_TRUE(batch[field].is_int64()) << field;
+  }
+  EXPECT_TRUE(batch["error_file_id"].is_null());
+  EXPECT_TRUE(AnswersInOrder(Download(std::string(batch["output_file_id"].as_string())), 40));
+  json::object files = Call("GET", "/v1/files?limit=10");
+  EXPECT_EQ(files["data"].as_array().size(), 2u);  // the upload and the output
+  ASSERT_TRUE(serve_->Signal(SIGTERM).ok());
+  EXPECT_EQ(serve_->Wait(kTimeout).value_or(-1), 0) << serve_->stderr_text();
+}
+
+TEST_F(ServeTest, KilledMidBatchResumesAndEveryLineComesOnce) {
+  // Slow answers keep the batch running long enough to kill the server in the middle of it.
+  ASSERT_TRUE(fixture_
+                  .Start({"--ttfb", "100ms"}, {.api_key = "sk-test",
+                                               .rpm = 1000000,
+                                               .tpm = 1000000000,
+                                               .max_in_flight = 8,
+                                               .timeout = ""})
+                  .ok());
+  port_ = StartServe();
+  constexpr int kLines = 300;
+  std::string id = CreateBatch(Upload(RequestLines(kLines)));
+  WaitFor(id, [](json::object& b) {
+    return b["request_counts"].as_object()["completed"].as_int64() >= 40;
+  });
+  ASSERT_TRUE(serve_->Signal(SIGKILL).ok());
+  EXPECT_EQ(serve_->Wait(kTimeout).value_or(-1), 128 + SIGKILL);
+
+  port_ = StartServe();  // the same data_dir
+  json::object batch = WaitFor(id, [](json::object& b) { return b["status"] == "completed"; });
+  EXPECT_EQ(batch["request_counts"].as_object()["completed"], kLines);
+  EXPECT_TRUE(EachRequestOnce(Download(std::string(batch["output_file_id"].as_string())), kLines));
+  json::object files = Call("GET", "/v1/files");
+  EXPECT_EQ(files["data"].as_array().size(), 2u);
+  // At most what was in flight at the kill reached the mock twice.
+  auto stats = fixture_.Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_LE(StatCount(*stats, "received"), kLines + 8);
+}
+
+TEST_F(ServeTest, CancelKeepsPartialResultsAndClosesTheRest) {
+  ASSERT_TRUE(fixture_
+                  .Start({"--ttfb", "100ms"}, {.api_key = "sk-test",
+                                               .rpm = 1000000,
+                                               .tpm = 1000000000,
+                                               .max_in_flight = 4,
+                                               .timeout = ""})
+                  .ok());
+  port_ = StartServe();
+  std::string id = CreateBatch(Upload(RequestLines(200)));
+  WaitFor(id, [](json::object& b) {
+    return b["request_counts"].as_object()["completed"].as_int64() >= 8;
+  });
+  json::object cancelling = Call("POST", "/v1/batches/" + id + "/cancel");
+  EXPECT_EQ(cancelling["status"], "cancelling");
+  json::object batch = WaitFor(id, [](json::object& b) { return b["status"] == "cancelled"; });
+  auto counts = batch["request_counts"].as_object();
+  EXPECT_EQ(counts["completed"].as_int64() + counts["failed"].as_int64(), 200);
+  EXPECT_GT(counts["failed"].as_int64(), 100);
+  std::vector<OutputLine> errors = Download(std::string(batch["error_file_id"].as_string()));
+  ASSERT_FALSE(errors.empty());
+  EXPECT_EQ(errors.front().json.at("error").at("code"), "batch_cancelled");
+  // A finished batch cannot be cancelled.
+  json::object refused = Call("POST", "/v1/batches/" + id + "/cancel", "", 400);
+  EXPECT_EQ(refused["error"].at("type"), "invalid_request_error");
+}
+
+TEST_F(ServeTest, AShortCompletionWindowExpiresTheRest) {
+  ASSERT_TRUE(fixture_
+                  .Start({"--ttfb", "200ms"}, {.api_key = "sk-test",
+                                               .rpm = 1000000,
+                                               .tpm = 1000000000,
+                                               .max_in_flight = 2,
+                                               .timeout = ""})
+                  .ok());
+  port_ = StartServe();
+  std::string id = CreateBatch(Upload(RequestLines(100)), "1s");  // 2 at a time: ~10 s of work
+  json::object batch = WaitFor(id, [](json::object& b) { return b["status"] == "expired"; });
+  EXPECT_TRUE(batch["expired_at"].is_int64());
+  auto counts = batch["request_counts"].as_object();
+  EXPECT_EQ(counts["completed"].as_int64() + counts["failed"].as_int64(), 100);
+  EXPECT_GT(counts["completed"].as_int64(), 0);  // what finished is kept
+  std::vector<OutputLine> errors = Download(std::string(batch["error_file_id"].as_string()));
+  ASSERT_EQ(static_cast<std::int64_t>(errors.size()), counts["failed"].as_int64());
+  EXPECT_EQ(errors.back().json.at("error").at("code"), "batch_expired");
+}
+
+TEST_F(ServeTest, InvalidInputFailsTheBatchWithLineErrors) {
+  ASSERT_TRUE(fixture_.Start({}).ok());
+  port_ = StartServe();
+  std::string id = CreateBatch(Upload(RequestLine(0) + "\n{not json\n" + RequestLine(2) + "\n"));
+  json::object batch = WaitFor(id, [](json::object& b) { return b["status"] == "failed"; });
+  json::value error = batch["errors"].at("data").at(0);
+  EXPECT_EQ(error.at("code"), "invalid_json_line");
+  EXPECT_EQ(error.at("line"), 2);
+  EXPECT_TRUE(batch["failed_at"].is_int64());
+}
+
+TEST_F(ServeTest, NoRoomWithinTheWaitIsA429FromTheLimiterNotFromUpstream) {
+  ASSERT_TRUE(fixture_
+                  .Start({}, {.api_key = "sk-test",
+                              .rpm = 1,
+                              .tpm = 1000000000,
+                              .max_in_flight = 4,
+                              .timeout = ""})
+                  .ok());
+  std::ofstream(fixture_.config_path(), std::ios::app) << "proxy: {max_wait: 200ms}\n";
+  port_ = StartServe();
+  std::string chat = R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]})";
+  Call("POST", "/v1/chat/completions", chat, 200);
+  auto refused = RawHttp(port_, "POST", "/v1/chat/completions", chat, kTimeout);
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->status, 429) << refused->body;
+  EXPECT_EQ(json::parse(refused->body).at("error").at("code"), "rate_limit_exceeded");
+  for (const char* header :
+       {"retry-after: ", "retry-after-ms: ", "x-request-id: ", "x-ratelimit-limit-requests: 1",
+        "x-ratelimit-remaining-requests: 0", "x-ratelimit-reset-tokens: "}) {
+    EXPECT_NE(refused->head.find(header), std::string::npos) << header << "\n" << refused->head;
+  }
+  auto stats = fixture_.Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(StatCount(*stats, "received"), 1);  // the refused request never went upstream
+}
+
+TEST_F(ServeTest, BadRequestsGetOpenAiErrors) {
+  ASSERT_TRUE(fixture_.Start({}).ok());
+  port_ = StartServe();
+  Call("GET", "/v1/batches/batch_nope", "", 404);
+  Call("GET", "/v1/files/file-nope", "", 404);
+  Call("DELETE", "/v1/batches", "", 405);
+  Call("POST", "/v1/batches", "{not json", 400);
+  Call("POST", "/v1/batches", R"({"input_file_id":"file-x"})", 400);
+  Call("POST", "/v1/batches",
+       R"({"input_file_id":"file-x","endpoint":"/v1/chat/completions","completion_window":"24h"})",
+       404);
+  Call("POST", "/v1/chat/completions", "{}", 400, "text/plain");
+  Call("POST", "/v1/chat/completions", R"({"model":"nope","messages":[]})", 404);
+  Call("POST", "/v1/files", "--x--\r\n", 400, "multipart/form-data; boundary=y");
+  json::object models = Call("GET", "/v1/models");
+  EXPECT_EQ(models["data"].at(0).at("id"), kTestModel);
+}
+
+}  // namespace
+}  // namespace sluice::test_support
