@@ -126,7 +126,7 @@ bench_config() {
   cat >"$1" <<EOF
 listen: 127.0.0.1:0
 data_dir: ${bench_tmp}/data
-log_level: warn
+log_level: ${BENCH_LOG_LEVEL:-warn}
 models:
   - name: bench-model
     deployments:
@@ -165,22 +165,36 @@ bench_machine() {
 # [MIN, MAX]. Prints "REQUESTS TOKENS": TOKENS is what the mock charges at admission, the sum of
 # ceil(PROMPT_CHARS / 4) + max_tokens.
 bench_generate() {
-  awk -v n="$2" -v chars="$3" -v lo="$4" -v hi="$5" -v salt="$RANDOM$RANDOM" -v out="$1" '
+  bench_generate_sizes "$1" "$2" "$3" "$3" "$4" "$5"
+}
+
+# bench_generate_sizes FILE N CHARS_MIN CHARS_MAX MAX_TOKENS_MIN MAX_TOKENS_MAX: as
+# bench_generate, with each prompt's length spread evenly over [CHARS_MIN, CHARS_MAX] (in a
+# scrambled order: line i gets MIN + (i * 104729) mod the span). Also writes FILE.costs, one
+# "unique-<i>-<salt> CHARGE" line per request in input order (what the mock charges for it).
+bench_generate_sizes() {
+  awk -v n="$2" -v cmin="$3" -v cmax="$4" -v lo="$5" -v hi="$6" -v salt="$RANDOM$RANDOM" \
+    -v out="$1" -v costs="$1.costs" '
     BEGIN {
       pad = "the quick brown fox jumps over the lazy dog ";
-      while (length(pad) < chars) pad = pad pad;
+      while (length(pad) < cmax) pad = pad pad;
       span = hi - lo + 1;
+      cspan = cmax - cmin + 1;
       tokens = 0;
       for (i = 0; i < n; i++) {
-        unique = sprintf("unique-%07d-%s ", i, salt);
-        content = substr(unique pad, 1, chars);
+        label = sprintf("unique-%07d-%s", i, salt);
+        chars = cmin + (i * 104729) % cspan;
+        content = substr(label " " pad, 1, chars);
         max_tokens = lo + (i * 7919) % span;
-        tokens += int((chars + 3) / 4) + max_tokens;
+        charge = int((chars + 3) / 4) + max_tokens;
+        tokens += charge;
         printf "{\"custom_id\":\"req-%07d\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",", i > out;
         printf "\"body\":{\"model\":\"bench-model\",\"max_tokens\":%d,", max_tokens > out;
         printf "\"messages\":[{\"role\":\"user\",\"content\":\"%s\"}]}}\n", content > out;
+        printf "%s %d\n", label, charge > costs;
       }
       close(out);
+      close(costs);
       printf "%d %d\n", n, tokens;
     }'
 }

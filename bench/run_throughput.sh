@@ -3,16 +3,16 @@
 # latency and is pinned to core 0; a 100,000-line file (40-character prompts, max_tokens 16) runs
 # end to end (ingest into SQLite, dispatch, results, output file) with `sluice run` pinned to
 # core 1, its limits huge and max_in_flight 256. Beside it, in the same run and on the same
-# cores, the naive baseline: bench/naive_client (a fixed-concurrency loop on http::Client with no
-# limiter, store or output) sends the same file's bodies to the same mock, once before and once
-# after sluice. Reports both rates and sluice / baseline (target: sluice >= 10,000 requests/s).
-# Usage: bench/run_throughput.sh [path/to/sluice] [path/to/naive_client]   (LINES=100000)
+# cores, the naive baseline: bench/baseline_client without limits (a fixed-concurrency loop on
+# http::Client with no limiter, store or output) sends the same file's bodies to the same mock,
+# once before and once after sluice. Reports both rates and sluice / baseline (target: sluice >= 10,000 requests/s).
+# Usage: bench/run_throughput.sh [path/to/sluice] [path/to/baseline_client]   (LINES=100000)
 # Exit 0 when the target is met, 1 if not.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init run_throughput "${1:-}"
-naive="${2:-$(dirname "${sluice}")/../../bench/naive_client}"
-[[ -x "${naive}" ]] || bench_die "no naive_client at ${naive} (ninja -C build/release naive_client)"
+naive="${2:-$(dirname "${sluice}")/../../bench/baseline_client}"
+[[ -x "${naive}" ]] || bench_die "no baseline_client at ${naive} (ninja -C build/release baseline_client)"
 command -v taskset >/dev/null || bench_die "taskset not found"
 lines="${LINES:-100000}"
 concurrency=256
@@ -26,17 +26,17 @@ bench_config "${bench_tmp}/sluice.yaml" 1000000000 1000000000000 "${concurrency}
 # Each client's CPU time (user + sys) is recorded too: under load from other processes, requests
 # per CPU-second is the steadier comparison. TIMEFORMAT makes bash's `time` print "real user sys".
 TIMEFORMAT='%R %U %S'
-# baseline NAME: runs naive_client; prints "requests/s cpu_seconds".
+# baseline NAME: runs baseline_client (no limits); prints "requests/s cpu_seconds".
 baseline() {
   curl -s --max-time 10 -X POST "${mock_url}/mock/reset" >/dev/null
   { time timeout 300 taskset -c 1 "${naive}" "${bench_tmp}/input.jsonl" "${mock_url}" \
-      "${concurrency}" >"${bench_tmp}/$1.txt"; } 2>"${bench_tmp}/$1.time"
+      --concurrency "${concurrency}" >"${bench_tmp}/$1.txt"; } 2>"${bench_tmp}/$1.time"
   cat "${bench_tmp}/$1.txt" >&2
   awk '/^requests\/s:/ {printf "%s ", $2}' "${bench_tmp}/$1.txt"
   awk '{print $2 + $3}' "${bench_tmp}/$1.time"
 }
 
-echo "-- baseline (naive_client, ${concurrency} concurrent), before" >&2
+echo "-- baseline (baseline_client, ${concurrency} concurrent), before" >&2
 read -r base1 base1_cpu < <(baseline before)
 
 echo "-- sluice run (max_in_flight ${concurrency})"
@@ -52,7 +52,7 @@ cat "${bench_tmp}/summary.txt"
 answered="$(bench_stat "$(bench_mock_stats)" answered)"
 results="$(wc -l <"${bench_tmp}/output.jsonl")"
 
-echo "-- baseline (naive_client, ${concurrency} concurrent), after" >&2
+echo "-- baseline (baseline_client, ${concurrency} concurrent), after" >&2
 read -r base2 base2_cpu < <(baseline after)
 
 awk -v s="${start}" -v e="${end}" -v n="${n}" -v b1="${base1}" -v b2="${base2}" \

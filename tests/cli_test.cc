@@ -106,7 +106,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadConfigCase{"missing_env.yaml",
                       "7:18: ", "environment variable SLUICE_TEST_UNSET_KEY is not set"},
-        BadConfigCase{"negative_rpm.yaml", "8:14: ", "rpm must be a positive integer, got '-5'"},
+        BadConfigCase{"negative_rpm.yaml", "8:14: ", "rpm must be an integer >= 0, got '-5'"},
         BadConfigCase{"unknown_provider.yaml", "6:19: ",
                       "unknown provider 'openia' (allowed: openai, openai-compatible, anthropic)"},
         BadConfigCase{"duplicate_model.yaml", "7:11: ", "duplicate model name 'gpt-4o-mini'"},
@@ -119,7 +119,7 @@ TEST(CliIntegrationTest, EveryConfigProblemIsReportedAtOnce) {
   std::string file = Fixture("several_problems.yaml");
   EXPECT_THAT(r.err, HasSubstr(file + ":2:9: listen:"));
   EXPECT_THAT(r.err, HasSubstr(file + ":3:13: unknown log_format 'xml'"));
-  EXPECT_THAT(r.err, HasSubstr(file + ":9:14: rpm must be a positive integer"));
+  EXPECT_THAT(r.err, HasSubstr(file + ":9:14: rpm must be an integer >= 0"));
 }
 
 TEST(CliIntegrationTest, MockServesRequestsAndExitsZeroOnSigterm) {

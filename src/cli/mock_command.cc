@@ -6,9 +6,9 @@
 #include <boost/asio/io_context.hpp>
 
 #include "cli/duration_validator.h"
-#include "common/duration.h"
 #include "cli/shutdown_on_signal.h"
 #include "common/clock.h"
+#include "common/duration.h"
 
 namespace sluice::cli {
 namespace {
@@ -64,6 +64,11 @@ CLI::App* AddMockCommand(CLI::App& app, MockFlags& flags) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   AddFaultFlags(*cmd, o.faults);
+  cmd->add_flag_callback(
+      "--no-limit-headers", [&o] { o.state_limits = false; },
+      "Leave x-ratelimit-limit-* out of answers (clients must infer the limits)");
+  cmd->add_flag("--record", o.record_requests,
+                "Keep a line per request (arrival, answer, status, tokens) at GET /mock/requests");
   cmd->add_option("--api-key", flags.api_key, "Accept only this bearer token")
       ->envname("SLUICE_MOCK_API_KEY");
   return cmd;

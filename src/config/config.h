@@ -51,10 +51,12 @@ struct DeploymentConfig {
   std::string base_url;
   // Secret. Required for openai and anthropic, optional for openai-compatible. Never printed.
   std::string api_key;
-  std::string model;                // the provider's own model name; defaults to the model's name
-  std::int64_t rpm = 0;             // requests per minute granted by the provider (> 0, required)
-  std::int64_t tpm = 0;             // tokens per minute granted by the provider (> 0, required)
-  std::int64_t max_in_flight = 64;  // concurrent requests to this deployment (> 0)
+  std::string model;  // the provider's own model name; defaults to the model's name
+  // Requests and tokens per minute granted by the provider; 0 (the default): learn them from the
+  // provider's answers. A configured limit is a starting point the provider's headers correct.
+  std::int64_t rpm = 0;
+  std::int64_t tpm = 0;
+  std::int64_t max_in_flight = 64;               // concurrent requests to this deployment (> 0)
   Duration timeout = std::chrono::seconds(120);  // one attempt, end to end ("30s", "2m")
 };
 

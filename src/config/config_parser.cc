@@ -89,8 +89,8 @@ DeploymentConfig ReadDeployment(YamlReader& r, const YAML::Node& node, const std
   bool known_provider = ReadProvider(r, node, d);
   ReadEndpoint(r, node, known_provider, d);
   if (auto model = r.String(node, "model", Need::kOptional, "deployment")) d.model = model->text;
-  if (auto rpm = r.PositiveInt(node, "rpm", Need::kRequired, "deployment")) d.rpm = *rpm;
-  if (auto tpm = r.PositiveInt(node, "tpm", Need::kRequired, "deployment")) d.tpm = *tpm;
+  if (auto rpm = r.NonNegativeInt(node, "rpm", Need::kOptional, "deployment")) d.rpm = *rpm;
+  if (auto tpm = r.NonNegativeInt(node, "tpm", Need::kOptional, "deployment")) d.tpm = *tpm;
   if (auto timeout = ReadDuration(r, node, "timeout", "deployment")) d.timeout = *timeout;
   if (auto limit = r.PositiveInt(node, "max_in_flight", Need::kOptional, "deployment")) {
     d.max_in_flight = *limit;

@@ -119,9 +119,24 @@ TEST(ConfigParserTest, NonPositiveOrNonIntegerLimitsAreErrors) {
         max_in_flight: 0
 )";
   std::string error = ErrorOf(yaml);
-  EXPECT_THAT(error, HasSubstr("sluice.yaml:6:14: rpm must be a positive integer, got '-5'"));
-  EXPECT_THAT(error, HasSubstr("sluice.yaml:7:14: tpm must be a positive integer, got '1.5'"));
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:6:14: rpm must be an integer >= 0, got '-5'"));
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:7:14: tpm must be an integer >= 0, got '1.5'"));
   EXPECT_THAT(error, HasSubstr("sluice.yaml:8:24: max_in_flight must be a positive integer"));
+}
+
+TEST(ConfigParserTest, LimitsThatAreAbsentOrZeroAreLearned) {
+  Result<Config> config = ParseConfig(R"(models:
+  - name: m
+    deployments:
+      - {provider: openai, api_key: k}
+      - {provider: openai, api_key: k, rpm: 0, tpm: 5000}
+)",
+                                      "sluice.yaml", KeysSet());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->models[0].deployments[0].rpm, 0);
+  EXPECT_EQ(config->models[0].deployments[0].tpm, 0);
+  EXPECT_EQ(config->models[0].deployments[1].rpm, 0);
+  EXPECT_EQ(config->models[0].deployments[1].tpm, 5000);
 }
 
 TEST(ConfigParserTest, UnknownProviderListsTheAllowedKinds) {
@@ -147,8 +162,7 @@ TEST(ConfigParserTest, DuplicateModelNamePointsAtBothDefinitions) {
 TEST(ConfigParserTest, MissingRequiredKeysAreEachReported) {
   std::string error = ErrorOf("models:\n  - name: m\n    deployments:\n      - provider: openai\n");
   EXPECT_THAT(error, HasSubstr("sluice.yaml:4:9: missing required key 'api_key' in openai"));
-  EXPECT_THAT(error, HasSubstr("sluice.yaml:4:9: missing required key 'rpm' in deployment"));
-  EXPECT_THAT(error, HasSubstr("sluice.yaml:4:9: missing required key 'tpm' in deployment"));
+  EXPECT_THAT(error, ::testing::Not(HasSubstr("'rpm'")));  // optional: learned when absent
   EXPECT_THAT(ErrorOf("models:\n  - deployments: []\n"),
               HasSubstr("missing required key 'name' in model"));
 }
@@ -259,7 +273,7 @@ models:
     deployments:
       - provider: nope
         api_key: ${MISSING}
-        rpm: 0
+        rpm: -1
         tpm: 10
 )");
   EXPECT_EQ(std::count(error.begin(), error.end(), '\n'), 4) << error;
@@ -267,7 +281,7 @@ models:
   EXPECT_THAT(error, HasSubstr("sluice.yaml:2:13: unknown log_format 'xml'"));
   EXPECT_THAT(error, HasSubstr("sluice.yaml:6:19: unknown provider 'nope'"));
   EXPECT_THAT(error, HasSubstr("sluice.yaml:7:18: environment variable MISSING is not set"));
-  EXPECT_THAT(error, HasSubstr("sluice.yaml:8:14: rpm must be a positive integer, got '0'"));
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:8:14: rpm must be an integer >= 0, got '-1'"));
 }
 
 TEST(ConfigParserTest, ErrorsNeverContainSecrets) {

@@ -85,6 +85,13 @@ Reply MockApi::Handle(const http::Request& request, TimePoint now, WallTime wall
   if (path == "/mock/stats") {
     reply = request.method == "GET" ? Respond(http::JsonResponse(200, Stats().ToJson()))
                                     : WrongMethod(request, "GET");
+  } else if (path == "/mock/requests") {
+    if (request.method == "GET") {
+      reply = Respond({200, {}, requests_.ToTsv()});
+      reply.response.headers.Set("content-type", "text/tab-separated-values");
+    } else {
+      reply = WrongMethod(request, "GET");
+    }
   } else if (path == "/mock/reset") {
     if (request.method == "POST") ResetStats();
     reply = request.method == "POST" ? Respond(http::JsonResponse(200, "{\"reset\":true}"))
@@ -151,7 +158,7 @@ Reply MockApi::HandleGeneration(Endpoint endpoint, const http::Request& request,
       limiter_.Admit(BearerToken(request), r.AdmissionCost(options_.default_max_tokens), now);
   if (!admission.admitted) {
     ++stats_.rate_limited;
-    return Respond(RateLimitResponse(admission, r.model));
+    return Finish(Respond(RateLimitResponse(admission, r.model)), now, 0, r);
   }
   FaultKind fault = faults_.Draw();
   Reply reply;
@@ -175,7 +182,22 @@ Reply MockApi::HandleGeneration(Endpoint endpoint, const http::Request& request,
   }
   reply.fault = fault;
   AddRateLimitHeaders(reply.response.headers, admission);
-  return Fault(fault, std::move(reply));
+  return Finish(Fault(fault, std::move(reply)), now, r.AdmissionCost(options_.default_max_tokens),
+                r);
+}
+
+Reply MockApi::Finish(Reply reply, TimePoint now, std::int64_t charged,
+                      const MockRequest& request) {
+  if (!options_.state_limits) {
+    reply.response.headers.Remove("x-ratelimit-limit-requests");
+    reply.response.headers.Remove("x-ratelimit-limit-tokens");
+  }
+  if (options_.record_requests) {
+    bool answered = reply.fault != FaultKind::kReset && reply.fault != FaultKind::kHang;
+    requests_.Add(now, reply.delay, answered ? reply.response.status : 0, charged,
+                  request.echo_text);
+  }
+  return reply;
 }
 
 Reply MockApi::Fault(FaultKind fault, Reply reply) {
@@ -211,6 +233,7 @@ MockStats MockApi::Stats() const {
 void MockApi::ResetStats() {
   stats_ = MockStats();
   body_counts_.clear();
+  requests_.Clear();
 }
 
 }  // namespace sluice::mock

@@ -19,6 +19,7 @@
 #include "mock/mock_stats.h"
 #include "mock/rate_limiter.h"
 #include "mock/reply.h"
+#include "mock/request_log.h"
 
 namespace sluice::mock {
 
@@ -29,7 +30,8 @@ class MockApi {
 
   // Decides the answer to `request` received at `now` (`wall` gives `created`). Routes:
   // POST /v1/chat/completions, /v1/completions, /v1/embeddings; GET /v1/models[/{id}];
-  // GET /mock/stats; POST /mock/reset. Unknown path: 404; known path, wrong method: 405.
+  // GET /mock/stats; GET /mock/requests (the RequestLog, when recording); POST /mock/reset
+  // (stats and the log). Unknown path: 404; known path, wrong method: 405.
   // Every /v1/ answer carries x-request-id.
   Reply Handle(const http::Request& request, TimePoint now, WallTime wall);
 
@@ -41,6 +43,8 @@ class MockApi {
   Reply HandleGeneration(Endpoint endpoint, const http::Request& request, TimePoint now,
                          WallTime wall);
   Reply Fault(FaultKind fault, Reply answer);
+  // Applies `state_limits` to an answer's headers and records it when recording.
+  Reply Finish(Reply reply, TimePoint now, std::int64_t charged, const MockRequest& request);
   std::optional<http::ApiError> CheckApiKey(std::string_view bearer) const;
   std::string NewId(std::string_view prefix, std::size_t length);
 
@@ -51,6 +55,7 @@ class MockApi {
   Random ids_;
   MockStats stats_;  // `bodies` stays empty: counts live in body_counts_
   std::unordered_map<std::uint64_t, std::uint64_t> body_counts_;
+  RequestLog requests_;
 };
 
 // The bearer token of an Authorization header ("Bearer sk-…" -> "sk-…"); empty when absent.

@@ -343,5 +343,45 @@ TEST(MockApiTest, StatsCountOutcomesAndDistinctBodies) {
   EXPECT_TRUE(api.Stats().bodies.empty());
 }
 
+TEST(MockApiTest, RecordsEveryGenerationRequestWhenAsked) {
+  MockOptions options;
+  options.record_requests = true;
+  options.tpm = 30;
+  MockApi api(options);
+  EXPECT_EQ(
+      api.Handle(Post("/v1/chat/completions", std::string(kChat)), kNow, kWall).response.status,
+      200);
+  EXPECT_EQ(
+      api.Handle(Post("/v1/chat/completions", std::string(kChat)), kNow + milliseconds(5), kWall)
+          .response.status,
+      429);
+  Reply log = api.Handle(Get("/mock/requests"), kNow, kWall);
+  EXPECT_EQ(log.response.status, 200);
+  EXPECT_EQ(log.response.body,
+            "arrived_ms\tanswered_ms\tstatus\tcharged\tlabel\n"
+            "0.000\t0.000\t200\t25\tCapital\n"
+            "5.000\t5.000\t429\t0\tCapital\n");
+  (void)api.Handle(Post("/mock/reset", ""), kNow, kWall);
+  EXPECT_EQ(api.Handle(Get("/mock/requests"), kNow, kWall).response.body,
+            "arrived_ms\tanswered_ms\tstatus\tcharged\tlabel\n");
+  MockApi quiet({});
+  (void)quiet.Handle(Post("/v1/chat/completions", std::string(kChat)), kNow, kWall);
+  EXPECT_EQ(quiet.Handle(Get("/mock/requests"), kNow, kWall).response.body,
+            "arrived_ms\tanswered_ms\tstatus\tcharged\tlabel\n");
+}
+
+TEST(MockApiTest, CanLeaveTheLimitsUnstated) {
+  MockOptions options;
+  options.rpm = 100;
+  options.tpm = 1000;
+  options.state_limits = false;
+  MockApi api(options);
+  Reply reply = api.Handle(Post("/v1/chat/completions", std::string(kChat)), kNow, kWall);
+  EXPECT_FALSE(reply.response.headers.Get("x-ratelimit-limit-tokens").has_value());
+  EXPECT_FALSE(reply.response.headers.Get("x-ratelimit-limit-requests").has_value());
+  EXPECT_EQ(reply.response.headers.Get("x-ratelimit-remaining-tokens"), "975");
+  EXPECT_TRUE(reply.response.headers.Get("x-ratelimit-reset-tokens").has_value());
+}
+
 }  // namespace
 }  // namespace sluice::mock

@@ -37,6 +37,11 @@ struct MockOptions {
   std::int64_t default_max_tokens = 16;
   // Embedding vector length when the request sets no `dimensions` (text-embedding-3-small: 1536).
   std::int64_t embedding_dimensions = 1536;
+  // false: answers leave out x-ratelimit-limit-* (as some OpenAI-compatible servers do), so a
+  // client must infer the limits from remaining/reset and 429s.
+  bool state_limits = true;
+  // Keep one RequestLog line per generation request, served at GET /mock/requests.
+  bool record_requests = false;
 };
 
 // Checks every field at once. kInvalidArgument listing each problem ("rpm must be >= 0 (got -1);

@@ -50,7 +50,7 @@ class OpenAiProvider final : public Provider {
     outcome.status_code = response.status;
     outcome.body = response.body;
     outcome.request_id = std::string(response.headers.Get("x-request-id").value_or(""));
-    outcome.hints = ParseOpenAiLimitHints(response.headers);
+    outcome.hints = ParseOpenAiLimitHints(response);
     Classification c = ClassifyResponse(response.status, outcome.hints, response.body);
     outcome.verdict = c.verdict;
     outcome.status = c.status;

@@ -8,6 +8,7 @@
 // answer is not.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -15,24 +16,40 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "http/message.h"
+#include "ratelimit/feedback.h"
 
 namespace sluice::providers {
 
-// What the provider's headers say about its limits and when to come back.
+// What the provider's answer says about its limits and when to come back.
 struct LimitHints {
-  std::optional<std::int64_t> limit_requests;
-  std::optional<std::int64_t> remaining_requests;
-  std::optional<Duration> reset_requests;  // until the requests budget is full again
-  std::optional<std::int64_t> limit_tokens;
-  std::optional<std::int64_t> remaining_tokens;
-  std::optional<Duration> reset_tokens;
-  std::optional<Duration> retry_after;  // retry-after-ms, else retry-after (seconds)
-  std::optional<bool> should_retry;     // x-should-retry
+  // Limit, remaining and time until full, per budget the provider reports.
+  std::array<ratelimit::BudgetHint, ratelimit::kBudgetCount> budgets{};
+  std::optional<ratelimit::Budget> exceeded{};  // a 429: the budget that refused
+  std::optional<Duration> retry_after{};        // retry-after-ms, else retry-after (seconds)
+  std::optional<bool> should_retry{};           // x-should-retry
+
+  const ratelimit::BudgetHint& hint(ratelimit::Budget budget) const {
+    return budgets[ratelimit::Index(budget)];
+  }
+  ratelimit::BudgetHint& hint(ratelimit::Budget budget) {
+    return budgets[ratelimit::Index(budget)];
+  }
 };
 
-// Reads x-ratelimit-*, retry-after-ms, retry-after and x-should-retry. Values that do not parse
-// are left unset rather than guessed.
+// Reads x-ratelimit-{limit,remaining,reset}-{requests,tokens} (resets as Go durations),
+// retry-after-ms, retry-after and x-should-retry. Values that do not parse are left unset rather
+// than guessed.
 LimitHints ParseOpenAiLimitHints(const http::Headers& headers);
+
+// The headers, and for a 429 what OpenAI's error body adds where the headers are silent: the
+// budget ("type": "tokens" or "requests"), its limit ("... Limit 500, Used ...") and the wait
+// ("Please try again in 644ms.").
+LimitHints ParseOpenAiLimitHints(const http::Response& response);
+
+// Reads anthropic-ratelimit-{requests,input-tokens,output-tokens}-{limit,remaining,reset} (resets
+// are RFC 3339 times of full replenishment, made relative to `now`), retry-after and
+// x-should-retry. For a 429 the exceeded budget is the one with the smallest share left.
+LimitHints ParseAnthropicLimitHints(const http::Response& response, WallTime now);
 
 enum class Verdict { kSuccess, kRetry, kFail };
 

@@ -6,6 +6,7 @@ namespace sluice::providers {
 namespace {
 
 using namespace std::chrono_literals;
+using ratelimit::Budget;
 
 http::Headers OpenAi429Headers() {
   http::Headers h;
@@ -22,12 +23,13 @@ http::Headers OpenAi429Headers() {
 
 TEST(LimitHintsTest, ReadsEveryOpenAiHeader) {
   LimitHints hints = ParseOpenAiLimitHints(OpenAi429Headers());
-  EXPECT_EQ(hints.limit_requests, 500);
-  EXPECT_EQ(hints.remaining_requests, 488);
-  EXPECT_EQ(hints.reset_requests, 1440ms);
-  EXPECT_EQ(hints.limit_tokens, 200000);
-  EXPECT_EQ(hints.remaining_tokens, 1200);
-  EXPECT_EQ(hints.reset_tokens, 59640ms);
+  EXPECT_EQ(hints.hint(Budget::kRequests).limit, 500);
+  EXPECT_EQ(hints.hint(Budget::kRequests).remaining, 488);
+  EXPECT_EQ(hints.hint(Budget::kRequests).reset, 1440ms);
+  EXPECT_EQ(hints.hint(Budget::kTokens).limit, 200000);
+  EXPECT_EQ(hints.hint(Budget::kTokens).remaining, 1200);
+  EXPECT_EQ(hints.hint(Budget::kTokens).reset, 59640ms);
+  EXPECT_FALSE(hints.hint(Budget::kInputTokens).limit.has_value());
   EXPECT_EQ(hints.retry_after, 540ms);  // retry-after-ms wins over retry-after
 }
 
@@ -38,9 +40,86 @@ TEST(LimitHintsTest, FallsBackToRetryAfterSecondsAndIgnoresGarbage) {
   h.Add("x-ratelimit-reset-tokens", "soon");
   LimitHints hints = ParseOpenAiLimitHints(h);
   EXPECT_EQ(hints.retry_after, 2500ms);
-  EXPECT_FALSE(hints.remaining_tokens.has_value());
-  EXPECT_FALSE(hints.reset_tokens.has_value());
+  EXPECT_FALSE(hints.hint(Budget::kTokens).remaining.has_value());
+  EXPECT_FALSE(hints.hint(Budget::kTokens).reset.has_value());
   EXPECT_FALSE(ParseOpenAiLimitHints(http::Headers()).retry_after.has_value());
+}
+
+http::Response OpenAi429(std::string body) {
+  http::Response response;
+  response.status = 429;
+  response.body = std::move(body);
+  return response;
+}
+
+TEST(LimitHintsTest, AnOpenAi429BodyNamesTheBudgetItsLimitAndTheWait) {
+  http::Response limited = OpenAi429(
+      R"({"error":{"message":"Rate limit reached for gpt-4o-mini in organization org-demo on )"
+      R"(tokens per min (TPM): Limit 200,000, Used 199,000, Requested 1500. Please try again )"
+      R"(in 1.5s. Visit https://platform.openai.com/account/rate-limits to learn more.",)"
+      R"("type":"tokens","param":null,"code":"rate_limit_exceeded"}})");
+  LimitHints hints = ParseOpenAiLimitHints(limited);
+  EXPECT_EQ(hints.exceeded, Budget::kTokens);
+  EXPECT_EQ(hints.hint(Budget::kTokens).limit, 200000);
+  EXPECT_EQ(hints.retry_after, 1500ms);
+}
+
+TEST(LimitHintsTest, HeadersWinOverTheBodyAndOnlyA429BodyIsRead) {
+  http::Response limited = OpenAi429(
+      R"({"error":{"message":"Rate limit reached for m on requests per min (RPM): Limit 500, )"
+      R"(Used 500, Requested 1. Please try again in 120ms.","type":"requests"}})");
+  limited.headers = OpenAi429Headers();
+  LimitHints hints = ParseOpenAiLimitHints(limited);
+  EXPECT_EQ(hints.exceeded, Budget::kRequests);
+  EXPECT_EQ(hints.retry_after, 540ms);
+  limited.status = 500;
+  EXPECT_FALSE(ParseOpenAiLimitHints(limited).exceeded.has_value());
+  EXPECT_FALSE(ParseOpenAiLimitHints(OpenAi429("not json")).exceeded.has_value());
+  EXPECT_FALSE(ParseOpenAiLimitHints(OpenAi429(R"({"error":{"type":"insufficient_quota"}})"))
+                   .exceeded.has_value());
+}
+
+http::Response AnthropicAnswer(int status) {
+  http::Response response;
+  response.status = status;
+  response.headers.Add("anthropic-ratelimit-requests-limit", "50");
+  response.headers.Add("anthropic-ratelimit-requests-remaining", "49");
+  response.headers.Add("anthropic-ratelimit-requests-reset", "2026-01-01T00:00:01Z");
+  response.headers.Add("anthropic-ratelimit-input-tokens-limit", "30000");
+  response.headers.Add("anthropic-ratelimit-input-tokens-remaining", "2000");
+  response.headers.Add("anthropic-ratelimit-input-tokens-reset", "2026-01-01T00:00:56.500Z");
+  response.headers.Add("anthropic-ratelimit-output-tokens-limit", "8000");
+  response.headers.Add("anthropic-ratelimit-output-tokens-remaining", "8000");
+  response.headers.Add("anthropic-ratelimit-output-tokens-reset", "2026-01-01T01:00:00+01:00");
+  response.headers.Add("retry-after", "4");
+  return response;
+}
+
+TEST(LimitHintsTest, ReadsAnthropicBudgetsWithRfc3339Resets) {
+  WallTime now = std::chrono::sys_days(std::chrono::year(2026) / 1 / 1);
+  LimitHints hints = ParseAnthropicLimitHints(AnthropicAnswer(200), now);
+  EXPECT_EQ(hints.hint(Budget::kRequests).limit, 50);
+  EXPECT_EQ(hints.hint(Budget::kRequests).remaining, 49);
+  EXPECT_EQ(hints.hint(Budget::kRequests).reset, 1s);
+  EXPECT_EQ(hints.hint(Budget::kInputTokens).limit, 30000);
+  EXPECT_EQ(hints.hint(Budget::kInputTokens).remaining, 2000);
+  EXPECT_EQ(hints.hint(Budget::kInputTokens).reset, 56500ms);
+  EXPECT_EQ(hints.hint(Budget::kOutputTokens).limit, 8000);
+  EXPECT_EQ(hints.hint(Budget::kOutputTokens).reset, 0s);  // full already (+01:00 is 00:00Z)
+  EXPECT_FALSE(hints.hint(Budget::kTokens).limit.has_value());
+  EXPECT_EQ(hints.retry_after, 4s);
+  EXPECT_FALSE(hints.exceeded.has_value());
+  EXPECT_EQ(ParseAnthropicLimitHints(AnthropicAnswer(429), now).exceeded, Budget::kInputTokens);
+}
+
+TEST(LimitHintsTest, AnthropicResetsThatAreNotRfc3339AreLeftUnset) {
+  WallTime now = std::chrono::sys_days(std::chrono::year(2026) / 1 / 1);
+  for (const char* bad : {"soon", "2026-01-01 00:00:01Z", "2026-13-01T00:00:01Z",
+                          "2026-01-01T00:00:01", "2026-01-01T00:00:01+0100", "1767225601"}) {
+    http::Response response;
+    response.headers.Add("anthropic-ratelimit-requests-reset", bad);
+    EXPECT_FALSE(ParseAnthropicLimitHints(response, now).hint(Budget::kRequests).reset) << bad;
+  }
 }
 
 TEST(ClassifyTest, TheRetryTable) {

@@ -192,18 +192,22 @@ Duration MinimumDuration(const config::Config& config, const batch::IngestReport
   for (const auto& [model, totals] : report.by_model) {
     double rpm = 0;
     double tpm = 0;
+    bool rpm_known = true;  // a deployment that learns its limit leaves the model's sum unknown
+    bool tpm_known = true;
     for (const config::ModelConfig& m : config.models) {
       if (m.name != model) continue;
       for (const auto& d : m.deployments) {
         rpm += static_cast<double>(d.rpm);
         tpm += static_cast<double>(d.tpm);
+        rpm_known = rpm_known && d.rpm > 0;
+        tpm_known = tpm_known && d.tpm > 0;
       }
     }
-    if (rpm <= 0 || tpm <= 0) continue;
     double tokens = static_cast<double>(totals.prompt_tokens + totals.max_output_tokens);
-    double by_tokens = (tokens - tpm) / (tpm / 60.0);
-    double by_requests = (static_cast<double>(totals.requests) - rpm) / (rpm / 60.0);
-    slowest = std::max({slowest, by_tokens, by_requests});
+    if (tpm_known && tpm > 0) slowest = std::max(slowest, (tokens - tpm) / (tpm / 60.0));
+    if (rpm_known && rpm > 0) {
+      slowest = std::max(slowest, (static_cast<double>(totals.requests) - rpm) / (rpm / 60.0));
+    }
   }
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(slowest));
 }

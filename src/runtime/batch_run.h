@@ -61,7 +61,8 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
 
 // The least time the configured limits allow for `report`'s requests: per model, the larger of
 // (tokens − tpm) / (tpm per second) and (requests − rpm) / (rpm per second), summing the
-// deployments' limits; the slowest model decides.
+// deployments' limits; the slowest model decides. A limit some deployment of the model leaves to
+// be learned (0) is left out.
 Duration MinimumDuration(const config::Config& config, const batch::IngestReport& report);
 
 }  // namespace sluice::runtime

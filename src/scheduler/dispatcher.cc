@@ -1,5 +1,7 @@
 #include "scheduler/dispatcher.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -8,6 +10,7 @@
 
 #include "http/offload.h"
 #include "http/sleep.h"
+#include "providers/limiter_feedback.h"
 
 namespace sluice::scheduler {
 namespace asio = boost::asio;
@@ -334,13 +337,10 @@ Duration Dispatcher::RetryAfter(const std::string& model, const std::string& ten
 
 void Dispatcher::Learn(int deployment, const providers::Outcome& outcome, TimePoint now) {
   ratelimit::DeploymentLimiter& limiter = planner_.limiter(deployment);
-  const providers::LimitHints& hints = outcome.hints;
-  limiter.ObserveLimits(hints.limit_requests, hints.limit_tokens, now);
-  limiter.ObserveRemaining(hints.remaining_requests, hints.remaining_tokens, now);
-  if (outcome.status_code == 429) {
-    ++progress_.rate_limited;
-    limiter.PauseUntil(now + outcome.retry_after.value_or(std::chrono::seconds(1)), now);
+  if (auto news = limiter.Observe(providers::LimiterFeedback(outcome), now)) {
+    spdlog::info("{}", *news);
   }
+  if (outcome.status_code == 429) ++progress_.rate_limited;
   progress_.prompt_tokens += outcome.usage.prompt_tokens;
   progress_.completion_tokens += outcome.usage.completion_tokens;
   batch::Usage& usage = progress_.usage_by_model[targets_[deployment].model];
