@@ -179,7 +179,7 @@ TEST_F(ServeTest, AShortCompletionWindowExpiresTheRest) {
                                                .timeout = ""})
                   .ok());
   port_ = StartServe();
-  std::string id = CreateBatch(Upload(RequestLines(100)), "1s");  // 2 at a time: ~10 s of work
+  std::string id = CreateBatch(Upload(RequestLines(100)), "2s");  // 2 at a time: ~10 s of work
   json::object batch = WaitFor(id, [](json::object& b) { return b["status"] == "expired"; });
   EXPECT_TRUE(batch["expired_at"].is_int64());
   auto counts = batch["request_counts"].as_object();
