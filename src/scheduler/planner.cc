@@ -183,9 +183,14 @@ void Planner::Served(int number, std::int64_t tokens, TimePoint now) {
 std::optional<Dispatch> Planner::NextForModel(ModelQueue& queue, TimePoint now,
                                               std::optional<TimePoint>& wake_at) {
   // The first ticket that does not fit, in lane order then age order, is the oldest: others
-  // may overtake it until it would have fit by itself, and at most max_pass_over times.
+  // may overtake it for half the time it needs to fit by itself, and at most max_pass_over
+  // times. Within a
+  // lane only the tickets before its second misfit may overtake: those would have gone before
+  // the tickets after it anyway, so overtaking delays no one but the oldest, and delays do not
+  // add up from one large request to the next.
   Ticket* oldest = nullptr;
   const Quota* quota = nullptr;  // of the lane being scanned
+  int misfits = 0;               // tickets of the lane being scanned that did not fit
   auto consider = [&](Ticket& ticket) -> std::optional<int> {
     if (Blocks(oldest, now)) return std::nullopt;
     if (quota != nullptr) {  // the tenant's own limit holds it back, not the deployments
@@ -197,9 +202,12 @@ std::optional<Dispatch> Planner::NextForModel(ModelQueue& queue, TimePoint now,
     }
     std::optional<TimePoint> fits_at;
     auto deployment = Admit(queue, ticket.tokens, now, wake_at, &fits_at);
+    if (!deployment) ++misfits;
     if (!deployment && oldest == nullptr) {
       oldest = &ticket;
-      if (ticket.overtaken_until == TimePoint{} && fits_at) ticket.overtaken_until = *fits_at;
+      if (ticket.overtaken_until == TimePoint{} && fits_at) {
+        ticket.overtaken_until = now + (*fits_at - now) / 2;  // it goes at most 1.5 x later
+      }
     }
     if (deployment && oldest != nullptr) ++oldest->passed_over;
     return deployment;
@@ -207,12 +215,13 @@ std::optional<Dispatch> Planner::NextForModel(ModelQueue& queue, TimePoint now,
   for (int lane : LaneOrder(queue, now)) {
     LaneQueue& tickets = queue.lanes.at(lane);
     quota = lanes_[lane].quota;
+    misfits = 0;
     std::optional<Dispatch> found;
     std::size_t scanned = 0;
     // Retries that are due, then fresh tickets.
     auto due_end = tickets.retries.upper_bound(now);
     for (auto it = tickets.retries.begin();
-         !found && it != due_end && scanned < options_.scan_depth; ++it, ++scanned) {
+         !found && it != due_end && scanned < options_.scan_depth && misfits < 2; ++it, ++scanned) {
       if (auto d = consider(it->second)) {
         found = Dispatch{it->second, *d};
         tickets.retries.erase(it);
@@ -221,7 +230,8 @@ std::optional<Dispatch> Planner::NextForModel(ModelQueue& queue, TimePoint now,
     }
     if (!found && due_end != tickets.retries.end()) Earliest(wake_at, due_end->first);
     for (auto it = tickets.fresh.begin();
-         !found && it != tickets.fresh.end() && scanned < options_.scan_depth; ++it, ++scanned) {
+         !found && it != tickets.fresh.end() && scanned < options_.scan_depth && misfits < 2;
+         ++it, ++scanned) {
       if (auto d = consider(*it)) {
         found = Dispatch{*it, *d};
         tickets.fresh.erase(it);

@@ -2,7 +2,7 @@
 // fresh ones in input order, retries by their time) and one DeploymentLimiter per deployment, and
 // answers "what goes next, where, and if nothing can go now, when should I look again?".
 // No head-of-line blocking: when the oldest ticket does not fit, a later one that fits may go —
-// but only until the oldest would have fit had nothing else gone (then everything waits for it),
+// but only for half the time the oldest needs to fit by itself (then everything waits for it),
 // and at most `max_pass_over` times: a large request is delayed by small ones, never starved.
 // Lanes: every ticket belongs to a lane (a batch, or a tenant's interactive requests) with a
 // priority and a tenant. Lanes are tried by priority (interactive first), and within a priority
@@ -50,8 +50,8 @@ struct Ticket {
   TimePoint not_before{};   // a retry's earliest time
   int passed_over = 0;
   int lane = 0;  // from AddLane; lane 0 (normal priority, no tenant) always exists
-  // Set when it first does not fit: when it would fit if nothing else were sent. Later tickets
-  // may overtake it until then, not after: a large request is not starved by small ones.
+  // Set when it first does not fit: halfway to when it would fit if nothing else were sent.
+  // Later tickets may overtake it until then, not after: a large request is not starved.
   TimePoint overtaken_until{};
 };
 
