@@ -27,9 +27,7 @@ boost::json::object MakeBatchObject(const NewBatch& batch) {
                                  "expired_at", "cancelling_at", "cancelled_at"}) {
     o[field] = nullptr;
   }
-  // Rounded up: the window is never shorter than asked.
-  o["expires_at"] =
-      std::chrono::ceil<std::chrono::seconds>(batch.expires_at.time_since_epoch()).count();
+  o["expires_at"] = Seconds(batch.expires_at);
   o["request_counts"] = boost::json::object{{"total", 0}, {"completed", 0}, {"failed", 0}};
   o["metadata"] = batch.metadata;
   return o;

@@ -175,13 +175,10 @@ asio::awaitable<http::Response> BatchesApi::Create(http::Request request, std::s
   }
 
   WallTime now = clock_.WallNow();
-  NewBatch made{NewId("batch_"),
-                file_id,
-                *endpoint,
-                *window_text,
-                metadata,
-                now,
-                now + std::chrono::duration_cast<WallTime::duration>(*window)};
+  NewBatch made{NewId("batch_"), file_id, *endpoint, *window_text, metadata, now,
+                // created_at + the window in whole seconds, as OpenAI's objects show it
+                std::chrono::floor<std::chrono::seconds>(now) +
+                    std::chrono::ceil<std::chrono::seconds>(*window)};
   json::object object = MakeBatchObject(made);
   batch::BatchRecord record{
       made.id, file_id, std::string(kValidating), now, json::serialize(object), tenant};
