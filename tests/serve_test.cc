@@ -6,8 +6,6 @@
 
 #include <boost/json.hpp>
 #include <fstream>
-#include <functional>
-#include <thread>
 
 #include "support/process.h"
 #include "support/raw_http.h"
@@ -68,18 +66,22 @@ class ServeTest : public ::testing::Test {
     return batch.contains("id") ? std::string(batch.at("id").as_string()) : "";
   }
 
-  // Polls the batch until `done` holds for it (or the deadline passes).
-  json::object WaitFor(const std::string& id, const std::function<bool(json::object&)>& done) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    json::object batch;
+  // Waits for the server to log that the batch reached `status`, then returns the batch.
+  json::object WaitForStatus(const std::string& id, const std::string& status) {
+    Status logged = serve_->WaitForStderr("batch " + id + " " + status, kTimeout);
+    EXPECT_TRUE(logged.ok()) << logged << "\n" << serve_->stderr_text();
+    return Call("GET", "/v1/batches/" + id);
+  }
+
+  // Asks for the batch until at least `completed` of its requests have (no pause between asks:
+  // each answer takes a round trip through the server).
+  void WaitForCompleted(const std::string& id, std::int64_t completed) {
+    auto deadline = std::chrono::steady_clock::now() + kTimeout;
     while (std::chrono::steady_clock::now() < deadline) {
-      batch = Call("GET", "/v1/batches/" + id);
-      if (done(batch)) return batch;
-      // Polling a live server: a short pause between requests is what a client does.
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      json::object batch = Call("GET", "/v1/batches/" + id);
+      if (batch["request_counts"].as_object()["completed"].as_int64() >= completed) return;
     }
-    ADD_FAILURE() << "batch never got there: " << json::serialize(batch);
-    return batch;
+    ADD_FAILURE() << "batch " << id << " never had " << completed << " completed requests";
   }
 
   std::vector<OutputLine> Download(const std::string& file_id) {
@@ -100,7 +102,7 @@ TEST_F(ServeTest, UploadCreatePollDownload) {
   std::string file_id = Upload(RequestLines(40));
   ASSERT_FALSE(file_id.empty());
   std::string id = CreateBatch(file_id);
-  json::object batch = WaitFor(id, [](json::object& b) { return b["status"] == "completed"; });
+  json::object batch = WaitForStatus(id, "completed");
   EXPECT_EQ(json::serialize(batch["request_counts"]), R"({"total":40,"completed":40,"failed":0})");
   for (const char* field : {"in_progress_at", "finalizing_at", "completed_at"}) {
     EXPECT_TRUE(batch[field].is_int64()) << field;
@@ -125,14 +127,12 @@ TEST_F(ServeTest, KilledMidBatchResumesAndEveryLineComesOnce) {
   port_ = StartServe();
   constexpr int kLines = 300;
   std::string id = CreateBatch(Upload(RequestLines(kLines)));
-  WaitFor(id, [](json::object& b) {
-    return b["request_counts"].as_object()["completed"].as_int64() >= 40;
-  });
+  WaitForCompleted(id, 40);
   ASSERT_TRUE(serve_->Signal(SIGKILL).ok());
   EXPECT_EQ(serve_->Wait(kTimeout).value_or(-1), 128 + SIGKILL);
 
   port_ = StartServe();  // the same data_dir
-  json::object batch = WaitFor(id, [](json::object& b) { return b["status"] == "completed"; });
+  json::object batch = WaitForStatus(id, "completed");
   EXPECT_EQ(batch["request_counts"].as_object()["completed"], kLines);
   EXPECT_TRUE(EachRequestOnce(Download(std::string(batch["output_file_id"].as_string())), kLines));
   json::object files = Call("GET", "/v1/files");
@@ -153,12 +153,10 @@ TEST_F(ServeTest, CancelKeepsPartialResultsAndClosesTheRest) {
                   .ok());
   port_ = StartServe();
   std::string id = CreateBatch(Upload(RequestLines(200)));
-  WaitFor(id, [](json::object& b) {
-    return b["request_counts"].as_object()["completed"].as_int64() >= 8;
-  });
+  WaitForCompleted(id, 8);
   json::object cancelling = Call("POST", "/v1/batches/" + id + "/cancel");
   EXPECT_EQ(cancelling["status"], "cancelling");
-  json::object batch = WaitFor(id, [](json::object& b) { return b["status"] == "cancelled"; });
+  json::object batch = WaitForStatus(id, "cancelled");
   auto counts = batch["request_counts"].as_object();
   EXPECT_EQ(counts["completed"].as_int64() + counts["failed"].as_int64(), 200);
   EXPECT_GT(counts["failed"].as_int64(), 100);
@@ -180,7 +178,7 @@ TEST_F(ServeTest, AShortCompletionWindowExpiresTheRest) {
                   .ok());
   port_ = StartServe();
   std::string id = CreateBatch(Upload(RequestLines(100)), "2s");  // 2 at a time: ~10 s of work
-  json::object batch = WaitFor(id, [](json::object& b) { return b["status"] == "expired"; });
+  json::object batch = WaitForStatus(id, "expired");
   EXPECT_TRUE(batch["expired_at"].is_int64());
   auto counts = batch["request_counts"].as_object();
   EXPECT_EQ(counts["completed"].as_int64() + counts["failed"].as_int64(), 100);
@@ -194,7 +192,7 @@ TEST_F(ServeTest, InvalidInputFailsTheBatchWithLineErrors) {
   ASSERT_TRUE(fixture_.Start({}).ok());
   port_ = StartServe();
   std::string id = CreateBatch(Upload(RequestLine(0) + "\n{not json\n" + RequestLine(2) + "\n"));
-  json::object batch = WaitFor(id, [](json::object& b) { return b["status"] == "failed"; });
+  json::object batch = WaitForStatus(id, "failed");
   json::value error = batch["errors"].at("data").at(0);
   EXPECT_EQ(error.at("code"), "invalid_json_line");
   EXPECT_EQ(error.at("line"), 2);

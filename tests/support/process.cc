@@ -134,6 +134,15 @@ Status Process::Signal(int signal_number) {
   return OkStatus();
 }
 
+Status Process::WaitForStderr(const std::string& text, TestDuration timeout) {
+  auto deadline = SteadyClock::now() + timeout;
+  while (err_.text.find(text) == std::string::npos) {
+    if (err_.fd < 0) return OutOfRangeError("stderr closed before \"" + text + "\"");
+    if (!Pump(deadline)) return DeadlineExceededError("\"" + text + "\" not on stderr in time");
+  }
+  return OkStatus();
+}
+
 bool Process::Exited() {
   if (reaped_) return true;
   int status = 0;

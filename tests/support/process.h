@@ -39,6 +39,10 @@ class Process {
   // within `timeout`, kOutOfRange if stdout closed first.
   Result<std::string> ReadStdoutLine(TestDuration timeout);
 
+  // Waits until what the child wrote to stderr contains `text` (written already or still to
+  // come). kDeadlineExceeded if it does not within `timeout`, kOutOfRange if stderr closed first.
+  Status WaitForStderr(const std::string& text, TestDuration timeout);
+
   // Sends `signal_number` to the child.
   Status Signal(int signal_number);
 
