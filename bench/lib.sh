@@ -145,6 +145,13 @@ bench_stat() {
   printf '%s' "$1" | grep -o "\"$2\":[0-9]*" | head -1 | cut -d: -f2
 }
 
+# bench_run_failed: shows what a failed `sluice run` printed (summary.txt, run.log in bench_tmp)
+# and stops.
+bench_run_failed() {
+  cat "${bench_tmp}/summary.txt" "${bench_tmp}/run.log" >&2
+  bench_die "sluice run failed"
+}
+
 bench_mock_stats() {
   curl -s --max-time 30 "${mock_url}/mock/stats"
 }

@@ -24,7 +24,7 @@ if [[ -n "${gnu_time}" && -x "${gnu_time}" ]]; then
   method="GNU time -v"
   "${gnu_time}" -v -o "${bench_tmp}/time.txt" "${run[@]}" >"${bench_tmp}/summary.txt" \
     2>"${bench_tmp}/run.log" ||
-    { cat "${bench_tmp}/summary.txt" "${bench_tmp}/run.log" >&2; bench_die "sluice run failed"; }
+    bench_run_failed
   peak_kb="$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "${bench_tmp}/time.txt")"
 else
   method="VmHWM polled every 0.2 s"
@@ -41,7 +41,7 @@ else
     sleep 0.2
   done
   wait "${run_pid}" ||
-    { cat "${bench_tmp}/summary.txt" "${bench_tmp}/run.log" >&2; bench_die "sluice run failed"; }
+    bench_run_failed
 fi
 end="$(bench_now)"
 cat "${bench_tmp}/summary.txt"

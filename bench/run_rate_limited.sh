@@ -35,7 +35,7 @@ start="$(bench_now)"
 timeout "${deadline}" "${sluice}" --config "${bench_tmp}/sluice.yaml" run "${bench_tmp}/input.jsonl" \
   --output "${bench_tmp}/output.jsonl" --errors "${bench_tmp}/errors.jsonl" \
   >"${bench_tmp}/summary.txt" 2>"${bench_tmp}/run.log" ||
-  { cat "${bench_tmp}/summary.txt" "${bench_tmp}/run.log" >&2; bench_die "sluice run failed"; }
+  bench_run_failed
 end="$(bench_now)"
 cat "${bench_tmp}/summary.txt"
 

@@ -45,7 +45,7 @@ start="$(bench_now)"
 { time timeout 600 taskset -c 1 "${sluice}" --config "${bench_tmp}/sluice.yaml" run \
   "${bench_tmp}/input.jsonl" --output "${bench_tmp}/output.jsonl" \
   >"${bench_tmp}/summary.txt" 2>"${bench_tmp}/run.log"; } 2>"${bench_tmp}/sluice.time" ||
-  { cat "${bench_tmp}/summary.txt" "${bench_tmp}/run.log" >&2; bench_die "sluice run failed"; }
+  bench_run_failed
 end="$(bench_now)"
 sluice_cpu="$(awk '{print $2 + $3}' "${bench_tmp}/sluice.time")"
 cat "${bench_tmp}/summary.txt"
