@@ -91,6 +91,7 @@ Config DefaultConfig() { return Config{}; }
 std::string ToString(const Config& config) {
   std::ostringstream out;
   out << "listen: " << config.listen.ToString() << "\n";
+  out << "max_connections: " << config.max_connections << "\n";
   if (config.store.url.empty()) {
     out << "data_dir: " << config.store.data_dir << "\n";
   } else {

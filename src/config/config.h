@@ -112,6 +112,9 @@ struct ProxyConfig {
 
 struct Config {
   HostPort listen;
+  // Client connections `sluice serve` holds open at most (max_connections); beyond it a new
+  // connection is answered 503 and closed. Keep it below the process's file descriptor limit.
+  int max_connections = 1000;
   StoreConfig store;
   LogOptions log;
   RetryConfig retry;

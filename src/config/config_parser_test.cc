@@ -236,6 +236,13 @@ TEST(ConfigParserTest, ProxyWaitIsConfigurable) {
               AllOf(HasSubstr("max_wait: expected a duration"), HasSubstr("wait")));
 }
 
+TEST(ConfigParserTest, MaxConnectionsIsAPositiveCount) {
+  EXPECT_EQ(ParseConfig("", "sluice.yaml", KeysSet())->max_connections, 1000);
+  EXPECT_EQ(ParseConfig("max_connections: 20\n", "sluice.yaml", KeysSet())->max_connections, 20);
+  EXPECT_THAT(ErrorOf("max_connections: 0\n"), HasSubstr("max_connections"));
+  EXPECT_THAT(ErrorOf("max_connections: many\n"), HasSubstr("max_connections"));
+}
+
 TEST(ConfigParserTest, FilesUploadLimitIsASize) {
   EXPECT_EQ(ParseConfig("", "sluice.yaml", KeysSet())->files.max_upload_bytes, 200'000'000);
   auto config = ParseConfig("files: {max_upload_size: 1GiB}\n", "sluice.yaml", KeysSet());

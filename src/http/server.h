@@ -35,6 +35,10 @@ struct ServerOptions {
   Duration idle_timeout = std::chrono::seconds(75);   // keep-alive wait for the next request
   Duration write_timeout = std::chrono::seconds(30);  // each response write (chunk) to finish
   Duration drain_timeout = std::chrono::seconds(10);  // Drain(): how long in-flight work may take
+  // Open connections at most; 0: no cap. A connection beyond it is answered 503 in OpenAI's
+  // shape with `connection: close` before any request is read (TLS: closed at once), so memory
+  // and descriptors stay bounded however many clients connect.
+  std::size_t max_connections = 0;
   std::optional<TlsServerOptions> tls;                // set: HTTPS only
   // Picks the requests whose body the handler reads itself, piece by piece, with
   // Exchange::ReadBody (uploads too large to hold in memory). Called with the request's head

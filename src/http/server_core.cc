@@ -6,6 +6,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <string>
 
 #include "http/server_connection.h"
@@ -18,6 +19,46 @@ namespace {
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 // After accept fails for lack of file descriptors, wait this long before trying again.
 constexpr auto kAcceptBackoff = std::chrono::milliseconds(50);
+
+// Connections being refused at once, at most; and how long each may take to be told.
+constexpr int kMaxRefusing = 64;
+constexpr auto kRefusalTimeout = std::chrono::seconds(1);
+
+std::string RefusalBytes() {
+  std::string body = ErrorBody({.status = 503,
+                                .type = "server_error",
+                                .message = "sluice has too many open connections "
+                                           "(max_connections); retry later",
+                                .code = "too_many_connections",
+                                .param = std::nullopt});
+  return "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n"
+         "connection: close\r\nretry-after: 1\r\ncontent-length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// Writes the 503, then reads (and drops) what the client sent until it closes or the timeout
+// passes: closing with its request unread would reset the connection before the client read
+// the answer.
+asio::awaitable<void> WriteRefusal(tcp::socket socket) {
+  asio::steady_timer deadline(socket.get_executor(), kRefusalTimeout);
+  deadline.async_wait([&socket](boost::system::error_code ec) {
+    boost::system::error_code ignored;
+    if (!ec) socket.close(ignored);
+  });
+  static const std::string refusal = RefusalBytes();
+  auto [written, n] = co_await asio::async_write(socket, asio::buffer(refusal), kAwait);
+  boost::system::error_code ignored;
+  if (!written) {
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    char sink[4096];
+    for (;;) {
+      auto [ec, read] = co_await socket.async_read_some(asio::buffer(sink), kAwait);
+      if (ec) break;
+    }
+  }
+  deadline.cancel();
+  socket.close(ignored);
+}
 
 std::string EndpointText(const tcp::endpoint& endpoint) {
   std::string host = endpoint.address().to_string();
@@ -73,10 +114,33 @@ asio::awaitable<void> ServerCore::AcceptLoop(std::shared_ptr<ServerCore> self) {
       }
       continue;  // e.g. a client that reset before we accepted it
     }
+    if (self->AtConnectionCap()) {
+      self->Refuse(std::move(socket));
+      continue;
+    }
     SpawnConnection(self, std::move(socket));
   }
   self->accept_stopped_ = true;
   self->MaybeFinishOnStrand();
+}
+
+bool ServerCore::AtConnectionCap() {
+  if (options_.max_connections == 0) return false;
+  std::lock_guard lock(mu_);
+  return connections_.size() >= options_.max_connections;
+}
+
+void ServerCore::Refuse(tcp::socket socket) {
+  // Refusals are bounded too: past kMaxRefusing (or on TLS, where a plain answer is garbage)
+  // the connection is just closed.
+  if (tls_ != nullptr || refusing_.load() >= kMaxRefusing) {
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  ++refusing_;
+  asio::co_spawn(socket.get_executor(), WriteRefusal(std::move(socket)),
+                 [self = shared_from_this()](std::exception_ptr) { --self->refusing_; });
 }
 
 void ServerCore::Add(const std::shared_ptr<ConnectionControl>& connection) {

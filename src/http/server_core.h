@@ -62,6 +62,9 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
 
  private:
   static boost::asio::awaitable<void> AcceptLoop(std::shared_ptr<ServerCore> self);
+  bool AtConnectionCap();
+  // Answers a connection beyond max_connections with a 503 and closes it.
+  void Refuse(boost::asio::ip::tcp::socket socket);
   std::vector<std::shared_ptr<ConnectionControl>> LiveConnections();
   void BeginDrainOnStrand();
   void MaybeFinishOnStrand();
@@ -75,6 +78,7 @@ class ServerCore : public std::enable_shared_from_this<ServerCore> {
   boost::asio::steady_timer drain_timer_;
   std::uint16_t port_ = 0;
   std::atomic<bool> draining_{false};
+  std::atomic<int> refusing_{0};  // Refuse coroutines still writing their 503
 
   // On strand_.
   bool drain_started_ = false;

@@ -459,6 +459,49 @@ TEST(ServerTest, SlowRequestIsCutOffAfterReadTimeout) {
   EXPECT_EQ(harness.handled(), 0);
 }
 
+Result<RawResponse> Get(RawConnection& conn) {
+  Status sent = conn.Send("GET /echo HTTP/1.1\r\nhost: a\r\n\r\n");
+  if (!sent.ok()) return sent;
+  return conn.ReadResponse();
+}
+
+TEST(ServerTest, ConnectionsBeyondMaxConnectionsGet503AndTheOthersGoOn) {
+  ServerOptions options;
+  options.max_connections = 2;
+  ServerHarness harness(options);
+  auto first = harness.Connect();
+  auto second = harness.Connect();
+  ASSERT_TRUE(Get(first).ok());  // both accepted and registered
+  ASSERT_TRUE(Get(second).ok());
+
+  auto third = harness.Connect();
+  Result<RawResponse> refused = Get(third);
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_FALSE(refused->keep_alive);
+  EXPECT_EQ(refused->headers.Get("retry-after"), "1");
+  EXPECT_EQ(ErrorType(*refused), "server_error");
+  EXPECT_NE(refused->body.find("max_connections"), std::string::npos);
+  EXPECT_EQ(third.ReadUntilClosed(), CloseKind::kEof);
+  EXPECT_EQ(harness.handled(), 2);  // the refused request never reached the handler
+
+  Result<RawResponse> still = Get(first);  // the accepted connections are untouched
+  ASSERT_TRUE(still.ok()) << still.status();
+  EXPECT_EQ(still->status, 200);
+
+  // Once one closes, a new connection is served. The server unregisters a closed connection
+  // just after its socket closes, so a client may be refused a few times meanwhile.
+  { RawConnection closed = std::move(second); }
+  int status = 0;
+  for (int attempt = 0; attempt < 200 && status != 200; ++attempt) {
+    auto next = harness.Connect();
+    Result<RawResponse> answer = Get(next);
+    ASSERT_TRUE(answer.ok()) << answer.status();
+    status = answer->status;
+  }
+  EXPECT_EQ(status, 200);
+}
+
 TEST(ServerTest, DrainClosesIdleConnectionsAndLetsInFlightRequestsFinish) {
   ServerHarness harness;
   auto idle = harness.Connect();

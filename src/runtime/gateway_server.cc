@@ -162,6 +162,7 @@ Status Server::Init(config::Config config,
   http::ServerOptions server_options;
   server_options.host = config_.listen.host;
   server_options.port = config_.listen.port;
+  server_options.max_connections = static_cast<std::size_t>(config_.max_connections);
   server_options.stream_body = api::FilesApi::StreamsBody;
   server_options.max_streamed_body_bytes = files_->max_request_bytes();
   api::Gateway& gateway = *gateway_;
