@@ -5,7 +5,8 @@
 # Either way the installed `sluice --version` must print the version, and a dry run must count
 # tokens exactly with the vocabularies the package carries (share/sluice/tokenizers), fall back to
 # the estimate when SLUICE_TOKENIZER_DIR points elsewhere, and when the vocabularies are gone.
-# Builds nothing: run it after the build (ctest runs it as the tests install_prefix and deb_package).
+# Builds nothing: run it after the build (ctest runs it as the tests install_prefix and
+# deb_package).
 set -euo pipefail
 shopt -s inherit_errexit
 mode="${1:?usage: check_package.sh install|deb BUILD_DIR}"
@@ -67,9 +68,12 @@ printf '%s\n' \
   '{"custom_id":"a","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello there"}]}}' \
   '{"custom_id":"b","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"How many tokens is this?"}]}}' \
   >"$work/in.jsonl"
+# Started through PATH, as a user would: argv[0] is then "sluice", and only /proc/self/exe leads
+# to the vocabularies.
 dry_run() {
-  (cd "$work" && env -u SLUICE_TOKENIZER_DIR "$@" "$bin" --config sluice.yaml run in.jsonl \
-    --output out.jsonl --dry-run 2>&1) || fail "the dry run failed"
+  (cd "$work" && env -u SLUICE_TOKENIZER_DIR PATH="$prefix/bin:$PATH" "$@" sluice \
+    --config sluice.yaml run in.jsonl --output out.jsonl --dry-run 2>&1) ||
+    fail "the dry run failed"
 }
 
 out="$(dry_run)"
@@ -80,5 +84,6 @@ out="$(dry_run SLUICE_TOKENIZER_DIR="$work/empty")"
 [[ "$out" == *"about 4 characters a token"* ]] || fail "SLUICE_TOKENIZER_DIR did not override: $out"
 mv "$prefix/share/sluice/tokenizers" "$scratch/moved"
 out="$(dry_run)"
-[[ "$out" == *"about 4 characters a token"* ]] || fail "found vocabularies outside the install: $out"
+[[ "$out" == *"about 4 characters a token"* ]] ||
+  fail "found vocabularies outside the install: $out"
 echo "check_package ($mode): $bin runs, reports sluice $version and counts tokens exactly"
