@@ -35,6 +35,15 @@ install_from_deb() {
   for lib in libc6 libstdc++6 libssl3 libsqlite3-0; do
     [[ "$depends" == *"$lib"* ]] || fail "Depends of $deb lacks $lib: $depends"
   done
+  # Every dependency is a package this (Debian) machine has installed, or one an installed
+  # package provides (libspdlog1.10 provides libspdlog1.10-fmt9), so apt can satisfy it.
+  local installed package
+  installed=" $(dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Provides}\n' |
+    sed -n 's/^ii *//p' | sed 's/ *([^)]*)//g; s/,/ /g' | tr '\n' ' ') "
+  for package in $(echo "$depends" | tr ',' '\n' | sed 's/ *(.*)//; s/^ *//'); do
+    [[ "$installed" == *" $package "* ]] ||
+      fail "Depends of $deb names $package, which nothing installed here provides"
+  done
   dpkg-deb -x "$deb" "$scratch/root"
   echo "$scratch/root/usr"
 }
