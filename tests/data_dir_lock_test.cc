@@ -22,7 +22,7 @@ constexpr int kLines = 300;
 constexpr auto kTimeout = std::chrono::seconds(30);
 constexpr auto kPollInterval = std::chrono::milliseconds(20);
 
-class DataDirLockTest : public ::testing::Test {
+class DataDirLockIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     DeploymentOptions deployment;
@@ -100,7 +100,7 @@ class DataDirLockTest : public ::testing::Test {
   std::vector<std::string> args_;
 };
 
-TEST_F(DataDirLockTest, SecondRunOnTheSameDataDirExitsOneAndSendsNothing) {
+TEST_F(DataDirLockIntegrationTest, SecondRunOnTheSameDataDirExitsOneAndSendsNothing) {
   std::unique_ptr<Process> first = StartRunAndWaitForAnAnswer();
   ASSERT_NE(first, nullptr);
   EXPECT_EQ(LockFileText(), std::to_string(first->pid()) + "\n");
@@ -118,7 +118,7 @@ TEST_F(DataDirLockTest, SecondRunOnTheSameDataDirExitsOneAndSendsNothing) {
   EXPECT_EQ(Received(), kLines) << "only the first run sent requests";
 }
 
-TEST_F(DataDirLockTest, LockIsReleasedWhenTheRunEnds) {
+TEST_F(DataDirLockIntegrationTest, LockIsReleasedWhenTheRunEnds) {
   ProcessResult first = fixture_.Run(args_);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   ProcessResult again = fixture_.Run(args_);
@@ -126,7 +126,7 @@ TEST_F(DataDirLockTest, LockIsReleasedWhenTheRunEnds) {
   EXPECT_THAT(again.out, HasSubstr("already completed"));
 }
 
-TEST_F(DataDirLockTest, DryRunNeedsNoLock) {
+TEST_F(DataDirLockIntegrationTest, DryRunNeedsNoLock) {
   std::unique_ptr<Process> first = StartRunAndWaitForAnAnswer();
   ASSERT_NE(first, nullptr);
   ProcessResult dry = fixture_.Run({input_, "--output", fixture_.Path("dry.jsonl"), "--dry-run"});
@@ -134,7 +134,7 @@ TEST_F(DataDirLockTest, DryRunNeedsNoLock) {
   EXPECT_THAT(dry.out, StartsWith("dry run: 300 requests, 0 invalid lines\n"));
 }
 
-TEST_F(DataDirLockTest, RunIsRefusedWhileServeHoldsTheDataDir) {
+TEST_F(DataDirLockIntegrationTest, RunIsRefusedWhileServeHoldsTheDataDir) {
   std::unique_ptr<Process> serve = StartServe();
   ASSERT_NE(serve, nullptr);
   ProcessResult run = fixture_.Run(args_);
@@ -147,7 +147,7 @@ TEST_F(DataDirLockTest, RunIsRefusedWhileServeHoldsTheDataDir) {
   EXPECT_EQ(*code, 0) << serve->stderr_text();
 }
 
-TEST_F(DataDirLockTest, ServeIsRefusedWhileRunHoldsTheDataDir) {
+TEST_F(DataDirLockIntegrationTest, ServeIsRefusedWhileRunHoldsTheDataDir) {
   std::unique_ptr<Process> run = StartRunAndWaitForAnAnswer();
   ASSERT_NE(run, nullptr);
   ProcessResult serve = Serve();
@@ -159,7 +159,7 @@ TEST_F(DataDirLockTest, ServeIsRefusedWhileRunHoldsTheDataDir) {
   EXPECT_EQ(*code, 0) << run->stderr_text();
 }
 
-TEST_F(DataDirLockTest, LockLeftByAKilledRunDoesNotBlockTheNextOne) {
+TEST_F(DataDirLockIntegrationTest, LockLeftByAKilledRunDoesNotBlockTheNextOne) {
   std::unique_ptr<Process> killed = StartRunAndWaitForAnAnswer();
   ASSERT_NE(killed, nullptr);
   pid_t dead = killed->pid();
@@ -177,7 +177,7 @@ TEST_F(DataDirLockTest, LockLeftByAKilledRunDoesNotBlockTheNextOne) {
   EXPECT_TRUE(AnswersInOrder(*lines, kLines));
 }
 
-TEST_F(DataDirLockTest, LockLeftByAKilledServeDoesNotBlockTheNextOne) {
+TEST_F(DataDirLockIntegrationTest, LockLeftByAKilledServeDoesNotBlockTheNextOne) {
   std::unique_ptr<Process> killed = StartServe();
   ASSERT_NE(killed, nullptr);
   ASSERT_TRUE(killed->Signal(SIGKILL).ok());
