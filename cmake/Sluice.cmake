@@ -24,12 +24,13 @@ function(sluice_module name)
   target_link_libraries(sluice_${name} PUBLIC ${ARG_DEPS})
 endfunction()
 
-# sluice_test(NAME SOURCES a_test.cc DEPS sluice_x) — one GoogleTest binary registered with ctest.
+# sluice_test(NAME SOURCES a_test.cc DEPS sluice_x [PROPERTIES name value ...]) — one GoogleTest
+# binary registered with ctest; PROPERTIES are set on each of its tests.
 function(sluice_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PROPERTIES" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_compile_options(${name} PRIVATE ${SLUICE_WARNINGS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   include(GoogleTest)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 30 PROPERTIES TIMEOUT 120)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 30 PROPERTIES TIMEOUT 120 ${ARG_PROPERTIES})
 endfunction()

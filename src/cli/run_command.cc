@@ -5,9 +5,11 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <optional>
 
 #include "cli/progress_line.h"
 #include "runtime/batch_run.h"
+#include "runtime/data_dir_lock.h"
 #include "tokens/tokenizers.h"
 
 namespace sluice::cli {
@@ -62,6 +64,17 @@ int RunRunCommand(const RunFlags& flags, CommandContext& ctx) {
   if (!config.ok()) {
     ctx.err << config.status().message() << std::endl;
     return kExitUsage;
+  }
+  // One process per data_dir, from before the store opens to the end of the run. A dry run
+  // opens no store, so it may run beside a process that holds it.
+  std::optional<runtime::DataDirLock> lock;
+  if (!flags.dry_run) {
+    auto acquired = runtime::DataDirLock::Acquire(config->store.data_dir);
+    if (!acquired.ok()) {
+      ctx.err << "sluice: " << acquired.status().message() << std::endl;
+      return kExitFailure;
+    }
+    lock = std::move(acquired).value();
   }
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   // Loads in the background while the config and the store open; ingest waits for it.

@@ -9,6 +9,7 @@
 #include "cli/shutdown_on_signal.h"
 #include "config/listen_check.h"
 #include "config/value_parsers.h"
+#include "runtime/data_dir_lock.h"
 #include "runtime/gateway_server.h"
 
 namespace sluice::cli {
@@ -61,6 +62,12 @@ int RunServeCommand(const ServeFlags& flags, CommandContext& ctx) {
   ConfigureLogging(EffectiveLogOptions(ctx.global, config->log));
   config::HostPort listen = config->listen;
   bool open_mode = config->keys.empty();
+  // Taken before the store opens and held until the server is gone (declared first, freed last).
+  auto lock = runtime::DataDirLock::Acquire(config->store.data_dir);
+  if (!lock.ok()) {
+    ctx.err << "sluice: " << lock.status().message() << std::endl;
+    return kExitFailure;
+  }
 
   boost::asio::io_context io(1);
   std::unique_ptr<runtime::GatewayServer> gateway;

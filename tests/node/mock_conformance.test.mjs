@@ -1,6 +1,7 @@
 // Conformance test: starts `sluice mock` (binary from $SLUICE_BIN), sends real requests and
 // validates every response body against the schemas of OpenAI's OpenAPI spec, which lives at
-// <repo>/../shared/spec/openai-openapi.yaml. Run: SLUICE_BIN=path/to/sluice node --test
+// tests/fixtures/openapi/openai-openapi.yaml (see the README there). Run:
+// SLUICE_BIN=path/to/sluice node --test
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 

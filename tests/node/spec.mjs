@@ -1,4 +1,4 @@
-// Shared by the Node tests: OpenAI's OpenAPI spec (<repo>/../shared/spec/openai-openapi.yaml) as
+// Shared by the Node tests: OpenAI's OpenAPI spec (tests/fixtures/openapi/openai-openapi.yaml) as
 // JSON Schema validators, and the start and stop of sluice processes (binary from $SLUICE_BIN)
 // that print "listening on http://HOST:PORT". Node's single thread; nothing shared across tests.
 import { spawn } from 'node:child_process';
@@ -13,7 +13,7 @@ import YAML from 'yaml';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
-const specPath = resolve(repoRoot, '..', 'shared', 'spec', 'openai-openapi.yaml');
+const specPath = resolve(repoRoot, 'tests', 'fixtures', 'openapi', 'openai-openapi.yaml');
 const SPEC_ID = 'https://sluice.invalid/openai-openapi.json';
 
 export const sluiceBin = process.env.SLUICE_BIN;
