@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <boost/algorithm/string/case_conv.hpp>
+#include <boost/algorithm/string/predicate.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
 #include <cmath>
@@ -104,13 +106,31 @@ http::Response NoCapacity(scheduler::Dispatcher& dispatcher, const Proxy::Call& 
   return response;
 }
 
-// What the client gets for an upstream answer (as it came) or for no answer at all.
-http::Response Relay(const Result<http::Response>& answer) {
+// The upstream's headers a client acts on: when to retry, and (for a 429) the limits behind it.
+void CopyRetryHeaders(const http::Response& from, http::Response& to) {
+  for (const http::Headers::Field& field : from.headers) {
+    bool limits = from.status == 429 && field.name.size() > 12 &&
+                  boost::algorithm::istarts_with(field.name, "x-ratelimit-");
+    if (limits || boost::algorithm::iequals(field.name, "retry-after") ||
+        boost::algorithm::iequals(field.name, "retry-after-ms") ||
+        boost::algorithm::iequals(field.name, "x-should-retry")) {
+      to.headers.Add(boost::algorithm::to_lower_copy(field.name), field.value);
+    }
+  }
+}
+
+// What the client gets for an upstream answer (as it came) or for no answer at all. An answer
+// refusing sluice's own credentials is the gateway's fault: a 502 that says so, never a 401 the
+// client would take for its gateway key.
+http::Response Relay(const Result<http::Response>& answer, const providers::Outcome& outcome) {
   if (!answer.ok()) {
     bool timeout = answer.status().code() == StatusCode::kDeadlineExceeded;
     return Error(
         timeout ? 504 : 502, "server_error",
         fmt::format("The upstream provider did not answer: {}", answer.status().message()));
+  }
+  if (providers::RejectsCredentials(answer->status)) {
+    return Error(502, "server_error", outcome.status.message(), "upstream_credentials_rejected");
   }
   http::Response response;
   response.status = answer->status;
@@ -120,6 +140,7 @@ http::Response Relay(const Result<http::Response>& answer) {
       response.headers.Set(std::string(name), std::string(*value));
     }
   }
+  CopyRetryHeaders(*answer, response);
   if (!response.headers.Get("content-type")) {
     response.headers.Set("content-type", "application/json");
   }
@@ -191,7 +212,7 @@ asio::awaitable<http::Response> Proxy::Send(Call& call) {
         continue;
       }
     }
-    co_return Relay(answer);
+    co_return Relay(answer, outcome);
   }
 }
 
@@ -233,7 +254,7 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
         co_await http::SleepUntil(clock_, *next);
         continue;
       }
-      http::Response relayed = Relay(head);
+      http::Response relayed = Relay(head, outcome);
       co_await exchange.Respond(std::move(relayed));
       co_return;
     }
