@@ -269,6 +269,42 @@ TEST_F(ServeTest, AProviderRefusingSluicesKeyIsA502NotTheClientsFault) {
   }
 }
 
+// A stream of 1.2 s of generation (8 tokens at 150 ms) through a deployment whose timeout is
+// 300 ms: the timeout bounds the head only, the gaps are well within stream_idle_timeout.
+TEST_F(ServeTest, ALongStreamIsNotCutByTheDeploymentTimeout) {
+  DeploymentOptions short_timeout;
+  short_timeout.timeout = "300ms";
+  ASSERT_TRUE(fixture_.Start({"--per-token", "150ms"}, short_timeout).ok());
+  std::ofstream(fixture_.config_path(), std::ios::app) << "proxy: {stream_idle_timeout: 5s}\n";
+  port_ = StartServe();
+  auto streamed = RawHttp(
+      port_, "POST", "/v1/chat/completions",
+      R"({"model":"gpt-4o-mini","stream":true,"max_tokens":8,"stream_options":{"include_usage":true},)"
+      R"("messages":[{"role":"user","content":"one two three four five six seven eight"}]})",
+      kTimeout);
+  ASSERT_TRUE(streamed.ok()) << streamed.status();
+  EXPECT_EQ(streamed->status, 200);
+  EXPECT_EQ(streamed->body.find("interrupted"), std::string::npos) << streamed->body;
+  EXPECT_NE(streamed->body.find("\"completion_tokens\":8"), std::string::npos) << streamed->body;
+  EXPECT_TRUE(streamed->body.ends_with("data: [DONE]\n\n")) << streamed->body;
+}
+
+TEST_F(ServeTest, AStreamThatGoesQuietIsCutAfterTheIdleTimeout) {
+  ASSERT_TRUE(fixture_.Start({"--per-token", "20s"}).ok());
+  std::ofstream(fixture_.config_path(), std::ios::app) << "proxy: {stream_idle_timeout: 200ms}\n";
+  port_ = StartServe();
+  auto streamed = RawHttp(
+      port_, "POST", "/v1/chat/completions",
+      R"({"model":"gpt-4o-mini","stream":true,"max_tokens":4,"messages":[{"role":"user","content":"hi"}]})",
+      kTimeout);
+  ASSERT_TRUE(streamed.ok()) << streamed.status();
+  EXPECT_EQ(streamed->status, 200);
+  EXPECT_NE(streamed->body.find("The upstream stream was interrupted: stream_idle_timeout (200ms)"),
+            std::string::npos)
+      << streamed->body;
+  EXPECT_EQ(streamed->body.find("[DONE]"), std::string::npos) << streamed->body;
+}
+
 TEST_F(ServeTest, BadRequestsGetOpenAiErrors) {
   ASSERT_TRUE(fixture_.Start({}).ok());
   port_ = StartServe();

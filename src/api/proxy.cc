@@ -229,6 +229,7 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
     }
     http::ClientRequest request = admission->provider->Encode(call.endpoint, call.body);
     request.total_timeout = admission->timeout;
+    request.stream_idle_timeout = options_.stream_idle_timeout;
     auto opened = co_await client_.Open(std::move(request));
     if (!opened.ok() || (*opened)->status() / 100 != 2) {
       // Not a stream to pass through: the answer read whole, as a non-streamed one.
@@ -265,29 +266,26 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
     headers.Set("cache-control", "no-cache");
     auto request_id = upstream.headers().Get("x-request-id");
     headers.Set("x-request-id", request_id ? std::string(*request_id) : NewId("req_"));
-    providers::Outcome outcome;
-    outcome.verdict = providers::Verdict::kSuccess;
-    outcome.status_code = upstream.status();
-    outcome.hints = providers::ParseOpenAiLimitHints(upstream.headers());
+    std::unique_ptr<providers::StreamDecoder> decoder =
+        admission->provider->DecodeStream(upstream.status(), upstream.headers());
     Status sent = co_await exchange.BeginStream(200, std::move(headers));
-    http::SseParser events;
+    Status ended = OkStatus();
     while (sent.ok()) {
       auto piece = co_await upstream.Next();
       if (!piece.ok()) {  // cut mid-stream: tell the client as OpenAI's SDKs expect
+        ended = piece.status();
         std::string error = http::FormatSseData(
-            http::ErrorBody({502, "server_error", "The upstream stream was interrupted",
+            http::ErrorBody({502, "server_error",
+                             "The upstream stream was interrupted: " + ended.message(),
                              std::nullopt, std::nullopt}));
         sent = co_await exchange.WriteChunk(error);
         break;
       }
       if (!piece->has_value()) break;
-      for (const http::SseEvent& event : events.Feed(**piece)) {
-        if (event.data.find("\"usage\":{") != std::string::npos) {
-          providers::ReadUsage(event.data, outcome.usage);
-        }
-      }
-      sent = co_await exchange.WriteChunk(**piece);
+      std::string relayed = decoder->Feed(**piece);
+      if (!relayed.empty()) sent = co_await exchange.WriteChunk(relayed);
     }
+    providers::Outcome outcome = decoder->Finish(ended);
     if (sent.ok()) co_await exchange.EndStream();
     dispatcher_.Complete(*admission, outcome);
     co_return;
