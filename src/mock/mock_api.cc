@@ -102,7 +102,10 @@ Reply MockApi::Handle(const http::Request& request, TimePoint now, WallTime wall
   } else {
     reply = NotFound(request);
   }
-  if (options_.indent_json && !reply.stream && reply.fault != FaultKind::kMalformed &&
+  // OpenAI's routes answer as OpenAI does; the mock's own (/mock/stats) stay one line for the
+  // scripts that read them.
+  if (options_.indent_json && path.starts_with("/v1/") && !reply.stream &&
+      reply.fault != FaultKind::kMalformed &&
       reply.response.headers.Get("content-type").value_or("").starts_with("application/json")) {
     reply.response.body = IndentJson(reply.response.body);
   }

@@ -396,6 +396,8 @@ TEST(MockApiTest, AnswersAndErrorsAreIndentedAsOpenAiSendsThem) {
   EXPECT_TRUE(error.response.body.starts_with("{\n  \"error\": {\n    \"message\": "))
       << error.response.body;
   EXPECT_TRUE(json::parse(error.response.body).is_object());
+  Reply stats = api.Handle(Get("/mock/stats"), kNow, kWall);
+  EXPECT_EQ(stats.response.body.find('\n'), std::string::npos);  // for the scripts that grep it
 }
 
 TEST(MockApiTest, StreamChunksStayOneLineEach) {
