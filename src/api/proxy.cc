@@ -274,10 +274,9 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
       auto piece = co_await upstream.Next();
       if (!piece.ok()) {  // cut mid-stream: tell the client as OpenAI's SDKs expect
         ended = piece.status();
-        std::string error = http::FormatSseData(
-            http::ErrorBody({502, "server_error",
-                             "The upstream stream was interrupted: " + ended.message(),
-                             std::nullopt, std::nullopt}));
+        std::string error = http::FormatSseData(http::ErrorBody(
+            {502, "server_error", "The upstream stream was interrupted: " + ended.message(),
+             std::nullopt, std::nullopt}));
         sent = co_await exchange.WriteChunk(error);
         break;
       }

@@ -73,11 +73,11 @@ TEST(OutputLineTest, IndentedBodyIsReserialisedOnOneLine) {
       "  \"zeta\": 1, \"alpha\": 12345678901234567890\n}\n";
   std::string line = FormatResultLine(r, "b");
   EXPECT_EQ(line.find('\n'), std::string::npos) << line;
-  EXPECT_NE(line.find(
-                R"("body":{"object":"list","data":[{"embedding":[0.0023064255,-0.009327292,1e-7],)"
+  EXPECT_NE(
+      line.find(R"("body":{"object":"list","data":[{"embedding":[0.0023064255,-0.009327292,1e-7],)"
                 R"("text":"line one\nline  two\r\n\"quoted\" { [ , ]"}],"zeta":1,)"
                 R"("alpha":12345678901234567890}})"),
-            std::string::npos)
+      std::string::npos)
       << line;
   simdjson::dom::parser parser;
   auto root = Parse(parser, line);

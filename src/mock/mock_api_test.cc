@@ -402,10 +402,10 @@ TEST(MockApiTest, AnswersAndErrorsAreIndentedAsOpenAiSendsThem) {
 
 TEST(MockApiTest, StreamChunksStayOneLineEach) {
   MockApi api({});
-  Reply reply = api.Handle(
-      Post("/v1/chat/completions",
-           R"({"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]})"),
-      kNow, kWall);
+  Reply reply =
+      api.Handle(Post("/v1/chat/completions",
+                      R"({"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]})"),
+                 kNow, kWall);
   ASSERT_TRUE(reply.stream);
   for (const StreamEvent& event : reply.events) {
     EXPECT_EQ(event.data.find('\n'), event.data.size() - 2) << event.data;

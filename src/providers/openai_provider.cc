@@ -57,8 +57,8 @@ class OpenAiProvider final : public Provider {
     outcome.status = c.status;
     outcome.retry_after = c.retry_after;
     if (RejectsCredentials(response.status)) {
-      outcome.status = Status(c.status.code(),
-                              CredentialsRejectedMessage(upstream_.name, response.status));
+      outcome.status =
+          Status(c.status.code(), CredentialsRejectedMessage(upstream_.name, response.status));
     }
     if (c.verdict == Verdict::kSuccess && !ReadUsage(response.body, outcome.usage)) {
       // A 200 whose body is not JSON: the answer was damaged on the way; ask again.

@@ -72,9 +72,10 @@ TEST(OpenAiProviderTest, RejectedCredentialsNameTheDeployment) {
     Outcome o = provider->Decode(Answer(status, R"({"error":{"code":"invalid_api_key"}})"));
     EXPECT_EQ(o.verdict, Verdict::kFail);
     EXPECT_EQ(o.status_code, status);
-    EXPECT_EQ(o.status.message(),
-              "upstream provider rejected sluice's credentials for deployment gpt-4o-mini#1 (HTTP " +
-                  std::to_string(status) + ")");
+    EXPECT_EQ(
+        o.status.message(),
+        "upstream provider rejected sluice's credentials for deployment gpt-4o-mini#1 (HTTP " +
+            std::to_string(status) + ")");
   }
 }
 
