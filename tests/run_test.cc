@@ -196,6 +196,21 @@ TEST(RunTest, MalformedUpstreamBodiesAreNotMixedUpWithOtherLines) {
   EXPECT_EQ(SummaryCount(r.run.out, "retries"), StatCount(faults, "malformed")) << r.run.out;
 }
 
+// A 200 that is never JSON, however often it is asked again, is not embedded in the output:
+// its line is an error naming the status, and the file still parses line by line.
+TEST(RunTest, BodiesThatAreNeverJsonEndAsErrorLines) {
+  RunFixture fixture;
+  MockRun r = RunAgainstMock(fixture, {"--fail-malformed", "1"}, 3);
+  EXPECT_EQ(r.run.exit_code, 0) << r.run.err;
+  ASSERT_EQ(r.lines.size(), 3u);
+  for (const OutputLine& line : r.lines) {
+    EXPECT_TRUE(line.json.at("response").is_null()) << boost::json::serialize(line.json);
+    EXPECT_EQ(line.json.at("error").at("code"), "upstream_invalid_response");
+    EXPECT_THAT(std::string(line.json.at("error").at("message").as_string()),
+                StartsWith("upstream answered HTTP 200 with a body that is not JSON"));
+  }
+}
+
 // A hung request is abandoned after the deployment's timeout and sent again.
 TEST(RunTest, HungRequestsTimeOutAndAreRetried) {
   RunFixture fixture;

@@ -225,6 +225,86 @@ TEST_F(ServeTest, NoRoomWithinTheWaitIsA429FromTheLimiterNotFromUpstream) {
   EXPECT_EQ(StatCount(*stats, "received"), 1);  // the refused request never went upstream
 }
 
+TEST_F(ServeTest, AnUpstream429IsRelayedWithTheProvidersRetryAndLimitHeaders) {
+  ASSERT_TRUE(fixture_.Start({"--rpm", "1"}).ok());
+  port_ = StartServe();
+  std::string chat = R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]})";
+  // The account's one request a minute spent behind sluice's back: sluice's own limiter has
+  // room, the provider has none.
+  auto spent = RawHttp(fixture_.mock_port(), "POST", "/v1/chat/completions", chat, kTimeout);
+  ASSERT_TRUE(spent.ok() && spent->status == 200) << spent.status();
+  auto refused = RawHttp(port_, "POST", "/v1/chat/completions", chat, kTimeout);
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->status, 429) << refused->body;
+  EXPECT_NE(refused->body.find("org-mock"), std::string::npos) << refused->body;  // upstream's
+  for (const char* header : {"retry-after: ", "retry-after-ms: ", "x-ratelimit-limit-requests: 1",
+                             "x-ratelimit-remaining-requests: 0", "x-ratelimit-reset-requests: "}) {
+    EXPECT_NE(refused->head.find(header), std::string::npos) << header << "\n" << refused->head;
+  }
+}
+
+TEST_F(ServeTest, AProviderRefusingSluicesKeyIsA502NotTheClientsFault) {
+  DeploymentOptions stale;
+  stale.api_key = "sk-stale";
+  ASSERT_TRUE(fixture_.Start({"--api-key", "sk-the-providers-real-key"}, stale).ok());
+  port_ = StartServe();
+  std::string chat = R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]})";
+  json::object proxied = Call("POST", "/v1/chat/completions", chat, 502);
+  EXPECT_EQ(proxied["error"].at("message"),
+            "upstream provider rejected sluice's credentials for deployment gpt-4o-mini#0 (HTTP "
+            "401)");
+  EXPECT_EQ(proxied["error"].at("code"), "upstream_credentials_rejected");
+  EXPECT_EQ(proxied["error"].at("type"), "server_error");
+
+  std::string id = CreateBatch(Upload(RequestLines(2)));
+  json::object batch = WaitForStatus(id, "completed");
+  EXPECT_EQ(json::serialize(batch["request_counts"]), R"({"total":2,"completed":0,"failed":2})");
+  std::vector<OutputLine> errors = Download(std::string(batch["error_file_id"].as_string()));
+  ASSERT_EQ(errors.size(), 2u);
+  for (const OutputLine& line : errors) {
+    EXPECT_TRUE(line.json.at("response").is_null()) << json::serialize(line.json);
+    EXPECT_EQ(line.json.at("error").at("code"), "upstream_credentials_rejected");
+    EXPECT_NE(std::string(line.json.at("error").at("message").as_string()).find("gpt-4o-mini#0"),
+              std::string::npos);
+  }
+}
+
+// A stream of 1.2 s of generation (8 tokens at 150 ms) through a deployment whose timeout is
+// 300 ms: the timeout bounds the head only, the gaps are well within stream_idle_timeout.
+TEST_F(ServeTest, ALongStreamIsNotCutByTheDeploymentTimeout) {
+  DeploymentOptions short_timeout;
+  short_timeout.timeout = "300ms";
+  ASSERT_TRUE(fixture_.Start({"--per-token", "150ms"}, short_timeout).ok());
+  std::ofstream(fixture_.config_path(), std::ios::app) << "proxy: {stream_idle_timeout: 5s}\n";
+  port_ = StartServe();
+  auto streamed = RawHttp(
+      port_, "POST", "/v1/chat/completions",
+      R"({"model":"gpt-4o-mini","stream":true,"max_tokens":8,"stream_options":{"include_usage":true},)"
+      R"("messages":[{"role":"user","content":"one two three four five six seven eight"}]})",
+      kTimeout);
+  ASSERT_TRUE(streamed.ok()) << streamed.status();
+  EXPECT_EQ(streamed->status, 200);
+  EXPECT_EQ(streamed->body.find("interrupted"), std::string::npos) << streamed->body;
+  EXPECT_NE(streamed->body.find("\"completion_tokens\":8"), std::string::npos) << streamed->body;
+  EXPECT_TRUE(streamed->body.ends_with("data: [DONE]\n\n")) << streamed->body;
+}
+
+TEST_F(ServeTest, AStreamThatGoesQuietIsCutAfterTheIdleTimeout) {
+  ASSERT_TRUE(fixture_.Start({"--per-token", "20s"}).ok());
+  std::ofstream(fixture_.config_path(), std::ios::app) << "proxy: {stream_idle_timeout: 200ms}\n";
+  port_ = StartServe();
+  auto streamed = RawHttp(
+      port_, "POST", "/v1/chat/completions",
+      R"({"model":"gpt-4o-mini","stream":true,"max_tokens":4,"messages":[{"role":"user","content":"hi"}]})",
+      kTimeout);
+  ASSERT_TRUE(streamed.ok()) << streamed.status();
+  EXPECT_EQ(streamed->status, 200);
+  EXPECT_NE(streamed->body.find("The upstream stream was interrupted: stream_idle_timeout (200ms)"),
+            std::string::npos)
+      << streamed->body;
+  EXPECT_EQ(streamed->body.find("[DONE]"), std::string::npos) << streamed->body;
+}
+
 TEST_F(ServeTest, BadRequestsGetOpenAiErrors) {
   ASSERT_TRUE(fixture_.Start({}).ok());
   port_ = StartServe();

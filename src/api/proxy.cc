@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <boost/algorithm/string/case_conv.hpp>
+#include <boost/algorithm/string/predicate.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
 #include <cmath>
@@ -104,13 +106,31 @@ http::Response NoCapacity(scheduler::Dispatcher& dispatcher, const Proxy::Call& 
   return response;
 }
 
-// What the client gets for an upstream answer (as it came) or for no answer at all.
-http::Response Relay(const Result<http::Response>& answer) {
+// The upstream's headers a client acts on: when to retry, and (for a 429) the limits behind it.
+void CopyRetryHeaders(const http::Response& from, http::Response& to) {
+  for (const http::Headers::Field& field : from.headers) {
+    bool limits = from.status == 429 && field.name.size() > 12 &&
+                  boost::algorithm::istarts_with(field.name, "x-ratelimit-");
+    if (limits || boost::algorithm::iequals(field.name, "retry-after") ||
+        boost::algorithm::iequals(field.name, "retry-after-ms") ||
+        boost::algorithm::iequals(field.name, "x-should-retry")) {
+      to.headers.Add(boost::algorithm::to_lower_copy(field.name), field.value);
+    }
+  }
+}
+
+// What the client gets for an upstream answer (as it came) or for no answer at all. An answer
+// refusing sluice's own credentials is the gateway's fault: a 502 that says so, never a 401 the
+// client would take for its gateway key.
+http::Response Relay(const Result<http::Response>& answer, const providers::Outcome& outcome) {
   if (!answer.ok()) {
     bool timeout = answer.status().code() == StatusCode::kDeadlineExceeded;
     return Error(
         timeout ? 504 : 502, "server_error",
         fmt::format("The upstream provider did not answer: {}", answer.status().message()));
+  }
+  if (providers::RejectsCredentials(answer->status)) {
+    return Error(502, "server_error", outcome.status.message(), "upstream_credentials_rejected");
   }
   http::Response response;
   response.status = answer->status;
@@ -120,6 +140,7 @@ http::Response Relay(const Result<http::Response>& answer) {
       response.headers.Set(std::string(name), std::string(*value));
     }
   }
+  CopyRetryHeaders(*answer, response);
   if (!response.headers.Get("content-type")) {
     response.headers.Set("content-type", "application/json");
   }
@@ -191,7 +212,7 @@ asio::awaitable<http::Response> Proxy::Send(Call& call) {
         continue;
       }
     }
-    co_return Relay(answer);
+    co_return Relay(answer, outcome);
   }
 }
 
@@ -208,6 +229,7 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
     }
     http::ClientRequest request = admission->provider->Encode(call.endpoint, call.body);
     request.total_timeout = admission->timeout;
+    request.stream_idle_timeout = options_.stream_idle_timeout;
     auto opened = co_await client_.Open(std::move(request));
     if (!opened.ok() || (*opened)->status() / 100 != 2) {
       // Not a stream to pass through: the answer read whole, as a non-streamed one.
@@ -233,7 +255,7 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
         co_await http::SleepUntil(clock_, *next);
         continue;
       }
-      http::Response relayed = Relay(head);
+      http::Response relayed = Relay(head, outcome);
       co_await exchange.Respond(std::move(relayed));
       co_return;
     }
@@ -244,29 +266,25 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
     headers.Set("cache-control", "no-cache");
     auto request_id = upstream.headers().Get("x-request-id");
     headers.Set("x-request-id", request_id ? std::string(*request_id) : NewId("req_"));
-    providers::Outcome outcome;
-    outcome.verdict = providers::Verdict::kSuccess;
-    outcome.status_code = upstream.status();
-    outcome.hints = providers::ParseOpenAiLimitHints(upstream.headers());
+    std::unique_ptr<providers::StreamDecoder> decoder =
+        admission->provider->DecodeStream(upstream.status(), upstream.headers());
     Status sent = co_await exchange.BeginStream(200, std::move(headers));
-    http::SseParser events;
+    Status ended = OkStatus();
     while (sent.ok()) {
       auto piece = co_await upstream.Next();
       if (!piece.ok()) {  // cut mid-stream: tell the client as OpenAI's SDKs expect
-        std::string error = http::FormatSseData(
-            http::ErrorBody({502, "server_error", "The upstream stream was interrupted",
-                             std::nullopt, std::nullopt}));
+        ended = piece.status();
+        std::string error = http::FormatSseData(http::ErrorBody(
+            {502, "server_error", "The upstream stream was interrupted: " + ended.message(),
+             std::nullopt, std::nullopt}));
         sent = co_await exchange.WriteChunk(error);
         break;
       }
       if (!piece->has_value()) break;
-      for (const http::SseEvent& event : events.Feed(**piece)) {
-        if (event.data.find("\"usage\":{") != std::string::npos) {
-          providers::ReadUsage(event.data, outcome.usage);
-        }
-      }
-      sent = co_await exchange.WriteChunk(**piece);
+      std::string relayed = decoder->Feed(**piece);
+      if (!relayed.empty()) sent = co_await exchange.WriteChunk(relayed);
     }
+    providers::Outcome outcome = decoder->Finish(ended);
     if (sent.ok()) co_await exchange.EndStream();
     dispatcher_.Complete(*admission, outcome);
     co_return;

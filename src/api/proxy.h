@@ -2,7 +2,8 @@
 // /v1/embeddings) through the same deployments, limiters and retry policy as batch items. Each
 // request asks the dispatcher for room on a deployment of its model, ahead of every batch; when
 // none comes within `max_wait` it gets a 429 with a retry-after computed from the limiter — it is
-// never sent to meet a certain upstream 429. Streams pass through chunk by chunk.
+// never sent to meet a certain upstream 429. Streams pass through chunk by chunk, read through
+// the deployment's Provider (its StreamDecoder) for usage and limit hints.
 // Threading: Handle runs on the server's io executor, which must be the dispatcher's and the
 // client's (one event loop).
 #pragma once
@@ -21,6 +22,9 @@ namespace sluice::api {
 
 struct ProxyOptions {
   Duration max_wait = std::chrono::seconds(10);  // for capacity, before answering 429
+  // The longest gap between two pieces of a streamed answer; a stream is cut by this, not by
+  // the deployment's timeout (which bounds its head).
+  Duration stream_idle_timeout = std::chrono::seconds(60);
   tokens::EstimateOptions estimate;
   // Bodies this large or larger are counted on `counting_executor`, off the event loop.
   std::size_t inline_estimate_bytes = 64 * 1024;

@@ -10,9 +10,12 @@
 
 namespace sluice::batch {
 
-// One line, without the trailing newline. A response body that is not valid JSON is embedded as
-// a JSON string rather than breaking the line. The line id is stable: the same batch and index
-// always give the same "batch_req_…" id.
+// One line, without the trailing newline. The response body is re-serialised compactly (no
+// whitespace outside strings; key order and numbers as the upstream sent them), so an indented
+// answer still makes exactly one line. A result with an error_code, or no response, is an error
+// line ("response": null). A body that is not JSON is never embedded: the line is an error
+// "upstream_invalid_response" that names the status and quotes the body's start. The line id is
+// stable: the same batch and index always give the same "batch_req_…" id.
 std::string FormatResultLine(const ResultRecord& result, std::string_view batch_id);
 
 }  // namespace sluice::batch

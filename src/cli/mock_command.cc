@@ -67,6 +67,9 @@ CLI::App* AddMockCommand(CLI::App& app, MockFlags& flags) {
   cmd->add_flag_callback(
       "--no-limit-headers", [&o] { o.state_limits = false; },
       "Leave x-ratelimit-limit-* out of answers (clients must infer the limits)");
+  cmd->add_flag_callback(
+      "--compact-json", [&o] { o.indent_json = false; },
+      "Answer with one-line JSON instead of OpenAI's indented JSON");
   cmd->add_flag("--record", o.record_requests,
                 "Keep a line per request (arrival, answer, status, tokens) at GET /mock/requests");
   cmd->add_option("--api-key", flags.api_key, "Accept only this bearer token")

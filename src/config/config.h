@@ -108,6 +108,10 @@ struct FilesConfig {
 struct ProxyConfig {
   // How long a request waits for room on a deployment before it is answered 429 (proxy.max_wait).
   Duration max_wait = std::chrono::seconds(10);
+  // How long a stream may go without a byte from upstream before it is cut
+  // (proxy.stream_idle_timeout). A stream is not bound by the deployment's `timeout`, so a long
+  // generation that keeps sending is never cut.
+  Duration stream_idle_timeout = std::chrono::seconds(60);
 };
 
 struct Config {

@@ -224,8 +224,11 @@ void ReadFiles(YamlReader& r, const YAML::Node& root, Config& config) {
 
 void ReadProxy(YamlReader& r, const YAML::Node& root, Config& config) {
   std::optional<YAML::Node> node = r.Child(root, "proxy");
-  if (!node || !r.CheckMap(*node, "proxy", {"max_wait"})) return;
+  if (!node || !r.CheckMap(*node, "proxy", {"max_wait", "stream_idle_timeout"})) return;
   if (auto d = ReadDuration(r, *node, "max_wait", "proxy")) config.proxy.max_wait = *d;
+  if (auto d = ReadDuration(r, *node, "stream_idle_timeout", "proxy")) {
+    config.proxy.stream_idle_timeout = *d;
+  }
 }
 
 Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,

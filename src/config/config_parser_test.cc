@@ -243,6 +243,16 @@ TEST(ConfigParserTest, MaxConnectionsIsAPositiveCount) {
   EXPECT_THAT(ErrorOf("max_connections: many\n"), HasSubstr("max_connections"));
 }
 
+TEST(ConfigParserTest, StreamIdleTimeoutDefaultsToAMinuteAndMustBePositive) {
+  EXPECT_EQ(ParseConfig("", "sluice.yaml", KeysSet())->proxy.stream_idle_timeout,
+            std::chrono::seconds(60));
+  auto config = ParseConfig("proxy: {stream_idle_timeout: 5m}\n", "sluice.yaml", KeysSet());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->proxy.stream_idle_timeout, std::chrono::minutes(5));
+  EXPECT_THAT(ErrorOf("proxy: {stream_idle_timeout: 0s}\n"),
+              HasSubstr("stream_idle_timeout: expected a duration above zero"));
+}
+
 TEST(ConfigParserTest, FilesUploadLimitIsASize) {
   EXPECT_EQ(ParseConfig("", "sluice.yaml", KeysSet())->files.max_upload_bytes, 200'000'000);
   auto config = ParseConfig("files: {max_upload_size: 1GiB}\n", "sluice.yaml", KeysSet());

@@ -25,7 +25,7 @@ constexpr std::size_t kFirstBodyBytes = 16 * 1024;
 
 TimePoint Now() { return std::chrono::steady_clock::now(); }
 
-// An exchange whose response head has arrived; the rest must finish before `total`.
+// An exchange whose response head has arrived; a whole body must finish before `total`.
 struct ActiveExchange {
   ConnectionLease lease;
   Deadline total;
@@ -33,7 +33,8 @@ struct ActiveExchange {
 
 class BeastResponseStream final : public ResponseStream {
  public:
-  explicit BeastResponseStream(ActiveExchange exchange) : exchange_(std::move(exchange)) {
+  BeastResponseStream(ActiveExchange exchange, Duration idle_timeout)
+      : exchange_(std::move(exchange)), idle_timeout_(idle_timeout) {
     Connection* connection = exchange_.lease.connection();
     status_ = connection->status();
     headers_ = connection->ResponseHeaders();
@@ -52,8 +53,9 @@ class BeastResponseStream final : public ResponseStream {
       }
       std::vector<char>& buffer = connection->read_buffer();
       if (buffer.size() < kStreamPieceBytes) buffer.resize(kStreamPieceBytes);
+      Deadline gap = Deadline::After(Now(), "stream_idle_timeout", idle_timeout_);
       Result<std::size_t> read =
-          co_await connection->ReadBody(buffer.data(), buffer.size(), false, exchange_.total);
+          co_await connection->ReadBody(buffer.data(), buffer.size(), false, gap);
       if (!read.ok()) {
         finished_ = true;
         exchange_.lease.Release(false);
@@ -75,6 +77,7 @@ class BeastResponseStream final : public ResponseStream {
   }
 
   ActiveExchange exchange_;
+  Duration idle_timeout_;
   int status_ = 0;
   Headers headers_;
   bool finished_ = false;
@@ -102,10 +105,11 @@ class BeastClient final : public Client {
   }
 
   asio::awaitable<Result<std::unique_ptr<ResponseStream>>> Open(ClientRequest request) override {
+    Duration idle_timeout = request.stream_idle_timeout.value_or(options_.stream_idle_timeout);
     auto exchange = co_await Start(std::move(request));
     if (!exchange.ok()) co_return exchange.status();
     co_return std::unique_ptr<ResponseStream>(
-        std::make_unique<BeastResponseStream>(std::move(*exchange)));
+        std::make_unique<BeastResponseStream>(std::move(*exchange), idle_timeout));
   }
 
  private:

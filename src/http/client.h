@@ -25,6 +25,9 @@ struct ClientOptions {
   Duration connect_timeout = std::chrono::seconds(10);      // DNS + TCP + TLS handshake
   Duration first_byte_timeout = std::chrono::seconds(120);  // request sent -> response head
   Duration total_timeout = std::chrono::seconds(600);       // whole exchange, body included
+  // Open: the longest wait for the next piece of a streamed body. A stream's body is bound by
+  // this gap, not by total_timeout, so a long generation that keeps sending is never cut.
+  Duration stream_idle_timeout = std::chrono::seconds(60);
   Duration idle_timeout = std::chrono::seconds(60);         // pooled connection kept this long
   std::size_t max_response_bytes = 64 * 1024 * 1024;
   std::string extra_ca_file;  // PEM trusted in addition to the system store (tests)
@@ -37,6 +40,7 @@ struct ClientRequest {
   Headers headers;
   std::string body;
   std::optional<Duration> total_timeout;  // overrides ClientOptions::total_timeout
+  std::optional<Duration> stream_idle_timeout;  // overrides ClientOptions::stream_idle_timeout
 };
 
 // A response whose body is read piece by piece (chunked, SSE). Destroying it before the end
@@ -47,6 +51,7 @@ class ResponseStream {
   virtual int status() const = 0;
   virtual const Headers& headers() const = 0;
   // The next piece of the body as it arrives; std::nullopt at the end of the body.
+  // kDeadlineExceeded ("stream_idle_timeout (60000ms) passed ...") when none comes in time.
   virtual boost::asio::awaitable<Result<std::optional<std::string>>> Next() = 0;
 };
 
@@ -58,7 +63,8 @@ class Client {
 
   // Sends the request and reads the whole response.
   virtual boost::asio::awaitable<Result<Response>> Send(ClientRequest request) = 0;
-  // Sends the request and returns once the response head has arrived.
+  // Sends the request and returns once the response head has arrived (within total_timeout);
+  // then each piece of the body must come within stream_idle_timeout of the one before.
   virtual boost::asio::awaitable<Result<std::unique_ptr<ResponseStream>>> Open(
       ClientRequest request) = 0;
 };

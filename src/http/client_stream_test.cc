@@ -105,5 +105,70 @@ TEST_F(StreamingTest, DestroyingStreamEarlyClosesItsConnection) {
   EXPECT_EQ(server.accepted(), 2);
 }
 
+// A server that sends an SSE piece every `gap`, `pieces` times, then ends the body; or, with
+// `pieces` 0, one piece and then silence.
+class PacedStreamTest : public ClientTest {
+ protected:
+  ScriptedServer& ServePaced(std::chrono::milliseconds gap, int pieces) {
+    return Serve([this, gap, pieces](Socket& socket, int) -> asio::awaitable<void> {
+      boost::beast::flat_buffer buffer;
+      RawRequest request;
+      if (!co_await ReadRequest(socket, buffer, request)) co_return;
+      if (!co_await WriteBytes(socket,
+                               "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                               "Transfer-Encoding: chunked\r\n\r\n9\r\ndata: 0\n\n\r\n")) {
+        co_return;
+      }
+      if (pieces == 0) co_return co_await WaitForClose(socket);
+      for (int i = 1; i < pieces; ++i) {
+        asio::steady_timer pause(io_, gap);
+        co_await pause.async_wait(kUseTuple);
+        if (!co_await WriteBytes(socket, "9\r\ndata: " + std::to_string(i % 10) + "\n\n\r\n")) {
+          co_return;
+        }
+      }
+      co_await WriteBytes(socket, "0\r\n\r\n");
+      co_await WaitForClose(socket);
+    });
+  }
+
+  // Reads the stream to its end: the pieces, or the failure that cut it.
+  Result<std::vector<std::string>> ReadAll(ClientRequest request) {
+    return Run([&]() -> asio::awaitable<Result<std::vector<std::string>>> {
+      auto stream = co_await client_->Open(request);
+      if (!stream.ok()) co_return stream.status();
+      std::vector<std::string> out;
+      while (true) {
+        auto piece = co_await (*stream)->Next();
+        if (!piece.ok()) co_return piece.status();
+        if (!piece->has_value()) co_return out;
+        out.push_back(**piece);
+      }
+    });
+  }
+};
+
+TEST_F(PacedStreamTest, AStreamOutlivesTheTotalTimeoutWhileItKeepsSending) {
+  auto& server = ServePaced(50ms, 6);  // 250 ms of body
+  ClientOptions options;
+  options.total_timeout = 100ms;
+  options.stream_idle_timeout = 2s;
+  MakeClient(options);
+  auto pieces = ReadAll(Get(server.Url()));
+  ASSERT_TRUE(pieces.ok()) << pieces.status();
+  EXPECT_EQ(pieces->size(), 6u);
+}
+
+TEST_F(PacedStreamTest, AQuietStreamIsCutByTheIdleTimeout) {
+  auto& server = ServePaced(0ms, 0);
+  MakeClient();
+  ClientRequest request = Get(server.Url());
+  request.stream_idle_timeout = 100ms;
+  auto pieces = ReadAll(request);
+  ASSERT_FALSE(pieces.ok());
+  EXPECT_EQ(pieces.status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(pieces.status().message(), HasSubstr("stream_idle_timeout (100ms)"));
+}
+
 }  // namespace
 }  // namespace sluice::http

@@ -29,7 +29,7 @@ namespace sluice::http {
 // A point in time an operation must finish by, and the option it comes from (for messages).
 struct Deadline {
   TimePoint at;
-  std::string_view name;  // "connect_timeout", "first_byte_timeout", "total_timeout"
+  std::string_view name;  // "connect_timeout", "first_byte_timeout", "total_timeout", ...
   Duration length{};
 
   static Deadline After(TimePoint start, std::string_view name, Duration length) {

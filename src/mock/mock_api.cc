@@ -4,6 +4,7 @@
 
 #include "mock/answer_builder.h"
 #include "mock/body_hash.h"
+#include "mock/indent_json.h"
 #include "mock/rate_limit_reply.h"
 #include "mock/response_json.h"
 
@@ -100,6 +101,13 @@ Reply MockApi::Handle(const http::Request& request, TimePoint now, WallTime wall
     reply = HandleV1(request, now, wall);
   } else {
     reply = NotFound(request);
+  }
+  // OpenAI's routes answer as OpenAI does; the mock's own (/mock/stats) stay one line for the
+  // scripts that read them.
+  if (options_.indent_json && path.starts_with("/v1/") && !reply.stream &&
+      reply.fault != FaultKind::kMalformed &&
+      reply.response.headers.Get("content-type").value_or("").starts_with("application/json")) {
+    reply.response.body = IndentJson(reply.response.body);
   }
   reply.response.headers.Add("x-request-id", NewId("req_", 32));
   return reply;

@@ -383,5 +383,44 @@ TEST(MockApiTest, CanLeaveTheLimitsUnstated) {
   EXPECT_TRUE(reply.response.headers.Get("x-ratelimit-reset-tokens").has_value());
 }
 
+TEST(MockApiTest, AnswersAndErrorsAreIndentedAsOpenAiSendsThem) {
+  MockApi api({});
+  Reply answer = api.Handle(Post("/v1/chat/completions", std::string(kChat)), kNow, kWall);
+  ASSERT_EQ(answer.response.status, 200);
+  EXPECT_TRUE(answer.response.body.starts_with("{\n  \"id\": \"chatcmpl-")) << answer.response.body;
+  EXPECT_NE(answer.response.body.find("\n    {\n      \"index\": 0,\n      \"message\": {\n"),
+            std::string::npos)
+      << answer.response.body;
+  Reply error = api.Handle(Post("/v1/chat/completions", "{"), kNow, kWall);
+  ASSERT_EQ(error.response.status, 400);
+  EXPECT_TRUE(error.response.body.starts_with("{\n  \"error\": {\n    \"message\": "))
+      << error.response.body;
+  EXPECT_TRUE(json::parse(error.response.body).is_object());
+  Reply stats = api.Handle(Get("/mock/stats"), kNow, kWall);
+  EXPECT_EQ(stats.response.body.find('\n'), std::string::npos);  // for the scripts that grep it
+}
+
+TEST(MockApiTest, StreamChunksStayOneLineEach) {
+  MockApi api({});
+  Reply reply =
+      api.Handle(Post("/v1/chat/completions",
+                      R"({"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]})"),
+                 kNow, kWall);
+  ASSERT_TRUE(reply.stream);
+  for (const StreamEvent& event : reply.events) {
+    EXPECT_EQ(event.data.find('\n'), event.data.size() - 2) << event.data;
+  }
+}
+
+TEST(MockApiTest, CompactOptionAnswersOnOneLine) {
+  MockOptions options;
+  options.indent_json = false;
+  MockApi api(options);
+  Reply reply = api.Handle(Post("/v1/chat/completions", std::string(kChat)), kNow, kWall);
+  ASSERT_EQ(reply.response.status, 200);
+  EXPECT_EQ(reply.response.body.find('\n'), std::string::npos);
+  EXPECT_TRUE(reply.response.body.starts_with("{\"id\":\"chatcmpl-"));
+}
+
 }  // namespace
 }  // namespace sluice::mock

@@ -42,6 +42,9 @@ struct MockOptions {
   bool state_limits = true;
   // Keep one RequestLog line per generation request, served at GET /mock/requests.
   bool record_requests = false;
+  // true: JSON bodies (answers and errors) are indented as OpenAI sends them (IndentJson);
+  // false: compact, one line. Stream chunks are one line either way, as OpenAI's are.
+  bool indent_json = true;
 };
 
 // Checks every field at once. kInvalidArgument listing each problem ("rpm must be >= 0 (got -1);

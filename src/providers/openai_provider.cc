@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "providers/openai_stream_decoder.h"
 #include "providers/provider.h"
 
 namespace sluice::providers {
@@ -55,12 +56,21 @@ class OpenAiProvider final : public Provider {
     outcome.verdict = c.verdict;
     outcome.status = c.status;
     outcome.retry_after = c.retry_after;
+    if (RejectsCredentials(response.status)) {
+      outcome.status =
+          Status(c.status.code(), CredentialsRejectedMessage(upstream_.name, response.status));
+    }
     if (c.verdict == Verdict::kSuccess && !ReadUsage(response.body, outcome.usage)) {
       // A 200 whose body is not JSON: the answer was damaged on the way; ask again.
       outcome.verdict = Verdict::kRetry;
       outcome.status = UnavailableError("upstream answered 200 with a body that is not JSON");
     }
     return outcome;
+  }
+
+  std::unique_ptr<StreamDecoder> DecodeStream(int status,
+                                              const http::Headers& headers) const override {
+    return std::make_unique<OpenAiStreamDecoder>(status, headers);
   }
 
  private:

@@ -66,5 +66,18 @@ TEST(OpenAiProviderTest, TransportFailureHasNoResponse) {
   EXPECT_EQ(o.status_code, 0);
 }
 
+TEST(OpenAiProviderTest, RejectedCredentialsNameTheDeployment) {
+  auto provider = MakeOpenAiProvider({"http://127.0.0.1:9/v1", "sk-bad", "m", "gpt-4o-mini#1"});
+  for (int status : {401, 403}) {
+    Outcome o = provider->Decode(Answer(status, R"({"error":{"code":"invalid_api_key"}})"));
+    EXPECT_EQ(o.verdict, Verdict::kFail);
+    EXPECT_EQ(o.status_code, status);
+    EXPECT_EQ(
+        o.status.message(),
+        "upstream provider rejected sluice's credentials for deployment gpt-4o-mini#1 (HTTP " +
+            std::to_string(status) + ")");
+  }
+}
+
 }  // namespace
 }  // namespace sluice::providers

@@ -20,6 +20,7 @@ struct Upstream {
   std::string base_url;  // "https://api.openai.com/v1"
   std::string api_key;   // secret: never logged
   std::string model;     // the provider's own model name
+  std::string name = "";  // the deployment, for messages ("gpt-4o-mini#0")
 };
 
 // What became of one attempt.
@@ -34,6 +35,21 @@ struct Outcome {
   LimitHints hints;
 };
 
+// Reads one streamed answer as it passes through to the client: what the provider reports in
+// the stream (usage, limit hints) and the bytes the client gets, as OpenAI's SSE (unchanged for
+// OpenAI; a translation for a provider that streams in its own events).
+// Threading: one per stream, used by one coroutine.
+class StreamDecoder {
+ public:
+  virtual ~StreamDecoder() = default;
+  // Takes the next piece of the upstream body (split anywhere, even inside an event); returns
+  // what to send the client for it (possibly empty).
+  virtual std::string Feed(std::string_view piece) = 0;
+  // The outcome once the stream is over: `ended` is OK when the upstream body ended, the
+  // failure that cut it otherwise (kFail with that Status; the usage read so far is kept).
+  virtual Outcome Finish(const Status& ended) = 0;
+};
+
 class Provider {
  public:
   virtual ~Provider() = default;
@@ -42,6 +58,9 @@ class Provider {
                                      std::string_view body) const = 0;
   // The outcome of an attempt: the response, or the client's failure.
   virtual Outcome Decode(const Result<http::Response>& answer) const = 0;
+  // A decoder for a stream whose 2xx head (`status`, `headers`) has arrived.
+  virtual std::unique_ptr<StreamDecoder> DecodeStream(int status,
+                                                      const http::Headers& headers) const = 0;
 };
 
 // Reads an OpenAI-shaped `usage` object from a JSON body (a response, or one stream chunk);

@@ -246,6 +246,13 @@ LimitHints ParseAnthropicLimitHints(const http::Response& response, WallTime now
   return hints;
 }
 
+bool RejectsCredentials(int http_status) { return http_status == 401 || http_status == 403; }
+
+std::string CredentialsRejectedMessage(std::string_view deployment, int http_status) {
+  return "upstream provider rejected sluice's credentials for deployment " +
+         std::string(deployment) + " (HTTP " + std::to_string(http_status) + ")";
+}
+
 Classification ClassifyResponse(int http_status, const LimitHints& hints, std::string_view body) {
   if (http_status >= 200 && http_status < 300) return {Verdict::kSuccess, OkStatus(), {}};
   Status status(CodeForHttp(http_status), StatusText(http_status));

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "common/clock.h"
@@ -58,6 +59,13 @@ struct Classification {
   Status status;                        // OK for success; why otherwise
   std::optional<Duration> retry_after;  // the provider's wait, for kRetry
 };
+
+// True for an answer that refuses sluice's own credentials at the provider (401, 403): the
+// gateway's fault, never the client's, so it reaches clients as a gateway error.
+bool RejectsCredentials(int http_status);
+
+// "upstream provider rejected sluice's credentials for deployment <name> (HTTP 401)".
+std::string CredentialsRejectedMessage(std::string_view deployment, int http_status);
 
 // Classifies an HTTP answer. `body` is read only for an error code (insufficient_quota).
 Classification ClassifyResponse(int http_status, const LimitHints& hints, std::string_view body);

@@ -135,6 +135,7 @@ Status Server::Init(config::Config config,
   api::ProxyOptions proxy_options;
   proxy_options.estimate.tokenizers = tokenizers_.get();
   proxy_options.max_wait = config_.proxy.max_wait;
+  proxy_options.stream_idle_timeout = config_.proxy.stream_idle_timeout;
   proxy_options.counting_executor = ingest_thread_.get_executor();
   proxy_ =
       std::make_unique<api::Proxy>(*dispatcher_, *client_, SystemClock::Instance(), proxy_options);

@@ -16,9 +16,9 @@ Result<std::vector<scheduler::Target>> Targets(const config::Config& config) {
       limits.rpm = d.rpm;
       limits.tpm = d.tpm;
       limits.max_in_flight = static_cast<int>(d.max_in_flight);
-      targets.push_back({model.name,
-                         providers::MakeOpenAiProvider({d.base_url, d.api_key, d.model}),
-                         std::move(limits), d.timeout});
+      targets.push_back(
+          {model.name, providers::MakeOpenAiProvider({d.base_url, d.api_key, d.model, limits.name}),
+           std::move(limits), d.timeout});
     }
   }
   return targets;

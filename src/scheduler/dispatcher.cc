@@ -32,6 +32,10 @@ batch::ResultRecord ResultOf(const batch::LeasedItem& leased, const providers::O
                             ? "upstream_timeout"
                             : "upstream_unavailable";
     result.error_message = outcome.status.ToString();
+  } else if (providers::RejectsCredentials(outcome.status_code)) {
+    // The provider refused sluice's key: not the batch owner's fault, so not their answer.
+    result.error_code = "upstream_credentials_rejected";
+    result.error_message = outcome.status.message();
   }
   return result;
 }
