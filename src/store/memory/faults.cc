@@ -36,6 +36,10 @@ std::set<StoreCall> WriteCalls() {
 Status Faults::Check(StoreCall call) {
   for (auto it = faults_.begin(); it != faults_.end(); ++it) {
     if (!it->calls.empty() && !it->calls.contains(call)) continue;
+    if (it->after > 0) {
+      --it->after;
+      return OkStatus();
+    }
     Status error = it->error.WithContext(StoreCallName(call));
     if (it->times && --*it->times <= 0) faults_.erase(it);
     ++failed_;

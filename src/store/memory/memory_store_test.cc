@@ -69,6 +69,18 @@ TEST_F(MemoryStoreTest, AFullDiskFailsWritesAndLetsReadsThrough) {
   EXPECT_EQ(store_.GetFile("file-a").status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(MemoryStoreTest, AFaultCanLetTheFirstCallsThrough) {
+  store_.Inject({.error = IoError("update"),
+                 .calls = {StoreCall::kUpdateBatch},
+                 .times = std::nullopt,
+                 .after = 2});
+  BatchRecord batch = *store_.GetBatch("b");
+  EXPECT_TRUE(store_.UpdateBatch(batch).ok());
+  EXPECT_TRUE(store_.UpdateBatch(batch).ok());
+  EXPECT_EQ(store_.UpdateBatch(batch).code(), StatusCode::kInternal);
+  EXPECT_EQ(store_.UpdateBatch(batch).code(), StatusCode::kInternal);
+}
+
 TEST(StoreErrorsTest, OnlyBusyAndFullAreTransient) {
   EXPECT_TRUE(IsTransient(BusyError("x")));
   EXPECT_TRUE(IsTransient(DiskFullError("x")));
