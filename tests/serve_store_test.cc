@@ -33,8 +33,8 @@ class ServeStoreTest : public ::testing::Test {
     config.store.data_dir = mkdtemp(dir.data());
     auto store = std::make_unique<store::MemoryStore>();
     store_ = store.get();
-    auto started =
-        runtime::GatewayServer::Start(io_, config, [](const std::string&) {}, std::move(store));
+    auto started = runtime::GatewayServer::Start(
+        io_, config, [](const std::string&) {}, std::move(store));
     ASSERT_TRUE(started.ok()) << started.status();
     server_ = std::move(started).value();
     port_ = server_->port();
@@ -107,13 +107,14 @@ TEST_F(ServeStoreTest, AFullDiskIsReportedWhileItLastsAndTheBatchFinishesOnceFre
   EXPECT_EQ(Call("GET", "/readyz").status, 200);
 
   // The disk fills up under the engine's writes.
-  store_->Inject({.error = store::DiskFullError("write"),
-                  .calls = {StoreCall::kExpireLeases, StoreCall::kLeaseItems,
-                            StoreCall::kAddResults},
-                  .times = std::nullopt});
-  RawResponse created = Call("POST", "/v1/batches",
-                             R"({"input_file_id":")" + file_id +
-                                 R"(","endpoint":"/v1/chat/completions","completion_window":"24h"})");
+  store_->Inject(
+      {.error = store::DiskFullError("write"),
+       .calls = {StoreCall::kExpireLeases, StoreCall::kLeaseItems, StoreCall::kAddResults},
+       .times = std::nullopt});
+  RawResponse created =
+      Call("POST", "/v1/batches",
+           R"({"input_file_id":")" + file_id +
+               R"(","endpoint":"/v1/chat/completions","completion_window":"24h"})");
   ASSERT_EQ(created.status, 200) << created.body;
   std::string batch_id(Json(created).at("id").as_string());
 
@@ -132,8 +133,7 @@ TEST_F(ServeStoreTest, AFullDiskIsReportedWhileItLastsAndTheBatchFinishesOnceFre
   EXPECT_NE(std::string(error.at("message").as_string()).find("retrying"), std::string::npos);
 
   store_->Heal();  // space is freed
-  EXPECT_EQ(CallUntil("/readyz", [](const RawResponse& r) { return r.status == 200; }).status,
-            200);
+  EXPECT_EQ(CallUntil("/readyz", [](const RawResponse& r) { return r.status == 200; }).status, 200);
   RawResponse done = CallUntil("/v1/batches/" + batch_id, [](const RawResponse& r) {
     return r.body.find(R"("status":"completed")") != std::string::npos;
   });

@@ -333,9 +333,9 @@ asio::awaitable<void> BatchesApi::Drive(std::string id) {
   }
   if (!status.ok() && !stopping_) {
     spdlog::error("batch {} failed at {}: {}", id, StatusOf(batch.object), status.ToString());
-    SetErrors(batch.object, {{"store_error",
-                              "sluice could not save this batch's progress: " + status.message(),
-                              std::nullopt, 0, ""}});
+    SetErrors(batch.object,
+              {{"store_error", "sluice could not save this batch's progress: " + status.message(),
+                std::nullopt, 0, ""}});
     Transition(batch.object, kFailed, clock_.WallNow());
     status = co_await Save(batch);
   }

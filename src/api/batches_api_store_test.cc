@@ -167,8 +167,7 @@ TEST_F(BatchesApiStoreTest, ABrokenStoreFailsTheBatchItTouchedWithAClearError) {
   EXPECT_EQ(failed.at("status"), "failed");
   const auto& error = failed.at("errors").at("data").at(0);
   EXPECT_EQ(error.at("code"), "store_error");
-  EXPECT_NE(std::string(error.at("message").as_string()).find("disk I/O error"),
-            std::string::npos)
+  EXPECT_NE(std::string(error.at("message").as_string()).find("disk I/O error"), std::string::npos)
       << error;
   EXPECT_FALSE(failed.at("failed_at").is_null());
   boost::json::object completed = Saved(second);

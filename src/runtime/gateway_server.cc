@@ -79,8 +79,7 @@ class Server final : public GatewayServer {
   std::function<void()> on_engine_done_;
 };
 
-Status Server::Init(config::Config config,
-                    const std::function<void(const std::string&)>& announce,
+Status Server::Init(config::Config config, const std::function<void(const std::string&)>& announce,
                     std::unique_ptr<store::Store> store) {
   if (config.models.empty()) {
     const char* key = std::getenv("OPENAI_API_KEY");

@@ -260,8 +260,7 @@ asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch) {
   auto lease_items = [&store, id, want, now, lease] {
     return store.LeaseItems(id, want, now, lease);
   };
-  auto leased =
-      co_await CallStore<Result<std::vector<batch::LeasedItem>>>(std::move(lease_items));
+  auto leased = co_await CallStore<Result<std::vector<batch::LeasedItem>>>(std::move(lease_items));
   batch->refilling = false;
   --leasing_;
   if (batch->gone) {

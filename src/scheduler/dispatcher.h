@@ -173,7 +173,7 @@ class Dispatcher {
     bool cancelled = false;
     bool gone = false;  // RunBatch has returned: coroutines resuming for it drop their work
     Status failure;     // a store call for this batch failed for good
-    Notifier changed;  // wakes RunBatch
+    Notifier changed;   // wakes RunBatch
     explicit ActiveBatch(boost::asio::any_io_executor io) : changed(io) {}
     bool Done() const { return held == 0 && uncommitted == 0 && !refilling; }
   };
@@ -236,7 +236,7 @@ class Dispatcher {
   bool committing_ = false;
   bool commit_loop_exited_ = false;
   bool running_ = false;
-  int leasing_ = 0;                   // Lease coroutines alive
+  int leasing_ = 0;                      // Lease coroutines alive
   std::optional<Status> store_trouble_;  // the transient store failure being retried
   Progress progress_;
   UpstreamObserver observer_;

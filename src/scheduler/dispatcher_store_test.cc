@@ -98,8 +98,7 @@ class DispatcherStoreTest : public ::testing::Test {
   }
 
   // Work that runs one batch and keeps its outcome.
-  static std::function<asio::awaitable<void>(Dispatcher&)> RunOne(std::string id,
-                                                                  Status& outcome) {
+  static std::function<asio::awaitable<void>(Dispatcher&)> RunOne(std::string id, Status& outcome) {
     return [id, &outcome](Dispatcher& d) -> asio::awaitable<void> {
       BatchSpec spec{id, "t", Priority::kNormal};
       outcome = co_await d.RunBatch(std::move(spec));
@@ -120,7 +119,8 @@ TEST_F(DispatcherStoreTest, AFullDiskIsRetriedUntilFreedAndNothingIsSentTwice) {
   Status engine = Engine(client, RunOne("b", outcome), [&](Dispatcher& d) {
     if (!full && d.progress().sent >= 5) {  // the disk fills up while the batch runs
       full = true;
-      store_.Inject({.error = store::DiskFullError("commit"), .calls = store::WriteCalls(),
+      store_.Inject({.error = store::DiskFullError("commit"),
+                     .calls = store::WriteCalls(),
                      .times = std::nullopt});
     }
     if (!seen && d.StoreTrouble()) seen = d.StoreTrouble();
@@ -132,7 +132,7 @@ TEST_F(DispatcherStoreTest, AFullDiskIsRetriedUntilFreedAndNothingIsSentTwice) {
   EXPECT_NE(seen->find("sluice cannot write its store: disk full"), std::string::npos) << *seen;
   EXPECT_NE(seen->find("retrying"), std::string::npos) << *seen;
   EXPECT_FALSE(trouble_after_.has_value());  // healed: the engine writes again
-  EXPECT_EQ(store_.failed_calls(), 4);  // tried again until healed, not given up
+  EXPECT_EQ(store_.failed_calls(), 4);       // tried again until healed, not given up
   EXPECT_EQ(store_.CountItems("b")->succeeded, 40);
   EXPECT_EQ(client.attempts_.size(), 40u);
   for (const auto& [body, attempts] : client.attempts_) EXPECT_EQ(attempts, 1) << body;
@@ -156,8 +156,7 @@ TEST_F(DispatcherStoreTest, APermanentFailureFailsOnlyTheBatchItTouches) {
   AddBatch("b1", 30);
   AddBatch("b2", 30);
   LatentClient client(clock_, 1ms);
-  store_.Inject({.error = store::IoError("commit"), .calls = {StoreCall::kAddResults},
-                 .times = 1});
+  store_.Inject({.error = store::IoError("commit"), .calls = {StoreCall::kAddResults}, .times = 1});
   Status first = InternalError("not run"), second = InternalError("not run");
   Status later = InternalError("not run");
   Status engine = Engine(client, [&](Dispatcher& d) -> asio::awaitable<void> {
@@ -207,8 +206,8 @@ TEST_F(DispatcherStoreTest, ACancelWhileTheBatchIsStartingIsKept) {
   AddBatch("b", 20);
   LatentClient client(clock_, 0ms);
   // Starting takes a while: its first store call meets a busy store.
-  store_.Inject({.error = store::BusyError("expire"), .calls = {StoreCall::kExpireLeases},
-                 .times = 3});
+  store_.Inject(
+      {.error = store::BusyError("expire"), .calls = {StoreCall::kExpireLeases}, .times = 3});
   Status outcome = InternalError("not run");
   Status engine = Engine(client, [&](Dispatcher& d) -> asio::awaitable<void> {
     // Starts once RunBatch below has begun and waits on the store.

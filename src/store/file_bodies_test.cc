@@ -8,8 +8,8 @@
 
 #include "store/add_file.h"
 #include "store/memory/memory_store.h"
-#include "store/store_errors.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/store_errors.h"
 
 namespace sluice::store {
 namespace {
@@ -157,11 +157,12 @@ TEST_F(FileBodiesTest, AddingAFileUnderAGivenIdTwiceLeavesOneFile) {
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->id, "file-b1-output");
   EXPECT_FALSE(fs::exists(source));
-  EXPECT_EQ(store.ListFiles({.tenant = "t",
-                             .purpose = std::nullopt,
-                             .after = std::nullopt,
-                             .limit = 10,
-                             .order = SortOrder::kAscending})
+  EXPECT_EQ(store
+                .ListFiles({.tenant = "t",
+                            .purpose = std::nullopt,
+                            .after = std::nullopt,
+                            .limit = 10,
+                            .order = SortOrder::kAscending})
                 ->files.size(),
             1u);
   EXPECT_EQ(Entries(files_dir()), std::vector<std::string>{"file-b1-output"});

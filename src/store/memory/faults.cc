@@ -1,36 +1,30 @@
 #include "store/memory/faults.h"
 
+#include <array>
 #include <string>
 
 namespace sluice::store {
 
 std::string_view StoreCallName(StoreCall call) {
-  switch (call) {
-    case StoreCall::kCreateBatch: return "CreateBatch";
-    case StoreCall::kUpdateBatch: return "UpdateBatch";
-    case StoreCall::kGetBatch: return "GetBatch";
-    case StoreCall::kFindBatchByFingerprint: return "FindBatchByFingerprint";
-    case StoreCall::kListBatches: return "ListBatches";
-    case StoreCall::kListBatchesWithStatus: return "ListBatchesWithStatus";
-    case StoreCall::kAddItems: return "AddItems";
-    case StoreCall::kLeaseItems: return "LeaseItems";
-    case StoreCall::kReleaseItem: return "ReleaseItem";
-    case StoreCall::kExpireLeases: return "ExpireLeases";
-    case StoreCall::kAddResults: return "AddResults";
-    case StoreCall::kReadResults: return "ReadResults";
-    case StoreCall::kCountItems: return "CountItems";
-    case StoreCall::kCreateFile: return "CreateFile";
-    case StoreCall::kGetFile: return "GetFile";
-    case StoreCall::kListFiles: return "ListFiles";
-    case StoreCall::kDeleteFile: return "DeleteFile";
-  }
-  return "?";
+  // In StoreCall's order.
+  static constexpr std::array<std::string_view, 17> kNames = {
+      "CreateBatch", "UpdateBatch",
+      "GetBatch",    "FindBatchByFingerprint",
+      "ListBatches", "ListBatchesWithStatus",
+      "AddItems",    "LeaseItems",
+      "ReleaseItem", "ExpireLeases",
+      "AddResults",  "ReadResults",
+      "CountItems",  "CreateFile",
+      "GetFile",     "ListFiles",
+      "DeleteFile"};
+  auto index = static_cast<std::size_t>(call);
+  return index < kNames.size() ? kNames[index] : "?";
 }
 
 std::set<StoreCall> WriteCalls() {
-  return {StoreCall::kCreateBatch, StoreCall::kUpdateBatch,  StoreCall::kAddItems,
-          StoreCall::kLeaseItems,  StoreCall::kReleaseItem,  StoreCall::kExpireLeases,
-          StoreCall::kAddResults,  StoreCall::kCreateFile,   StoreCall::kDeleteFile};
+  return {StoreCall::kCreateBatch, StoreCall::kUpdateBatch, StoreCall::kAddItems,
+          StoreCall::kLeaseItems,  StoreCall::kReleaseItem, StoreCall::kExpireLeases,
+          StoreCall::kAddResults,  StoreCall::kCreateFile,  StoreCall::kDeleteFile};
 }
 
 Status Faults::Check(StoreCall call) {

@@ -41,10 +41,10 @@ std::string_view StoreCallName(StoreCall call);
 std::set<StoreCall> WriteCalls();
 
 struct Fault {
-  Status error;                 // what a failing call returns (not OK)
-  std::set<StoreCall> calls;    // the calls that fail; empty: every call
-  std::optional<int> times;     // this many calls fail, then the fault is gone; unset: until Heal
-  int after = 0;                // this many matching calls succeed before the first fails
+  Status error;               // what a failing call returns (not OK)
+  std::set<StoreCall> calls;  // the calls that fail; empty: every call
+  std::optional<int> times;   // this many calls fail, then the fault is gone; unset: until Heal
+  int after = 0;              // this many matching calls succeed before the first fails
 };
 
 class Faults {
