@@ -167,7 +167,7 @@ asio::awaitable<Status> Dispatcher::RunBatch(BatchSpec spec) {
   batch->lane = -1;
   batches_.emplace(id, batch);
   Status started = co_await Start(batch);
-  if (!started.ok()) batch->failure = started;
+  if (!started.ok() && !store::IsTransient(started)) batch->failure = started;
 
   Status outcome;
   while (true) {
@@ -266,7 +266,10 @@ asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch) {
   if (batch->gone) {
     // Its runner has returned; what was leased stays leased until the next start expires it.
   } else if (!leased.ok()) {
-    FailBatch(id, leased.status().WithContext("leasing items"));
+    // A transient error here means the dispatcher is stopping: the batch stops, it does not fail.
+    if (!store::IsTransient(leased.status())) {
+      FailBatch(id, leased.status().WithContext("leasing items"));
+    }
   } else if (!batch->cancelled && batch->lane >= 0) {
     if (leased->size() < want) batch->store_drained = true;
     for (batch::LeasedItem& item : *leased) {
