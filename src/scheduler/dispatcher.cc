@@ -8,7 +8,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 
-#include "http/offload.h"
 #include "http/sleep.h"
 #include "providers/limiter_feedback.h"
 #include "store/store_errors.h"
@@ -35,17 +34,6 @@ batch::ResultRecord ResultOf(const batch::LeasedItem& leased, const providers::O
     result.error_message = outcome.status.ToString();
   }
   return result;
-}
-
-Status StatusOf(const Status& status) { return status; }
-template <typename T>
-Status StatusOf(const Result<T>& result) {
-  return result.status();
-}
-
-// The reason a user reads first: what is wrong with the store, in two words.
-std::string_view TroubleName(const Status& status) {
-  return status.code() == StatusCode::kResourceExhausted ? "disk full" : "database busy";
 }
 
 }  // namespace
@@ -97,27 +85,6 @@ std::optional<BatchCounts> Dispatcher::Counts(const std::string& batch_id) const
   auto it = batches_.find(batch_id);
   if (it == batches_.end() || !it->second->started) return std::nullopt;
   return it->second->counts;
-}
-
-std::optional<std::string> Dispatcher::StoreTrouble() const {
-  if (!store_trouble_) return std::nullopt;
-  return "sluice cannot write its store: " + std::string(TroubleName(*store_trouble_)) + " (" +
-         store_trouble_->message() + "); retrying";
-}
-
-template <typename R, typename Work>
-asio::awaitable<R> Dispatcher::CallStore(Work work) {
-  for (int attempt = 1;; ++attempt) {
-    R result = co_await http::Offload<R>(store_executor_, io_, work);
-    Status status = StatusOf(result);
-    if (status.ok()) store_trouble_.reset();
-    if (status.ok() || !store::IsTransient(status) || stopping_) co_return result;
-    if (!store_trouble_) spdlog::warn("the store failed, retrying: {}", status.ToString());
-    store_trouble_ = status;
-    // Past 16 attempts the backoff is at its cap anyway.
-    Duration wait = store_retry_policy_.Backoff(std::min(attempt, 16), random_);
-    co_await http::SleepFor(clock_, wait);
-  }
 }
 
 asio::awaitable<Status> Dispatcher::Run() {
@@ -193,27 +160,6 @@ asio::awaitable<Status> Dispatcher::RunBatch(BatchSpec spec) {
   co_return outcome;
 }
 
-asio::awaitable<Status> Dispatcher::Start(std::shared_ptr<ActiveBatch> batch) {
-  store::Store& store = store_;
-  std::string id = batch->spec.id;
-  auto expire = [&store, id] { return store.ExpireLeases(id); };  // no holder survives a restart
-  Status expired = co_await CallStore<Status>(std::move(expire));
-  if (!expired.ok()) co_return expired.WithContext("starting batch " + id);
-  auto count = [&store, id] { return store.CountItems(id); };
-  auto counts = co_await CallStore<Result<batch::ItemCounts>>(std::move(count));
-  if (!counts.ok()) co_return counts.status().WithContext("starting batch " + id);
-  batch->counts = {counts->total, counts->succeeded, counts->failed};
-  batch->started = true;
-  progress_.total += counts->total;
-  progress_.succeeded += counts->succeeded;
-  progress_.failed += counts->failed;
-  if (!batch->cancelled && !stopping_) {
-    batch->lane = planner_.AddLane({batch->spec.priority, batch->spec.tenant});
-  }
-  wake_.Notify();
-  co_return OkStatus();
-}
-
 asio::awaitable<Status> Dispatcher::RunOnly(std::string batch_id) {
   auto batch_then_stop = [this, batch_id]() -> asio::awaitable<Status> {
     BatchSpec spec{batch_id, "", Priority::kNormal};  // named: see Offload's note on g++ 12
@@ -229,14 +175,6 @@ void Dispatcher::CancelBatch(const std::string& batch_id) {
   auto it = batches_.find(batch_id);
   if (it == batches_.end()) return;
   it->second->cancelled = true;
-  Withdraw(*it->second);
-}
-
-void Dispatcher::FailBatch(const std::string& batch_id, const Status& status) {
-  auto it = batches_.find(batch_id);
-  if (it == batches_.end()) return;
-  spdlog::error("batch {}: the store failed: {}", batch_id, status.ToString());
-  if (it->second->failure.ok()) it->second->failure = status;
   Withdraw(*it->second);
 }
 
@@ -257,9 +195,8 @@ asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch) {
   std::size_t want = options_.window - batch->held;
   WallTime now = clock_.WallNow();
   Duration lease = options_.lease;
-  auto lease_items = [&store, id, want, now, lease] {
-    return store.LeaseItems(id, want, now, lease);
-  };
+  std::function<Result<std::vector<batch::LeasedItem>>()> lease_items =
+      [&store, id, want, now, lease] { return store.LeaseItems(id, want, now, lease); };
   auto leased = co_await CallStore<Result<std::vector<batch::LeasedItem>>>(std::move(lease_items));
   batch->refilling = false;
   --leasing_;
@@ -417,61 +354,6 @@ void Dispatcher::Finish(HeldMap::iterator held, const providers::Outcome& outcom
   --batch->held;
   held_.erase(held);
   commit_wake_.Notify();
-}
-
-asio::awaitable<void> Dispatcher::CommitLoop() {
-  while (true) {
-    if (uncommitted_.empty()) {
-      if (stopping_ && Idle()) break;
-      co_await commit_wake_.Wait();
-      continue;
-    }
-    // Everything that finished while the previous group was being written goes in one group.
-    std::map<std::string, std::shared_ptr<std::vector<batch::ResultRecord>>> group;
-    for (Finished& f : uncommitted_) {
-      auto& results = group[f.batch_id];
-      if (!results) results = std::make_shared<std::vector<batch::ResultRecord>>();
-      results->push_back(std::move(f.result));
-    }
-    uncommitted_.clear();
-    committing_ = true;
-    for (auto& [id, results] : group) {
-      bool saved = co_await Commit(id, results);
-      auto it = batches_.find(id);
-      if (it == batches_.end()) continue;
-      ActiveBatch& batch = *it->second;
-      if (saved) {
-        for (const batch::ResultRecord& r : *results) {
-          ++(r.success ? batch.counts.succeeded : batch.counts.failed);
-        }
-      }
-      batch.uncommitted -= results->size();
-      batch.changed.Notify();
-    }
-    committing_ = false;
-    wake_.Notify();
-  }
-  commit_loop_exited_ = true;
-  for (auto& [id, batch] : batches_) batch->changed.Notify();
-  wake_.Notify();
-}
-
-asio::awaitable<bool> Dispatcher::Commit(
-    std::string batch_id, std::shared_ptr<std::vector<batch::ResultRecord>> results) {
-  store::Store& store = store_;
-  auto write = [&store, batch_id, results] { return store.AddResults(batch_id, *results); };
-  Status written = co_await CallStore<Status>(std::move(write));
-  if (!written.ok()) {
-    // Their items stay leased: a later run of the batch sends them again.
-    spdlog::warn("batch {}: {} results not saved: {}", batch_id, results->size(),
-                 written.ToString());
-    if (!store::IsTransient(written)) FailBatch(batch_id, written.WithContext("saving results"));
-    co_return false;
-  }
-  for (const batch::ResultRecord& r : *results) {
-    ++(r.success ? progress_.succeeded : progress_.failed);
-  }
-  co_return true;
 }
 
 }  // namespace sluice::scheduler

@@ -199,8 +199,8 @@ class Dispatcher {
   boost::asio::awaitable<Status> Start(std::shared_ptr<ActiveBatch> batch);
   // Runs `work` (returning R: a Status or a Result) on the store executor, trying again with
   // backoff while it fails for a transient reason and the dispatcher is not stopping.
-  template <typename R, typename Work>
-  boost::asio::awaitable<R> CallStore(Work work);
+  template <typename R>
+  boost::asio::awaitable<R> CallStore(std::function<R()> work);  // dispatcher_store.cc
   // Writes one batch's results of a commit group; false when the batch's store failed for good.
   boost::asio::awaitable<bool> Commit(std::string batch_id,
                                       std::shared_ptr<std::vector<batch::ResultRecord>> results);
