@@ -18,6 +18,7 @@
 #include "http/sleep.h"
 #include "scheduler/notifier.h"
 #include "store/add_file.h"
+#include "store/store_errors.h"
 
 namespace sluice::api {
 namespace asio = boost::asio;
@@ -77,6 +78,19 @@ std::optional<json::object> ParseObject(std::string_view text) {
 bool IsJson(const http::Request& request) {
   auto type = request.headers.Get("content-type");
   return type && type->substr(0, type->find(';')) == "application/json";
+}
+
+// The id of a batch's output (or error) file: derived from the batch's, so a finalize repeated
+// after a crash finds the file it added before instead of adding a second one.
+std::string FileIdOf(std::string_view batch_id, std::string_view kind) {
+  if (batch_id.starts_with("batch_")) batch_id.remove_prefix(6);
+  return "file-" + std::string(batch_id) + "-" + std::string(kind);
+}
+
+// How long to wait before trying a batch's step again after a transient store failure.
+Duration StepBackoff(int attempt) {
+  Duration wait = std::chrono::milliseconds(100) * (1 << std::min(attempt, 7));
+  return std::min<Duration>(wait, std::chrono::seconds(10));
 }
 
 // What finalizing wrote.
@@ -307,6 +321,34 @@ asio::awaitable<Status> BatchesApi::Save(Active& batch) {
 asio::awaitable<void> BatchesApi::Drive(std::string id) {
   Active& batch = active_.at(id);
   Status status;
+  // Every step can be repeated from where the batch stands, so a busy or full store is waited out.
+  for (int attempt = 1;; ++attempt) {
+    status = co_await Advance(batch);
+    if (status.ok() || stopping_ || !store::IsTransient(status)) break;
+    Duration wait = StepBackoff(attempt);
+    spdlog::warn("batch {} at {}: {}; trying again in {} ms", id, StatusOf(batch.object),
+                 status.ToString(),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(wait).count());
+    (void)co_await http::SleepFor(clock_, wait);
+  }
+  if (!status.ok() && !stopping_) {
+    spdlog::error("batch {} failed at {}: {}", id, StatusOf(batch.object), status.ToString());
+    SetErrors(batch.object,
+              {{"store_error", "sluice could not save this batch's progress: " + status.message(),
+                std::nullopt, 0, ""}});
+    Transition(batch.object, kFailed, clock_.WallNow());
+    status = co_await Save(batch);
+  }
+  if (!status.ok()) {
+    spdlog::error("batch {} stopped at {}: {}", id, StatusOf(batch.object), status.ToString());
+  } else {
+    spdlog::info("batch {} {}", id, StatusOf(batch.object));
+  }
+  active_.erase(id);
+}
+
+asio::awaitable<Status> BatchesApi::Advance(Active& batch) {
+  Status status;
   if (StatusOf(batch.object) == kValidating) status = co_await Validate(batch);
   std::string_view now = StatusOf(batch.object);
   if (status.ok() && !stopping_ && (now == kInProgress || now == kCancelling)) {
@@ -315,12 +357,7 @@ asio::awaitable<void> BatchesApi::Drive(std::string id) {
   if (status.ok() && !stopping_ && StatusOf(batch.object) == kFinalizing) {
     status = co_await Finalize(batch, kCompleted);
   }
-  if (!status.ok()) {
-    spdlog::error("batch {} stopped at {}: {}", id, StatusOf(batch.object), status.ToString());
-  } else {
-    spdlog::info("batch {} {}", id, StatusOf(batch.object));
-  }
-  active_.erase(id);
+  co_return status;
 }
 
 asio::awaitable<Status> BatchesApi::Validate(Active& batch) {
@@ -451,7 +488,8 @@ asio::awaitable<Status> BatchesApi::Finalize(Active& batch, std::string_view sta
     SLUICE_ASSIGN_OR_RETURN(batch::OutputCounts counts,
                             batch::WriteOutputFiles(pager, id, output, errors));
     Written written{counts, "", ""};
-    auto add = [&](const std::string& path, std::int64_t lines, std::string& file_id) -> Status {
+    auto add = [&](const std::string& path, std::int64_t lines, std::string_view kind,
+                   std::string& file_id) -> Status {
       std::error_code ignored;
       if (lines == 0) {
         std::filesystem::remove(path, ignored);
@@ -460,12 +498,13 @@ asio::awaitable<Status> BatchesApi::Finalize(Active& batch, std::string_view sta
       std::string name = std::filesystem::path(path).filename();
       SLUICE_ASSIGN_OR_RETURN(
           store::FileRecord file,
-          store::AddFile(store, bodies, {tenant, "batch_output", name, now}, path));
+          store::AddFile(store, bodies, {tenant, "batch_output", name, now, FileIdOf(id, kind)},
+                         path));
       file_id = file.id;
       return OkStatus();
     };
-    SLUICE_RETURN_IF_ERROR(add(output, counts.succeeded, written.output_file_id));
-    SLUICE_RETURN_IF_ERROR(add(errors, counts.failed, written.error_file_id));
+    SLUICE_RETURN_IF_ERROR(add(output, counts.succeeded, "output", written.output_file_id));
+    SLUICE_RETURN_IF_ERROR(add(errors, counts.failed, "error", written.error_file_id));
     return written;
   };
   auto written = co_await http::Offload<Result<Written>>(store_executor_, io_, std::move(work));

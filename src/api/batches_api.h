@@ -6,7 +6,9 @@
 // completed; or failed (invalid input, errors.data[]), cancelling → cancelled (in-flight
 // requests finish, the rest get batch_cancelled error lines), expired (completion_window passed;
 // unfinished lines get batch_expired). Every step is saved in the store, so after a restart
-// Resume() takes every unfinished batch up where it stood.
+// Resume() takes every unfinished batch up where it stood. A step that meets a busy or full store
+// is tried again with backoff; one that fails for good fails the batch (errors.data[], code
+// store_error). Finalizing is repeatable: output files have ids derived from the batch's.
 // Threading: every method on the io executor (the dispatcher's); store, file and ingest work run
 // on the blocking executors given.
 #pragma once
@@ -67,6 +69,8 @@ class BatchesApi {
   };
 
   boost::asio::awaitable<void> Drive(std::string id);
+  // Takes the batch from where it stands as far as it goes: validated, run, finalized.
+  boost::asio::awaitable<Status> Advance(Active& batch);
   boost::asio::awaitable<Status> Validate(Active& batch);
   boost::asio::awaitable<Status> Execute(Active& batch);
   // Cancels the batch's run when `deadline` comes first (its completion window passed).

@@ -84,6 +84,10 @@ asio::awaitable<void> Gateway::Serve(http::Exchange& exchange, const Route& rout
       response = HealthzResponse();
       break;
     case Endpoint::kReadyz: {
+      if (auto trouble = StoreTrouble()) {
+        response = NotReadyResponse(*trouble);
+        break;
+      }
       bool ready = ready_.load(std::memory_order_relaxed);
       if (ready && parts_.probe_store) ready = (co_await parts_.probe_store()).ok();
       response = ReadyzResponse(ready);
@@ -102,6 +106,11 @@ asio::awaitable<void> Gateway::Serve(http::Exchange& exchange, const Route& rout
     case Endpoint::kChatCompletions:
     case Endpoint::kCompletions:
     case Endpoint::kEmbeddings:
+      if (auto trouble = StoreTrouble()) {
+        response = http::ErrorResponse({503, "server_error", *trouble, "store_unavailable", {}});
+        response.headers.Set("retry-after", "1");
+        break;
+      }
       co_await parts_.proxy.Handle(exchange, tenant);
       co_return;
     case Endpoint::kUploadFile:

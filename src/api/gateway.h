@@ -7,6 +7,7 @@
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct GatewayParts {
   std::function<boost::asio::awaitable<Status>()> probe_store;
   // Called before /metrics renders, to set the gauges read from live state.
   std::function<void()> refresh_metrics;
+  // Why the engine cannot write its store now, if it cannot: /readyz and the proxy answer 503
+  // with it meanwhile. Unset: never.
+  std::function<std::optional<std::string>()> store_trouble;
 };
 
 class Gateway {
@@ -47,6 +51,9 @@ class Gateway {
  private:
   boost::asio::awaitable<void> Serve(http::Exchange& exchange, const Route& route,
                                      const std::string& tenant);
+  std::optional<std::string> StoreTrouble() const {
+    return parts_.store_trouble ? parts_.store_trouble() : std::nullopt;
+  }
 
   GatewayParts parts_;
   std::atomic<bool> ready_{true};

@@ -17,6 +17,9 @@ TEST(HealthTest, ReadyzIs503WhenNotReady) {
   EXPECT_EQ(ReadyzResponse(true).body, R"({"status":"ready"})");
   EXPECT_EQ(ReadyzResponse(false).status, 503);
   EXPECT_EQ(ReadyzResponse(false).body, R"({"status":"not_ready"})");
+  http::Response full = NotReadyResponse("cannot write its \"store\"");
+  EXPECT_EQ(full.status, 503);
+  EXPECT_EQ(full.body, R"({"status":"not_ready","reason":"cannot write its \"store\""})");
 }
 
 }  // namespace

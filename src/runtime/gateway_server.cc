@@ -45,7 +45,8 @@ class Server final : public GatewayServer {
     ingest_thread_.join();
   }
 
-  Status Init(config::Config config, const std::function<void(const std::string&)>& announce);
+  Status Init(config::Config config, const std::function<void(const std::string&)>& announce,
+              std::unique_ptr<store::Store> store);
   std::uint16_t port() const override { return server_->port(); }
   std::vector<std::string> models() const override { return config_.ModelNames(); }
   void Drain(std::function<void()> done) override;
@@ -78,8 +79,8 @@ class Server final : public GatewayServer {
   std::function<void()> on_engine_done_;
 };
 
-Status Server::Init(config::Config config,
-                    const std::function<void(const std::string&)>& announce) {
+Status Server::Init(config::Config config, const std::function<void(const std::string&)>& announce,
+                    std::unique_ptr<store::Store> store) {
   if (config.models.empty()) {
     const char* key = std::getenv("OPENAI_API_KEY");
     std::string openai_key = key != nullptr ? key : "";
@@ -107,7 +108,11 @@ Status Server::Init(config::Config config,
   std::error_code ec;
   std::filesystem::create_directories(data_dir + "/tmp", ec);
   if (ec) return UnavailableError("cannot create " + data_dir + ": " + ec.message());
-  SLUICE_ASSIGN_OR_RETURN(store_, store::sqlite::SqliteStore::Open(data_dir + "/sluice.db"));
+  if (store) {
+    store_ = std::move(store);
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(store_, store::sqlite::SqliteStore::Open(data_dir + "/sluice.db"));
+  }
   SLUICE_ASSIGN_OR_RETURN(bodies_, store::FileBodies::Open(data_dir));
   SLUICE_ASSIGN_OR_RETURN(auto targets, Targets(config_));
   http::ClientOptions client_options;
@@ -149,16 +154,17 @@ Status Server::Init(config::Config config,
   batches_ = std::make_unique<api::BatchesApi>(
       io_.get_executor(), store_thread_.get_executor(), ingest_thread_.get_executor(),
       SystemClock::Instance(), *store_, *bodies_, *dispatcher_, std::move(batch_options));
-  store::Store& store = *store_;
-  auto probe = [this, &store]() -> asio::awaitable<Status> {
-    auto ping = [&store] { return store.GetBatch("").status(); };
+  store::Store& probed = *store_;
+  auto probe = [this, &probed]() -> asio::awaitable<Status> {
+    auto ping = [&probed] { return probed.GetBatch("").status(); };
     Status pinged =
         co_await http::Offload<Status>(store_thread_.get_executor(), io_.get_executor(), ping);
     co_return pinged.code() == StatusCode::kNotFound ? OkStatus() : pinged;
   };
   gateway_ = std::make_unique<api::Gateway>(
       api::GatewayParts{*auth_, metrics_, *proxy_, *files_, *batches_, config_.ModelNames(),
-                        SystemClock::Instance().WallNow(), probe, [this] { RefreshMetrics(); }});
+                        SystemClock::Instance().WallNow(), probe, [this] { RefreshMetrics(); },
+                        [this] { return dispatcher_->StoreTrouble(); }});
 
   http::ServerOptions server_options;
   server_options.host = config_.listen.host;
@@ -253,9 +259,9 @@ config::Config WithBuiltInModels(config::Config config, const std::string& opena
 
 Result<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     asio::io_context& io, config::Config config,
-    const std::function<void(const std::string&)>& announce) {
+    const std::function<void(const std::string&)>& announce, std::unique_ptr<store::Store> store) {
   auto server = std::make_unique<Server>(io);
-  SLUICE_RETURN_IF_ERROR(server->Init(std::move(config), announce));
+  SLUICE_RETURN_IF_ERROR(server->Init(std::move(config), announce, std::move(store)));
   return std::unique_ptr<GatewayServer>(std::move(server));
 }
 

@@ -15,6 +15,7 @@
 
 #include "common/result.h"
 #include "config/config.h"
+#include "store/store.h"
 
 namespace sluice::runtime {
 
@@ -23,10 +24,12 @@ class GatewayServer {
   virtual ~GatewayServer() = default;
 
   // Opens the store, starts the engine and listens on config.listen. `announce` receives the
-  // one-line notices a user should see (the built-in upstream in use).
+  // one-line notices a user should see (the built-in upstream in use). `store`, when given, is
+  // used instead of the SQLite store in data_dir (tests pass a store that fails on demand).
   static Result<std::unique_ptr<GatewayServer>> Start(
       boost::asio::io_context& io, config::Config config,
-      const std::function<void(const std::string&)>& announce);
+      const std::function<void(const std::string&)>& announce,
+      std::unique_ptr<store::Store> store = nullptr);
 
   virtual std::uint16_t port() const = 0;
   // The models served (config order, or the built-in ones).

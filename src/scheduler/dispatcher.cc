@@ -8,9 +8,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 
-#include "http/offload.h"
 #include "http/sleep.h"
 #include "providers/limiter_feedback.h"
+#include "store/store_errors.h"
 
 namespace sluice::scheduler {
 namespace asio = boost::asio;
@@ -53,6 +53,7 @@ Dispatcher::Dispatcher(asio::any_io_executor io, asio::any_io_executor store_exe
       targets_(std::move(targets)),
       options_(options),
       retry_policy_(options.retry),
+      store_retry_policy_(options.store_retry),
       random_(options.seed),
       planner_(options.planner),
       wake_(io),
@@ -82,23 +83,19 @@ void Dispatcher::Withdraw(ActiveBatch& batch) {
   batch.changed.Notify();
 }
 
-bool Dispatcher::Idle() const {
-  bool refilling = false;
-  for (const auto& [id, batch] : batches_) refilling = refilling || batch->refilling;
-  return progress_.in_flight == 0 && !refilling;
-}
+bool Dispatcher::Idle() const { return progress_.in_flight == 0 && leasing_ == 0; }
 
 std::optional<BatchCounts> Dispatcher::Counts(const std::string& batch_id) const {
   auto it = batches_.find(batch_id);
-  if (it == batches_.end()) return std::nullopt;
+  if (it == batches_.end() || !it->second->started) return std::nullopt;
   return it->second->counts;
 }
 
 asio::awaitable<Status> Dispatcher::Run() {
   running_ = true;
   asio::co_spawn(io_, CommitLoop(), asio::detached);
-  while (failure_.ok() && !stopping_) {
-    for (auto& [id, batch] : batches_) Refill(*batch);
+  while (!stopping_) {
+    for (auto& [id, batch] : batches_) Refill(batch);
     Decision decision = planner_.Next(clock_.Now());
     if (decision.dispatch) {
       std::int64_t ticket = decision.dispatch->ticket.id;
@@ -128,52 +125,41 @@ asio::awaitable<Status> Dispatcher::Run() {
   while (!commit_loop_exited_) co_await wake_.Wait();
   running_ = false;
   for (auto& [id, batch] : batches_) batch->changed.Notify();
-  co_return failure_;
+  co_return OkStatus();
 }
 
 asio::awaitable<Status> Dispatcher::RunBatch(BatchSpec spec) {
   if (stopping_) co_return CancelledError("stopped before every item had a result");
   if (batches_.contains(spec.id)) co_return AlreadyExistsError("batch " + spec.id + " is running");
-  store::Store& store = store_;
   std::string id = spec.id;
-  auto expire = [&store, id] { return store.ExpireLeases(id); };  // no holder survives a restart
-  Status expired = co_await http::Offload<Status>(store_executor_, io_, std::move(expire));
-  if (!expired.ok()) co_return expired;
-  auto count = [&store, id] { return store.CountItems(id); };
-  auto counts =
-      co_await http::Offload<Result<batch::ItemCounts>>(store_executor_, io_, std::move(count));
-  if (!counts.ok()) co_return counts.status();
-
-  auto owned = std::make_unique<ActiveBatch>(io_);
-  ActiveBatch& batch = *owned;
-  batch.counts = {counts->total, counts->succeeded, counts->failed};
-  batch.lane = planner_.AddLane({spec.priority, spec.tenant});
-  batch.spec = std::move(spec);
-  batches_.emplace(id, std::move(owned));
-  progress_.total += counts->total;
-  progress_.succeeded += counts->succeeded;
-  progress_.failed += counts->failed;
-  wake_.Notify();
+  // Registered before the first store call, so a cancel while it starts is kept.
+  auto batch = std::make_shared<ActiveBatch>(io_);
+  batch->spec = std::move(spec);
+  batch->lane = -1;
+  batches_.emplace(id, batch);
+  Status started = co_await Start(batch);
+  if (!started.ok() && !store::IsTransient(started)) batch->failure = started;
 
   Status outcome;
   while (true) {
-    if (!failure_.ok()) {
-      outcome = failure_;
-    } else if (batch.Done() && (batch.store_drained || batch.cancelled || stopping_)) {
-      if (batch.cancelled) {
+    if (!batch->failure.ok()) {
+      outcome = batch->failure;
+    } else if (batch->Done() && (batch->store_drained || batch->cancelled || stopping_)) {
+      if (batch->cancelled) {
         outcome = CancelledError("batch " + id + " cancelled");
-      } else if (!batch.store_drained) {
+      } else if (!batch->store_drained) {
         outcome = CancelledError("stopped before every item had a result");
       }
     } else if (running_ || !stopping_) {
-      co_await batch.changed.Wait();
+      co_await batch->changed.Wait();
       continue;
     } else {
       outcome = CancelledError("stopped before every item had a result");
     }
     break;
   }
-  Withdraw(batch);
+  Withdraw(*batch);
+  batch->gone = true;
   batches_.erase(id);
   co_return outcome;
 }
@@ -196,30 +182,36 @@ void Dispatcher::CancelBatch(const std::string& batch_id) {
   Withdraw(*it->second);
 }
 
-void Dispatcher::Refill(ActiveBatch& batch) {
-  if (stopping_ || batch.cancelled || batch.store_drained || batch.refilling ||
-      batch.held >= options_.window / 2) {
+void Dispatcher::Refill(const std::shared_ptr<ActiveBatch>& batch) {
+  // A lane of -1: not started yet, cancelled, stopped or failed.
+  if (stopping_ || batch->lane < 0 || batch->cancelled || batch->store_drained ||
+      batch->refilling || batch->held >= options_.window / 2) {
     return;
   }
-  batch.refilling = true;
-  asio::co_spawn(io_, Lease(&batch), asio::detached);
+  batch->refilling = true;
+  ++leasing_;
+  asio::co_spawn(io_, Lease(batch), asio::detached);
 }
 
-asio::awaitable<void> Dispatcher::Lease(ActiveBatch* batch) {
+asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch) {
   store::Store& store = store_;
   std::string id = batch->spec.id;
   std::size_t want = options_.window - batch->held;
   WallTime now = clock_.WallNow();
   Duration lease = options_.lease;
-  auto lease_items = [&store, id, want, now, lease] {
-    return store.LeaseItems(id, want, now, lease);
-  };
-  auto leased = co_await http::Offload<Result<std::vector<batch::LeasedItem>>>(
-      store_executor_, io_, std::move(lease_items));
+  std::function<Result<std::vector<batch::LeasedItem>>()> lease_items =
+      [&store, id, want, now, lease] { return store.LeaseItems(id, want, now, lease); };
+  auto leased = co_await CallStore<Result<std::vector<batch::LeasedItem>>>(std::move(lease_items));
   batch->refilling = false;
-  if (!leased.ok()) {
-    failure_ = leased.status();
-  } else if (!batch->cancelled) {
+  --leasing_;
+  if (batch->gone) {
+    // Its runner has returned; what was leased stays leased until the next start expires it.
+  } else if (!leased.ok()) {
+    // A transient error here means the dispatcher is stopping: the batch stops, it does not fail.
+    if (!store::IsTransient(leased.status())) {
+      FailBatch(id, leased.status().WithContext("leasing items"));
+    }
+  } else if (!batch->cancelled && batch->lane >= 0) {
     if (leased->size() < want) batch->store_drained = true;
     for (batch::LeasedItem& item : *leased) {
       std::int64_t ticket = next_ticket_++;
@@ -255,8 +247,12 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
   --progress_.in_flight;
   wake_.Notify();
   auto it = held_.find(dispatch.ticket.id);
-  if (it == held_.end()) co_return;  // its batch is gone
+  if (it == held_.end()) co_return;
   Held& held = it->second;
+  if (held.batch->gone) {  // its runner has returned (its store failed): the answer is dropped
+    held_.erase(it);
+    co_return;
+  }
   bool keep_trying = !stopping_ && !held.batch->cancelled;
   if (outcome.verdict == providers::Verdict::kRetry && keep_trying) {
     auto next = retry_policy_.NextAttempt(held.attempt, outcome.retry_after, now, random_);
@@ -275,7 +271,7 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
   }
   if (outcome.verdict == providers::Verdict::kRetry && !keep_trying) {
     // Stays leased in the store; a later run sends it again (or the batch was cancelled).
-    ActiveBatch* batch = held.batch;
+    std::shared_ptr<ActiveBatch> batch = held.batch;
     --batch->held;
     held_.erase(it);
     batch->changed.Notify();
@@ -356,57 +352,12 @@ void Dispatcher::Learn(int deployment, const providers::Outcome& outcome, TimePo
 }
 
 void Dispatcher::Finish(HeldMap::iterator held, const providers::Outcome& outcome) {
-  ActiveBatch* batch = held->second.batch;
+  ActiveBatch* batch = held->second.batch.get();
   uncommitted_.push_back({batch->spec.id, ResultOf(held->second.leased, outcome)});
   ++batch->uncommitted;
   --batch->held;
   held_.erase(held);
   commit_wake_.Notify();
-}
-
-asio::awaitable<void> Dispatcher::CommitLoop() {
-  while (failure_.ok()) {
-    if (uncommitted_.empty()) {
-      if (stopping_ && Idle()) break;
-      co_await commit_wake_.Wait();
-      continue;
-    }
-    // Everything that finished while the previous group was being written goes in one group.
-    auto group = std::make_shared<std::map<std::string, std::vector<batch::ResultRecord>>>();
-    for (Finished& f : uncommitted_) (*group)[f.batch_id].push_back(std::move(f.result));
-    uncommitted_.clear();
-    committing_ = true;
-    store::Store& store = store_;
-    auto write = [&store, group]() -> Status {
-      for (const auto& [id, results] : *group) {
-        SLUICE_RETURN_IF_ERROR(store.AddResults(id, results));
-      }
-      return OkStatus();
-    };
-    Status written = co_await http::Offload<Status>(store_executor_, io_, std::move(write));
-    committing_ = false;
-    if (!written.ok()) {
-      failure_ = written.WithContext("saving results");
-      break;
-    }
-    for (const auto& [id, results] : *group) {
-      for (const batch::ResultRecord& r : results) {
-        ++(r.success ? progress_.succeeded : progress_.failed);
-      }
-      auto it = batches_.find(id);
-      if (it == batches_.end()) continue;
-      ActiveBatch& batch = *it->second;
-      for (const batch::ResultRecord& r : results) {
-        ++(r.success ? batch.counts.succeeded : batch.counts.failed);
-      }
-      batch.uncommitted -= results.size();
-      batch.changed.Notify();
-    }
-    wake_.Notify();
-  }
-  commit_loop_exited_ = true;
-  for (auto& [id, batch] : batches_) batch->changed.Notify();
-  wake_.Notify();
 }
 
 }  // namespace sluice::scheduler

@@ -4,6 +4,10 @@
 // results in groups (while one group is being written the next accumulates). Interactive
 // (proxy) requests ask for an admission, wait a bounded time in the planner's first lane, and
 // send themselves. Memory is bounded by the windows, not by the batches.
+// A store call that fails for a transient reason (busy, disk full) is tried again with backoff
+// until it succeeds (the engine reports the trouble meanwhile, see StoreTrouble); one that fails
+// for good fails only the batch it was made for. Batch state is shared by the batch's runner and
+// the coroutines working for it, each of which checks the batch is still there when it resumes.
 // Threading: every method on the io executor given to the constructor (single-threaded); store
 // calls run on `store_executor` (one blocking thread) and never on the event loop.
 #pragma once
@@ -41,6 +45,12 @@ struct DispatcherOptions {
   // Single node: leases only need to outlive the process (ExpireLeases runs at start).
   Duration lease = std::chrono::hours(24);
   retry::RetryOptions retry;
+  // Backoff between tries of a store call that failed for a transient reason; such a call is
+  // tried until it succeeds or Stop() is called (max_attempts is not used).
+  retry::RetryOptions store_retry{.max_attempts = 0,
+                                  .base_delay = std::chrono::milliseconds(100),
+                                  .max_delay = std::chrono::seconds(10),
+                                  .max_hint = std::chrono::seconds(10)};
   PlannerOptions planner;
   std::uint64_t seed = 1;
 };
@@ -95,14 +105,16 @@ class Dispatcher {
              Clock& clock, store::Store& store, http::Client& client, std::vector<Target> targets,
              DispatcherOptions options);
 
-  // The engine's loop: dispatches, leases for the batches being run, commits. Returns once Stop()
-  // was called, every request in flight has finished and every result is durable (OK), or when
-  // the store fails (its Status).
+  // The engine's loop: dispatches, leases for the batches being run, commits. Returns OK once
+  // Stop() was called, every request in flight has finished and every result that could be saved
+  // is durable. A failing store does not end it.
   boost::asio::awaitable<Status> Run();
 
   // Works on `spec`'s batch (Run must be running) until every item has a durable result (OK),
   // CancelBatch was called and its requests in flight have finished and been saved
-  // (kCancelled), Stop() was called (kCancelled, "stopped"), or the store fails.
+  // (kCancelled), Stop() was called (kCancelled, "stopped"), or a store call made for this batch
+  // failed for good (that call's error; the answers not yet saved are dropped, their items stay
+  // leased and a later run sends them again). A cancel is kept from the moment RunBatch is called.
   boost::asio::awaitable<Status> RunBatch(BatchSpec spec);
 
   // Run and RunBatch for one batch, then stop: `sluice run`.
@@ -137,6 +149,10 @@ class Dispatcher {
     if (observer_.retried) observer_.retried(deployment);
   }
 
+  // Why the engine cannot write its store now ("sluice cannot write its store: disk full (...);
+  // retrying"), while a transient store failure is being retried; nullopt when it can.
+  std::optional<std::string> StoreTrouble() const;
+
   const Progress& progress() const { return progress_; }
   // The counts of a batch being run; nullopt when it is not.
   std::optional<BatchCounts> Counts(const std::string& batch_id) const;
@@ -152,14 +168,17 @@ class Dispatcher {
     std::size_t held = 0;         // leased and not yet finished
     std::size_t uncommitted = 0;  // finished, not yet durable
     bool store_drained = false;   // every pending item has been leased
+    bool started = false;         // its leases expired and its counts read
     bool refilling = false;
     bool cancelled = false;
-    Notifier changed;  // wakes RunBatch
+    bool gone = false;  // RunBatch has returned: coroutines resuming for it drop their work
+    Status failure;     // a store call for this batch failed for good
+    Notifier changed;   // wakes RunBatch
     explicit ActiveBatch(boost::asio::any_io_executor io) : changed(io) {}
     bool Done() const { return held == 0 && uncommitted == 0 && !refilling; }
   };
   struct Held {
-    ActiveBatch* batch = nullptr;
+    std::shared_ptr<ActiveBatch> batch;
     batch::LeasedItem leased;
     int attempt = 1;
     bool waiting_retry = false;  // queued again after a transient failure
@@ -174,8 +193,18 @@ class Dispatcher {
     batch::ResultRecord result;
   };
 
-  void Refill(ActiveBatch& batch);
-  boost::asio::awaitable<void> Lease(ActiveBatch* batch);
+  void Refill(const std::shared_ptr<ActiveBatch>& batch);
+  boost::asio::awaitable<void> Lease(std::shared_ptr<ActiveBatch> batch);
+  // Expires the batch's old leases and reads its counts; its lane is added unless cancelled.
+  boost::asio::awaitable<Status> Start(std::shared_ptr<ActiveBatch> batch);
+  // Runs `work` (returning R: a Status or a Result) on the store executor, trying again with
+  // backoff while it fails for a transient reason and the dispatcher is not stopping.
+  template <typename R>
+  boost::asio::awaitable<R> CallStore(std::function<R()> work);  // dispatcher_store.cc
+  // Writes one batch's results of a commit group; false when the batch's store failed for good.
+  boost::asio::awaitable<bool> Commit(std::string batch_id,
+                                      std::shared_ptr<std::vector<batch::ResultRecord>> results);
+  void FailBatch(const std::string& batch_id, const Status& status);
   boost::asio::awaitable<void> Send(Dispatch dispatch);
   boost::asio::awaitable<void> CommitLoop();
   void Finish(HeldMap::iterator held, const providers::Outcome& outcome);
@@ -192,11 +221,12 @@ class Dispatcher {
   std::vector<Target> targets_;
   DispatcherOptions options_;
   retry::RetryPolicy retry_policy_;
+  retry::RetryPolicy store_retry_policy_;
   Random random_;
   Planner planner_;
   Notifier wake_;         // the dispatch loop
   Notifier commit_wake_;  // the commit loop
-  std::map<std::string, std::unique_ptr<ActiveBatch>> batches_;
+  std::map<std::string, std::shared_ptr<ActiveBatch>> batches_;
   HeldMap held_;
   std::unordered_map<std::int64_t, Waiter*> waiters_;  // by ticket id
   std::map<std::string, int> interactive_lanes_;       // by tenant
@@ -206,7 +236,8 @@ class Dispatcher {
   bool committing_ = false;
   bool commit_loop_exited_ = false;
   bool running_ = false;
-  Status failure_;
+  int leasing_ = 0;                      // Lease coroutines alive
+  std::optional<Status> store_trouble_;  // the transient store failure being retried
   Progress progress_;
   UpstreamObserver observer_;
 };

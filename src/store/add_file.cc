@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "common/ids.h"
 
@@ -15,7 +16,16 @@ Result<FileRecord> AddFile(Store& store, const FileBodies& bodies, const NewFile
   if (::stat(source_path.c_str(), &info) != 0) {
     return NotFoundError("cannot add " + source_path + ": " + std::strerror(errno));
   }
-  FileRecord record{.id = NewId("file-"),
+  if (!file.id.empty()) {
+    Result<FileRecord> existing = store.GetFile(file.id);
+    if (existing.ok()) {
+      std::error_code ignored;
+      std::filesystem::remove(source_path, ignored);
+      return existing;
+    }
+    if (existing.status().code() != StatusCode::kNotFound) return existing.status();
+  }
+  FileRecord record{.id = file.id.empty() ? NewId("file-") : file.id,
                     .tenant = file.tenant,
                     .filename = file.filename,
                     .purpose = file.purpose,

@@ -18,10 +18,14 @@ struct NewFile {
   std::string purpose;   // batch_output, ...
   std::string filename;  // what clients see, e.g. "batch_abc_output.jsonl"
   WallTime created_at;
+  // Empty: a new "file-…" id. Set: this id, and when a file of this id is recorded already (the
+  // same finalize, repeated after a crash between recording the file and saving its batch), that
+  // file is the result and the source is removed, so repeating leaves no second file.
+  std::string id = {};
 };
 
-// Moves the complete file at `source_path` into `bodies` as a new "file-…" id and records it.
-// Returns the record. On failure neither a body nor a record is left (the source may be gone).
+// Moves the complete file at `source_path` into `bodies` under file.id (or a new id) and records
+// it. Returns the record. On failure neither a body nor a record is left (the source may be gone).
 Result<FileRecord> AddFile(Store& store, const FileBodies& bodies, const NewFile& file,
                            const std::string& source_path);
 

@@ -7,7 +7,9 @@
 #include <fstream>
 
 #include "store/add_file.h"
+#include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/store_errors.h"
 
 namespace sluice::store {
 namespace {
@@ -136,6 +138,49 @@ TEST_F(FileBodiesTest, AddFileMovesAFinishedFileInAndRecordsIt) {
   ASSERT_TRUE(reader.ok());
   EXPECT_EQ(ReadAll(*reader), "{\"a\":1}\n");
   EXPECT_EQ(AddFile(*store, *bodies_, file, source).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(FileBodiesTest, AddingAFileUnderAGivenIdTwiceLeavesOneFile) {
+  MemoryStore store;
+  WallTime now(std::chrono::seconds(1767225600));
+  NewFile file{.tenant = "t",
+               .purpose = "batch_output",
+               .filename = "out.jsonl",
+               .created_at = now,
+               .id = "file-b1-output"};
+  std::string source = data_dir_ + "/output.jsonl.tmp";
+  std::ofstream(source) << "{\"a\":1}\n";
+  ASSERT_TRUE(AddFile(store, *bodies_, file, source).ok());
+  // The same finalize after a crash before its batch was saved: written again, added again.
+  std::ofstream(source) << "{\"a\":1}\n";
+  Result<FileRecord> again = AddFile(store, *bodies_, file, source);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->id, "file-b1-output");
+  EXPECT_FALSE(fs::exists(source));
+  EXPECT_EQ(store
+                .ListFiles({.tenant = "t",
+                            .purpose = std::nullopt,
+                            .after = std::nullopt,
+                            .limit = 10,
+                            .order = SortOrder::kAscending})
+                ->files.size(),
+            1u);
+  EXPECT_EQ(Entries(files_dir()), std::vector<std::string>{"file-b1-output"});
+}
+
+TEST_F(FileBodiesTest, AFileTheStoreCannotRecordLeavesNoBody) {
+  MemoryStore store;
+  store.Inject(
+      {.error = DiskFullError("insert"), .calls = {StoreCall::kCreateFile}, .times = std::nullopt});
+  std::string source = data_dir_ + "/output.jsonl.tmp";
+  std::ofstream(source) << "{\"a\":1}\n";
+  NewFile file{.tenant = "t",
+               .purpose = "batch_output",
+               .filename = "out.jsonl",
+               .created_at = WallTime{},
+               .id = "file-b2-output"};
+  EXPECT_EQ(AddFile(store, *bodies_, file, source).status().code(), StatusCode::kResourceExhausted);
+  EXPECT_TRUE(Entries(files_dir()).empty());
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // Store: the narrow seam between sluice and its durable state — batches, the item queue (pending
 // -> leased -> done), results (one per item, first write wins) and the metadata of files (their
 // bytes are in FileBodies). Implementations: sqlite/ (the
-// embedded default); redis/ and memory/ later. Every method is synchronous and may block on disk:
-// call it from the blocking pool, never from an event loop. Implementations are thread-safe.
+// embedded default) and memory/ (for tests, with faults on demand); errors: store_errors.h. Every
+// method is synchronous and may block on disk: call it from the blocking pool, never from an event
+// loop. Implementations are thread-safe.
 #pragma once
 
 #include <optional>

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 
+#include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace sluice::store {
@@ -252,7 +253,15 @@ StoreFactory Sqlite() {
   };
 }
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, StoreTest, ::testing::Values(Sqlite()));
+StoreFactory Memory() {
+  return [] { return std::unique_ptr<Store>(std::make_unique<MemoryStore>()); };
+}
+
+// One value each: named "Sqlite/StoreTest.X/store", not by the factory's bytes.
+std::string Named(const ::testing::TestParamInfo<StoreFactory>&) { return "store"; }
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreTest, ::testing::Values(Sqlite()), Named);
+INSTANTIATE_TEST_SUITE_P(Memory, StoreTest, ::testing::Values(Memory()), Named);
 
 TEST(SqliteStoreTest, SurvivesReopenWithEverythingCommitted) {
   std::string path = TempPath("reopen.db");

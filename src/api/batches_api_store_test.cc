@@ -1,0 +1,219 @@
+// The Batches API over a store that fails on demand (MemoryStore) and a FakeClock: what a client
+// sees of a batch when the store is busy, full or broken, and when a process dies mid-finalize.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "api/batches_api.h"
+#include "http/sleep.h"
+#include "store/memory/memory_store.h"
+#include "store/store_errors.h"
+
+namespace sluice::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using store::StoreCall;
+
+// Answers every request at once with a chat completion.
+class AnsweringClient final : public http::Client {
+ public:
+  asio::awaitable<Result<http::Response>> Send(http::ClientRequest) override {
+    http::Response r;
+    r.status = 200;
+    r.body = R"({"id":"x","usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}})";
+    co_return r;
+  }
+  asio::awaitable<Result<std::unique_ptr<http::ResponseStream>>> Open(
+      http::ClientRequest) override {
+    co_return UnimplementedError("no streams here");
+  }
+};
+
+class BatchesApiStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string dir = fs::temp_directory_path() / "sluice-batches-XXXXXX";
+    dir_ = mkdtemp(dir.data());
+    fs::create_directories(dir_ + "/tmp");
+    bodies_ = std::move(store::FileBodies::Open(dir_)).value();
+    std::string lines;
+    for (int i = 0; i < 12; ++i) {
+      lines += R"({"custom_id":"r)" + std::to_string(i) +
+               R"(","method":"POST","url":"/v1/chat/completions","body":{"model":"m",)"
+               R"("messages":[{"role":"user","content":"hi"}]}})"
+               "\n";
+    }
+    auto writer = std::move(bodies_->Begin("file-in")).value();
+    ASSERT_TRUE(writer.Append(lines).ok());
+    ASSERT_TRUE(writer.Commit().ok());
+    ASSERT_TRUE(store_
+                    .CreateFile({"file-in", "t", "in.jsonl", "batch",
+                                 static_cast<std::int64_t>(lines.size()), WallTime{}, "processed"})
+                    .ok());
+  }
+
+  // One process's life: the engine and the Batches API over store_ and bodies_. Runs `work`, then
+  // the event loop until `done` holds (the fake clock moving 5ms whenever the loop is idle),
+  // then drains as sluice serve does.
+  void Process(std::function<asio::awaitable<void>(BatchesApi&)> work,
+               std::function<bool(BatchesApi&)> done) {
+    asio::io_context io;
+    asio::thread_pool store_thread(1);
+    asio::thread_pool ingest_thread(1);
+    AnsweringClient client;
+    auto provider = std::shared_ptr<const providers::Provider>(
+        providers::MakeOpenAiProvider({"http://127.0.0.1:9/v1", "k", "m"}));
+    scheduler::DispatcherOptions options;
+    options.window = 8;
+    scheduler::Dispatcher dispatcher(
+        io.get_executor(), store_thread.get_executor(), clock_, store_, client,
+        {{"m", provider, {.rpm = 600000, .tpm = 100000000, .max_in_flight = 4}}}, options);
+    BatchesApiOptions api_options;
+    api_options.models = {"m"};
+    api_options.work_dir = dir_ + "/tmp";
+    BatchesApi api(io.get_executor(), store_thread.get_executor(), ingest_thread.get_executor(),
+                   clock_, store_, *bodies_, dispatcher, api_options);
+    bool engine_done = false;
+    auto engine = [&]() -> asio::awaitable<void> {
+      (void)co_await dispatcher.Run();
+      engine_done = true;
+    };
+    asio::co_spawn(io, engine(), asio::detached);
+    asio::co_spawn(io, work(api), asio::detached);
+    auto turn = [&] {
+      io.restart();
+      if (io.poll() == 0) {
+        clock_.Advance(5ms);
+        std::this_thread::yield();  // the store thread may be working
+      }
+    };
+    TimePoint give_up = clock_.Now() + 10min;
+    while (!done(api) && clock_.Now() < give_up) turn();
+    EXPECT_TRUE(done(api)) << "not done after 10 minutes of fake time";
+    api.Stop();
+    dispatcher.Stop();
+    while (!engine_done || api.active() > 0) turn();
+  }
+
+  // Creates a batch of file-in; its id.
+  static asio::awaitable<std::string> Create(BatchesApi& api) {
+    http::Request request;
+    request.method = "POST";
+    request.target = "/v1/batches";
+    request.headers.Set("content-type", "application/json");
+    request.body =
+        R"({"input_file_id":"file-in","endpoint":"/v1/chat/completions","completion_window":"24h"})";
+    http::Response response = co_await api.Create(std::move(request), "t");
+    EXPECT_EQ(response.status, 200) << response.body;
+    co_return std::string(boost::json::parse(response.body).at("id").as_string());
+  }
+
+  // The batch as GET /v1/batches/{id} shows it (from the store once it is no longer driven).
+  boost::json::object Saved(const std::string& id) {
+    auto record = store_.GetBatch(id);
+    EXPECT_TRUE(record.ok()) << record.status();
+    return record.ok() ? boost::json::parse(record->data).as_object() : boost::json::object();
+  }
+
+  bool Finished(const std::string& id) {
+    auto record = store_.GetBatch(id);
+    return record.ok() && (record->status == "completed" || record->status == "failed" ||
+                           record->status == "cancelled");
+  }
+
+  std::vector<store::FileRecord> OutputFiles() {
+    return store_
+        .ListFiles({.tenant = "t",
+                    .purpose = "batch_output",
+                    .after = std::nullopt,
+                    .limit = 100,
+                    .order = store::SortOrder::kAscending})
+        ->files;
+  }
+
+  std::size_t Bodies() {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir_ + "/files")) ++n;
+    return n;
+  }
+
+  std::string dir_;
+  FakeClock clock_;
+  store::MemoryStore store_;
+  std::unique_ptr<store::FileBodies> bodies_;
+};
+
+TEST_F(BatchesApiStoreTest, ABrokenStoreFailsTheBatchItTouchedWithAClearError) {
+  store_.Inject({.error = store::IoError("commit"), .calls = {StoreCall::kAddResults}, .times = 1});
+  std::string first, second;
+  Process(
+      [&](BatchesApi& api) -> asio::awaitable<void> {
+        first = co_await Create(api);
+        while (!Finished(first)) (void)co_await http::SleepFor(clock_, 1ms);
+        second = co_await Create(api);  // a batch after the failure runs as any other
+      },
+      [&](BatchesApi&) { return !second.empty() && Finished(second); });
+  boost::json::object failed = Saved(first);
+  EXPECT_EQ(failed.at("status"), "failed");
+  const auto& error = failed.at("errors").at("data").at(0);
+  EXPECT_EQ(error.at("code"), "store_error");
+  EXPECT_NE(std::string(error.at("message").as_string()).find("disk I/O error"), std::string::npos)
+      << error;
+  EXPECT_FALSE(failed.at("failed_at").is_null());
+  boost::json::object completed = Saved(second);
+  EXPECT_EQ(completed.at("status"), "completed");
+  EXPECT_EQ(completed.at("request_counts").at("completed"), 12);
+}
+
+TEST_F(BatchesApiStoreTest, AFullDiskWhileFinalizingIsWaitedOut) {
+  store_.Inject({.error = store::DiskFullError("write"),
+                 .calls = {StoreCall::kCreateFile, StoreCall::kUpdateBatch},
+                 .times = 5,
+                 .after = 2});  // once the batch is in progress and finalizing
+  std::string id;
+  Process([&](BatchesApi& api) -> asio::awaitable<void> { id = co_await Create(api); },
+          [&](BatchesApi&) { return !id.empty() && Finished(id); });
+  EXPECT_EQ(store_.failed_calls(), 5);
+  boost::json::object batch = Saved(id);
+  EXPECT_EQ(batch.at("status"), "completed");
+  ASSERT_EQ(OutputFiles().size(), 1u);
+  EXPECT_EQ(batch.at("output_file_id").as_string(), OutputFiles()[0].id);
+  EXPECT_EQ(Bodies(), 2u);  // file-in and the output
+}
+
+TEST_F(BatchesApiStoreTest, AFinalizeRepeatedAfterACrashLeavesNoOrphanFile) {
+  // The first process records the output file, then cannot save the batch as completed (the
+  // third save of the batch): it stands as finalizing, as after a crash between the two.
+  store_.Inject({.error = store::IoError("update"),
+                 .calls = {StoreCall::kUpdateBatch},
+                 .times = std::nullopt,
+                 .after = 2});
+  std::string id;
+  Process([&](BatchesApi& api) -> asio::awaitable<void> { id = co_await Create(api); },
+          [&](BatchesApi& api) { return !id.empty() && api.active() == 0; });
+  ASSERT_EQ(store_.GetBatch(id)->status, "finalizing");
+  ASSERT_EQ(OutputFiles().size(), 1u);
+  store_.Heal();
+
+  Process([&](BatchesApi& api) -> asio::awaitable<void> { (void)co_await api.Resume(); },
+          [&](BatchesApi&) { return Finished(id); });
+  boost::json::object batch = Saved(id);
+  EXPECT_EQ(batch.at("status"), "completed");
+  ASSERT_EQ(OutputFiles().size(), 1u);  // the same file, not a second one
+  EXPECT_EQ(batch.at("output_file_id").as_string(), OutputFiles()[0].id);
+  EXPECT_EQ(Bodies(), 2u);
+  EXPECT_TRUE(fs::is_empty(dir_ + "/tmp"));
+}
+
+}  // namespace
+}  // namespace sluice::api
