@@ -86,7 +86,8 @@ field() { grep -o "\"$1\":[^,}]*" | head -1 | cut -d: -f2- | tr -d '"'; }
 echo "GET /v1/models -> $(curl -s "$api/models" | cut -c 1-200)"
 echo "POST /v1/chat/completions ->"
 curl -s "$api/chat/completions" -H 'content-type: application/json' \
-  -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}]}' | cut -c 1-240
+  -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}]}' | head -c 400
+echo  # the answer is relayed as the provider indents it (OpenAI does; so does the mock)
 
 for i in $(seq 1 20); do
   printf '{"custom_id":"s-%d","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Name %d colours"}]}}\n' "$i" "$i"
