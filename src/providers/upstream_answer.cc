@@ -135,9 +135,9 @@ std::optional<WallTime> ParseRfc3339(std::string_view text) {
   std::chrono::year_month_day date{std::chrono::year(*year), std::chrono::month(*month),
                                    std::chrono::day(*day)};
   if (!date.ok() || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
-  // WallTime counts nanoseconds in 64 bits and ends in 2262; a later year would overflow it
+  // WallTime counts nanoseconds in 64 bits, from 1677 to 2262; a year outside would overflow it
   // (found by fuzz/fuzz_upstream_answer). No real reset time is that far off.
-  if (*year > 2200) return std::nullopt;
+  if (*year < 1970 || *year > 2200) return std::nullopt;
   WallTime at = std::chrono::sys_days(date) + std::chrono::hours(*hour) +
                 std::chrono::minutes(*minute) + std::chrono::seconds(*second);
   std::size_t i = 19;

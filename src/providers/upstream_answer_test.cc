@@ -116,8 +116,9 @@ TEST(LimitHintsTest, AnthropicResetsThatAreNotRfc3339AreLeftUnset) {
   WallTime now = std::chrono::sys_days(std::chrono::year(2026) / 1 / 1);
   for (const char* bad : {"soon", "2026-01-01 00:00:01Z", "2026-13-01T00:00:01Z",
                           "2026-01-01T00:00:01", "2026-01-01T00:00:01+0100", "1767225601",
-                          // Past the end of WallTime (2262): used to overflow.
-                          "9999-12-31T23:59:59Z", "2263-01-01T00:00:00Z"}) {
+                          // Outside WallTime (1677 to 2262): used to overflow.
+                          "9999-12-31T23:59:59Z", "2263-01-01T00:00:00Z", "0284-01-01T00:00:00Z",
+                          "0000-01-01T00:00:00Z"}) {
     http::Response response;
     response.headers.Add("anthropic-ratelimit-requests-reset", bad);
     EXPECT_FALSE(ParseAnthropicLimitHints(response, now).hint(Budget::kRequests).reset) << bad;
