@@ -1,5 +1,6 @@
 #include "providers/upstream_answer.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <charconv>
 #include <chrono>
@@ -41,7 +42,12 @@ std::optional<Duration> HeaderDuration(const http::Headers& headers, std::string
   return *parsed;
 }
 
+// The longest wait taken from an answer: a provider asking for more gets a day. A larger value
+// would not fit Duration, nor `now + wait` (found by fuzz/fuzz_upstream_answer: retry-after 1e14).
+constexpr double kMaxWaitSeconds = 24 * 3600;
+
 Duration FromSeconds(double seconds) {
+  seconds = std::min(seconds, kMaxWaitSeconds);
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
 }
 

@@ -45,6 +45,15 @@ TEST(LimitHintsTest, FallsBackToRetryAfterSecondsAndIgnoresGarbage) {
   EXPECT_FALSE(ParseOpenAiLimitHints(http::Headers()).retry_after.has_value());
 }
 
+TEST(LimitHintsTest, AWaitLongerThanADayIsReadAsADay) {
+  for (auto [name, value] : {std::pair{"retry-after", "1e14"}, std::pair{"retry-after-ms", "1e300"},
+                             std::pair{"retry-after", "86401"}}) {
+    http::Headers h;
+    h.Add(name, value);
+    EXPECT_EQ(ParseOpenAiLimitHints(h).retry_after, std::chrono::hours(24)) << name << value;
+  }
+}
+
 http::Response OpenAi429(std::string body) {
   http::Response response;
   response.status = 429;
