@@ -64,19 +64,19 @@ void ReadRetryHeaders(const http::Headers& headers, LimitHints& hints) {
 }
 
 // The whole number after `label` in `text` ("Limit 500," -> 500; digits may be grouped by
-// commas).
+// commas). nullopt when there is none or it has more than 18 digits (it would overflow).
 std::optional<std::int64_t> NumberAfter(std::string_view text, std::string_view label) {
   std::size_t at = text.find(label);
   if (at == std::string_view::npos) return std::nullopt;
   std::int64_t n = 0;
-  bool any = false;
+  int digits = 0;
   for (char c : text.substr(at + label.size())) {
-    if (c == ',' && any) continue;
+    if (c == ',' && digits > 0) continue;
     if (c < '0' || c > '9') break;
+    if (++digits > 18) return std::nullopt;
     n = n * 10 + (c - '0');
-    any = true;
   }
-  if (!any) return std::nullopt;
+  if (digits == 0) return std::nullopt;
   return n;
 }
 

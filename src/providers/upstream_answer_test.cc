@@ -73,6 +73,17 @@ TEST(LimitHintsTest, AnOpenAi429BodyNamesTheBudgetItsLimitAndTheWait) {
   EXPECT_EQ(hints.retry_after, 1500ms);
 }
 
+TEST(LimitHintsTest, ALimitTooLongForInt64InA429BodyIsLeftUnset) {
+  http::Response limited = OpenAi429(
+      R"({"error":{"message":"Rate limit reached on tokens per min (TPM): Limit )"
+      R"(99999999999999999999999, Used 1.","type":"tokens"}})");
+  LimitHints hints = ParseOpenAiLimitHints(limited);
+  EXPECT_EQ(hints.exceeded, Budget::kTokens);
+  EXPECT_FALSE(hints.hint(Budget::kTokens).limit.has_value());
+  limited.body = R"({"error":{"message":"Limit 999,999,999,999,999,999.","type":"tokens"}})";
+  EXPECT_EQ(ParseOpenAiLimitHints(limited).hint(Budget::kTokens).limit, 999999999999999999);
+}
+
 TEST(LimitHintsTest, HeadersWinOverTheBodyAndOnlyA429BodyIsRead) {
   http::Response limited = OpenAi429(
       R"({"error":{"message":"Rate limit reached for m on requests per min (RPM): Limit 500, )"
