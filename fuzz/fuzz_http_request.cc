@@ -54,6 +54,8 @@ class Wire {
   // The client closed its side: what is parsed so far must be complete.
   template <typename Parser>
   bool End(Parser& parser) {
+    // Closed before the next request began: what http::read reports as end_of_stream.
+    if (!parser.got_some()) return Classified(bhttp::error::end_of_stream);
     boost::system::error_code ec;
     parser.put_eof(ec);
     if (!ec && !parser.is_done()) std::abort();
