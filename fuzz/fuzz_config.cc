@@ -1,6 +1,7 @@
 // Fuzzes the config loader: any bytes as a sluice.yaml, with a fixed fake environment. The parser
 // must never throw or crash, and every problem it reports carries the "source:line:col: " prefix.
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -22,7 +23,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t start = 0;
     while (start < message.size()) {
       std::size_t end = message.find('\n', start);
-      if (message.compare(start, 10, "fuzz.yaml:") != 0) std::abort();
+      if (message.compare(start, 10, "fuzz.yaml:") != 0) {
+        std::fprintf(stderr, "a problem without its location:\n%s\n", message.c_str());
+        std::abort();
+      }
       if (end == std::string::npos) break;
       start = end + 1;
     }
