@@ -22,6 +22,7 @@ struct Parsed {
   std::vector<std::string> trace;  // "begin name|filename|type", "data ...", "end"
   bool ok = true;
   bool done = false;
+  std::string error;  // shown on a mismatch, not compared
 
   // A failed Feed returns no events, so the parts seen before an error depend on the pieces:
   // two failed parses are alike.
@@ -63,6 +64,8 @@ Parsed Parse(MultipartParser parser, std::string_view body, const std::vector<st
     auto events = parser.Feed(piece);
     if (!events.ok()) {
       parsed.ok = false;
+      parsed.error = events.status().message() + " (in the piece ending at byte " +
+                     std::to_string(at) + ")";
       break;
     }
     Record(*events, parsed);
@@ -73,7 +76,8 @@ Parsed Parse(MultipartParser parser, std::string_view body, const std::vector<st
 }
 
 void Print(const char* how, const Parsed& parsed) {
-  std::fprintf(stderr, "%s: ok=%d done=%d\n", how, parsed.ok, parsed.done);
+  std::fprintf(stderr, "%s: ok=%d done=%d %s\n", how, parsed.ok, parsed.done,
+               parsed.error.c_str());
   for (const std::string& line : parsed.trace) std::fprintf(stderr, "  [%s]\n", line.c_str());
 }
 

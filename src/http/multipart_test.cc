@@ -216,6 +216,18 @@ TEST(MultipartParserTest, HeaderTooLongIsAnError) {
   EXPECT_FALSE(parser.Feed("\r\n\r\n").ok()) << "errors stick";
 }
 
+TEST(MultipartParserTest, AHeaderBlockOfExactlyTheLimitPassesWhereverTheReadEnds) {
+  std::string head = "Content-Disposition: form-data; name=x";
+  std::string body = "--b\r\n" + head + "\r\n\r\ndata\r\n--b--";
+  for (std::size_t cut = 1; cut < body.size(); ++cut) {
+    MultipartParser parser("b", {.max_part_header_bytes = head.size(), .max_preamble_bytes = 0});
+    Collector c;
+    ASSERT_TRUE(c.Feed(parser, body.substr(0, cut)).ok()) << "cut at " << cut;
+    ASSERT_TRUE(c.Feed(parser, body.substr(cut)).ok()) << "cut at " << cut;
+    EXPECT_TRUE(parser.Finish().ok());
+  }
+}
+
 TEST(MultipartParserTest, GarbageIsAnError) {
   // No boundary line at all.
   MultipartParser parser("b", {.max_part_header_bytes = 100, .max_preamble_bytes = 100});
