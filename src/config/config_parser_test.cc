@@ -108,6 +108,13 @@ TEST(ConfigParserTest, MissingEnvironmentVariableNamesItAndItsLocation) {
   EXPECT_EQ(error, "sluice.yaml:10:18: environment variable OPENAI_API_KEY is not set");
 }
 
+TEST(ConfigParserTest, AValueWithLineBreaksKeepsItsProblemOnOneLine) {
+  Result<Config> config = ParseConfig("log_level: \"lo\\ngs\\r\"\n", "s.yaml", KeysSet());
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().message().find('\n'), std::string::npos) << config.status();
+  EXPECT_NE(config.status().message().find("lo\\ngs\\r"), std::string::npos) << config.status();
+}
+
 TEST(ConfigParserTest, NonPositiveOrNonIntegerLimitsAreErrors) {
   const std::string yaml = R"(models:
   - name: m

@@ -33,7 +33,19 @@ std::string YamlReader::Location(const YAML::Mark& mark) const {
 }
 
 void YamlReader::Problem(const YAML::Mark& mark, std::string_view message) {
-  problems_.push_back(Location(mark) + ": " + std::string(message));
+  // A message may quote a value with line breaks in it; they are shown escaped so that every
+  // problem stays on one line (found by fuzz/fuzz_config).
+  std::string line = Location(mark) + ": ";
+  for (char c : message) {
+    if (c == '\n') {
+      line += "\\n";
+    } else if (c == '\r') {
+      line += "\\r";
+    } else {
+      line += c;
+    }
+  }
+  problems_.push_back(std::move(line));
 }
 
 bool YamlReader::CheckMap(const YAML::Node& node, std::string_view what,

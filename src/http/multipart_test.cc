@@ -216,6 +216,32 @@ TEST(MultipartParserTest, HeaderTooLongIsAnError) {
   EXPECT_FALSE(parser.Feed("\r\n\r\n").ok()) << "errors stick";
 }
 
+TEST(MultipartParserTest, AHeaderBlockOfExactlyTheLimitPassesWhereverTheReadEnds) {
+  std::string head = "Content-Disposition: form-data; name=x";
+  std::string body = "--b\r\n" + head + "\r\n\r\ndata\r\n--b--";
+  for (std::size_t cut = 1; cut < body.size(); ++cut) {
+    MultipartParser parser("b", {.max_part_header_bytes = head.size(), .max_preamble_bytes = 0});
+    Collector c;
+    ASSERT_TRUE(c.Feed(parser, body.substr(0, cut)).ok()) << "cut at " << cut;
+    ASSERT_TRUE(c.Feed(parser, body.substr(cut)).ok()) << "cut at " << cut;
+    EXPECT_TRUE(parser.Finish().ok());
+  }
+}
+
+TEST(MultipartParserTest, BoundaryPaddingUpTo64SpacesPassesWhereverTheReadEnds) {
+  std::string part = "\r\nContent-Disposition: form-data; name=x\r\n\r\nd\r\n--b--";
+  std::string body = "--b" + std::string(64, ' ') + part;
+  for (std::size_t cut = 1; cut < body.size(); ++cut) {
+    MultipartParser parser("b");
+    Collector c;
+    ASSERT_TRUE(c.Feed(parser, body.substr(0, cut)).ok()) << "cut at " << cut;
+    ASSERT_TRUE(c.Feed(parser, body.substr(cut)).ok()) << "cut at " << cut;
+    EXPECT_TRUE(parser.Finish().ok());
+  }
+  MultipartParser too_much("b");
+  EXPECT_FALSE(too_much.Feed("--b" + std::string(65, ' ') + part).ok());
+}
+
 TEST(MultipartParserTest, GarbageIsAnError) {
   // No boundary line at all.
   MultipartParser parser("b", {.max_part_header_bytes = 100, .max_preamble_bytes = 100});

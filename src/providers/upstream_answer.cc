@@ -1,5 +1,6 @@
 #include "providers/upstream_answer.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <charconv>
 #include <chrono>
@@ -41,7 +42,12 @@ std::optional<Duration> HeaderDuration(const http::Headers& headers, std::string
   return *parsed;
 }
 
+// The longest wait taken from an answer: a provider asking for more gets a day. A larger value
+// would not fit Duration, nor `now + wait` (found by fuzz/fuzz_upstream_answer: retry-after 1e14).
+constexpr double kMaxWaitSeconds = 24 * 3600;
+
 Duration FromSeconds(double seconds) {
+  seconds = std::min(seconds, kMaxWaitSeconds);
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
 }
 
@@ -58,19 +64,19 @@ void ReadRetryHeaders(const http::Headers& headers, LimitHints& hints) {
 }
 
 // The whole number after `label` in `text` ("Limit 500," -> 500; digits may be grouped by
-// commas).
+// commas). nullopt when there is none or it has more than 18 digits (it would overflow).
 std::optional<std::int64_t> NumberAfter(std::string_view text, std::string_view label) {
   std::size_t at = text.find(label);
   if (at == std::string_view::npos) return std::nullopt;
   std::int64_t n = 0;
-  bool any = false;
+  int digits = 0;
   for (char c : text.substr(at + label.size())) {
-    if (c == ',' && any) continue;
+    if (c == ',' && digits > 0) continue;
     if (c < '0' || c > '9') break;
+    if (++digits > 18) return std::nullopt;
     n = n * 10 + (c - '0');
-    any = true;
   }
-  if (!any) return std::nullopt;
+  if (digits == 0) return std::nullopt;
   return n;
 }
 
@@ -135,6 +141,9 @@ std::optional<WallTime> ParseRfc3339(std::string_view text) {
   std::chrono::year_month_day date{std::chrono::year(*year), std::chrono::month(*month),
                                    std::chrono::day(*day)};
   if (!date.ok() || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
+  // WallTime counts nanoseconds in 64 bits, from 1677 to 2262; a year outside would overflow it
+  // (found by fuzz/fuzz_upstream_answer). No real reset time is that far off.
+  if (*year < 1970 || *year > 2200) return std::nullopt;
   WallTime at = std::chrono::sys_days(date) + std::chrono::hours(*hour) +
                 std::chrono::minutes(*minute) + std::chrono::seconds(*second);
   std::size_t i = 19;

@@ -45,6 +45,15 @@ TEST(LimitHintsTest, FallsBackToRetryAfterSecondsAndIgnoresGarbage) {
   EXPECT_FALSE(ParseOpenAiLimitHints(http::Headers()).retry_after.has_value());
 }
 
+TEST(LimitHintsTest, AWaitLongerThanADayIsReadAsADay) {
+  for (auto [name, value] : {std::pair{"retry-after", "1e14"}, std::pair{"retry-after-ms", "1e300"},
+                             std::pair{"retry-after", "86401"}}) {
+    http::Headers h;
+    h.Add(name, value);
+    EXPECT_EQ(ParseOpenAiLimitHints(h).retry_after, std::chrono::hours(24)) << name << value;
+  }
+}
+
 http::Response OpenAi429(std::string body) {
   http::Response response;
   response.status = 429;
@@ -62,6 +71,17 @@ TEST(LimitHintsTest, AnOpenAi429BodyNamesTheBudgetItsLimitAndTheWait) {
   EXPECT_EQ(hints.exceeded, Budget::kTokens);
   EXPECT_EQ(hints.hint(Budget::kTokens).limit, 200000);
   EXPECT_EQ(hints.retry_after, 1500ms);
+}
+
+TEST(LimitHintsTest, ALimitTooLongForInt64InA429BodyIsLeftUnset) {
+  http::Response limited = OpenAi429(
+      R"({"error":{"message":"Rate limit reached on tokens per min (TPM): Limit )"
+      R"(99999999999999999999999, Used 1.","type":"tokens"}})");
+  LimitHints hints = ParseOpenAiLimitHints(limited);
+  EXPECT_EQ(hints.exceeded, Budget::kTokens);
+  EXPECT_FALSE(hints.hint(Budget::kTokens).limit.has_value());
+  limited.body = R"({"error":{"message":"Limit 999,999,999,999,999,999.","type":"tokens"}})";
+  EXPECT_EQ(ParseOpenAiLimitHints(limited).hint(Budget::kTokens).limit, 999999999999999999);
 }
 
 TEST(LimitHintsTest, HeadersWinOverTheBodyAndOnlyA429BodyIsRead) {
@@ -115,7 +135,10 @@ TEST(LimitHintsTest, ReadsAnthropicBudgetsWithRfc3339Resets) {
 TEST(LimitHintsTest, AnthropicResetsThatAreNotRfc3339AreLeftUnset) {
   WallTime now = std::chrono::sys_days(std::chrono::year(2026) / 1 / 1);
   for (const char* bad : {"soon", "2026-01-01 00:00:01Z", "2026-13-01T00:00:01Z",
-                          "2026-01-01T00:00:01", "2026-01-01T00:00:01+0100", "1767225601"}) {
+                          "2026-01-01T00:00:01", "2026-01-01T00:00:01+0100", "1767225601",
+                          // Outside WallTime (1677 to 2262): used to overflow.
+                          "9999-12-31T23:59:59Z", "2263-01-01T00:00:00Z", "0284-01-01T00:00:00Z",
+                          "0000-01-01T00:00:00Z"}) {
     http::Response response;
     response.headers.Add("anthropic-ratelimit-requests-reset", bad);
     EXPECT_FALSE(ParseAnthropicLimitHints(response, now).hint(Budget::kRequests).reset) << bad;
