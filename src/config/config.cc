@@ -92,6 +92,7 @@ std::string ToString(const Config& config) {
   std::ostringstream out;
   out << "listen: " << config.listen.ToString() << "\n";
   out << "max_connections: " << config.max_connections << "\n";
+  out << "max_running_batches: " << config.max_running_batches << "\n";
   if (config.store.url.empty()) {
     out << "data_dir: " << config.store.data_dir << "\n";
   } else {

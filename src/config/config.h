@@ -119,6 +119,9 @@ struct Config {
   // Client connections `sluice serve` holds open at most (max_connections); beyond it a new
   // connection is answered 503 and closed. Keep it below the process's file descriptor limit.
   int max_connections = 1000;
+  // Batches `sluice serve` drives at once (max_running_batches); the others wait their turn,
+  // highest metadata priority first, then oldest first.
+  int max_running_batches = 8;
   StoreConfig store;
   LogOptions log;
   RetryConfig retry;

@@ -173,6 +173,9 @@ void ReadTopLevelScalars(YamlReader& r, const YAML::Node& root, Config& config) 
   if (auto n = r.PositiveInt(root, "max_connections", Need::kOptional, what)) {
     config.max_connections = *n;
   }
+  if (auto n = r.PositiveInt(root, "max_running_batches", Need::kOptional, what)) {
+    config.max_running_batches = *n;
+  }
   if (auto dir = r.String(root, "data_dir", Need::kOptional, what)) {
     if (dir->text.empty()) r.Problem(dir->mark, "data_dir is empty");
     config.store.data_dir = dir->text;
@@ -237,7 +240,7 @@ Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
   if (root.IsNull()) return config;
   YamlReader r{std::string(source_name), env};
   if (r.CheckMap(root, "the config",
-                 {"listen", "max_connections", "data_dir", "store", "log_level", "log_format", "retry", "files",
+                 {"listen", "max_connections", "max_running_batches", "data_dir", "store", "log_level", "log_format", "retry", "files",
                   "proxy", "models", "keys"})) {
     ReadTopLevelScalars(r, root, config);
     ReadRetry(r, root, config);

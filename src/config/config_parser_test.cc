@@ -248,6 +248,10 @@ TEST(ConfigParserTest, MaxConnectionsIsAPositiveCount) {
   EXPECT_EQ(ParseConfig("max_connections: 20\n", "sluice.yaml", KeysSet())->max_connections, 20);
   EXPECT_THAT(ErrorOf("max_connections: 0\n"), HasSubstr("max_connections"));
   EXPECT_THAT(ErrorOf("max_connections: many\n"), HasSubstr("max_connections"));
+  EXPECT_EQ(ParseConfig("", "sluice.yaml", KeysSet())->max_running_batches, 8);
+  EXPECT_EQ(ParseConfig("max_running_batches: 2\n", "sluice.yaml", KeysSet())->max_running_batches,
+            2);
+  EXPECT_THAT(ErrorOf("max_running_batches: -1\n"), HasSubstr("max_running_batches"));
 }
 
 TEST(ConfigParserTest, StreamIdleTimeoutDefaultsToAMinuteAndMustBePositive) {

@@ -124,7 +124,8 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
   }
   client_ = http::Client::Create(io_.get_executor(), client_options);
   scheduler::DispatcherOptions options;
-  options.window = 1024;  // per batch being run
+  options.window = 8192;  // over every batch being run: 1,024 each when eight run at once
+  options.max_batches = static_cast<std::size_t>(config_.max_running_batches);
   options.retry.max_attempts = static_cast<int>(config_.retry.max_attempts);
   options.retry.base_delay = config_.retry.base_delay;
   options.retry.max_delay = config_.retry.max_delay;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -136,9 +138,13 @@ asio::awaitable<Status> Dispatcher::RunBatch(BatchSpec spec) {
   auto batch = std::make_shared<ActiveBatch>(io_);
   batch->spec = std::move(spec);
   batch->lane = -1;
+  batch->arrival = arrivals_++;
   batches_.emplace(id, batch);
-  Status started = co_await Start(batch);
-  if (!started.ok() && !store::IsTransient(started)) batch->failure = started;
+  while (!batch->cancelled && !stopping_ && !TakeTurn(*batch)) co_await batch->changed.Wait();
+  if (batch->admitted) {
+    Status started = co_await Start(batch);
+    if (!started.ok() && !store::IsTransient(started)) batch->failure = started;
+  }
 
   Status outcome;
   while (true) {
@@ -161,6 +167,7 @@ asio::awaitable<Status> Dispatcher::RunBatch(BatchSpec spec) {
   Withdraw(*batch);
   batch->gone = true;
   batches_.erase(id);
+  LeaveTurn(*batch);
   co_return outcome;
 }
 
@@ -180,23 +187,54 @@ void Dispatcher::CancelBatch(const std::string& batch_id) {
   if (it == batches_.end()) return;
   it->second->cancelled = true;
   Withdraw(*it->second);
+  it->second->changed.Notify();  // a batch waiting for its turn ends now
+}
+
+bool Dispatcher::TakeTurn(ActiveBatch& batch) {
+  if (admitted_ >= std::max<std::size_t>(1, options_.max_batches)) return false;
+  auto ahead = [&batch](const ActiveBatch& other) {
+    if (other.spec.priority != batch.spec.priority) return other.spec.priority < batch.spec.priority;
+    return other.arrival < batch.arrival;
+  };
+  for (const auto& [id, other] : batches_) {
+    if (!other->admitted && !other->cancelled && ahead(*other)) return false;
+  }
+  batch.admitted = true;
+  ++admitted_;
+  return true;
+}
+
+void Dispatcher::LeaveTurn(ActiveBatch& batch) {
+  if (!batch.admitted) return;
+  batch.admitted = false;
+  --admitted_;
+  for (auto& [id, other] : batches_) {
+    if (!other->admitted) other->changed.Notify();
+  }
 }
 
 void Dispatcher::Refill(const std::shared_ptr<ActiveBatch>& batch) {
   // A lane of -1: not started yet, cancelled, stopped or failed.
   if (stopping_ || batch->lane < 0 || batch->cancelled || batch->store_drained ||
-      batch->refilling || batch->held >= options_.window / 2) {
+      batch->refilling) {
     return;
   }
+  // An even share of the window, refilled once half of it is free, and never past the window.
+  std::size_t share = std::max<std::size_t>(1, options_.window / std::max<std::size_t>(1, admitted_));
+  if (batch->Holding() >= (share + 1) / 2) return;
+  std::size_t holding = 0;
+  for (const auto& [id, other] : batches_) holding += other->Holding();
+  std::size_t free = options_.window > holding ? options_.window - holding : 0;
+  std::size_t want = std::min(share - batch->Holding(), free);
+  if (want == 0) return;
   batch->refilling = true;
   ++leasing_;
-  asio::co_spawn(io_, Lease(batch), asio::detached);
+  asio::co_spawn(io_, Lease(batch, want), asio::detached);
 }
 
-asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch) {
+asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch, std::size_t want) {
   store::Store& store = store_;
   std::string id = batch->spec.id;
-  std::size_t want = options_.window - batch->held;
   WallTime now = clock_.WallNow();
   Duration lease = options_.lease;
   std::function<Result<std::vector<batch::LeasedItem>>()> lease_items =

@@ -41,7 +41,12 @@ struct Target {
 };
 
 struct DispatcherOptions {
-  std::size_t window = 4096;  // items held in memory (leased, waiting or in flight) at most
+  // Items held in memory at most, over every batch at once: leased (waiting or in flight) plus
+  // finished and not yet durable. The batches being driven share it evenly.
+  std::size_t window = 4096;
+  // Batches driven at once at most; the others wait their turn, highest priority first, then in
+  // the order they came.
+  std::size_t max_batches = 8;
   // Single node: leases only need to outlive the process (ExpireLeases runs at start).
   Duration lease = std::chrono::hours(24);
   retry::RetryOptions retry;
@@ -172,10 +177,13 @@ class Dispatcher {
     bool refilling = false;
     bool cancelled = false;
     bool gone = false;  // RunBatch has returned: coroutines resuming for it drop their work
+    bool admitted = false;       // its turn came: it counts toward max_batches
+    std::uint64_t arrival = 0;   // the order RunBatch was called in
     Status failure;     // a store call for this batch failed for good
     Notifier changed;   // wakes RunBatch
     explicit ActiveBatch(boost::asio::any_io_executor io) : changed(io) {}
     bool Done() const { return held == 0 && uncommitted == 0 && !refilling; }
+    std::size_t Holding() const { return held + uncommitted; }
   };
   struct Held {
     std::shared_ptr<ActiveBatch> batch;
@@ -193,8 +201,12 @@ class Dispatcher {
     batch::ResultRecord result;
   };
 
+  // Admits `batch` if a place is free and no waiting batch is ahead of it; true if admitted.
+  bool TakeTurn(ActiveBatch& batch);
+  // `batch` has returned: frees its place and wakes the batches waiting for one.
+  void LeaveTurn(ActiveBatch& batch);
   void Refill(const std::shared_ptr<ActiveBatch>& batch);
-  boost::asio::awaitable<void> Lease(std::shared_ptr<ActiveBatch> batch);
+  boost::asio::awaitable<void> Lease(std::shared_ptr<ActiveBatch> batch, std::size_t want);
   // Expires the batch's old leases and reads its counts; its lane is added unless cancelled.
   boost::asio::awaitable<Status> Start(std::shared_ptr<ActiveBatch> batch);
   // Runs `work` (returning R: a Status or a Result) on the store executor, trying again with
@@ -237,6 +249,8 @@ class Dispatcher {
   bool commit_loop_exited_ = false;
   bool running_ = false;
   int leasing_ = 0;                      // Lease coroutines alive
+  std::size_t admitted_ = 0;             // batches whose turn has come and not yet returned
+  std::uint64_t arrivals_ = 0;
   std::optional<Status> store_trouble_;  // the transient store failure being retried
   Progress progress_;
   UpstreamObserver observer_;

@@ -1,10 +1,12 @@
 // The dispatcher against a failing store: a MemoryStore failing on demand and a FakeClock, so the
 // store's backoff passes without waiting. Run under ASan too: a failed batch is freed while
-// requests sent for it are still in flight.
+// requests sent for it are still in flight. Also several batches at once over that store: their
+// turns and the window they share.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -33,6 +35,7 @@ class LatentClient final : public http::Client {
 
   asio::awaitable<Result<http::Response>> Send(http::ClientRequest request) override {
     ++attempts_[request.body];
+    sent_.push_back(request.body);
     if (latency_ > Duration::zero()) (void)co_await http::SleepFor(clock_, latency_);
     http::Response r;
     r.status = 200;
@@ -44,6 +47,7 @@ class LatentClient final : public http::Client {
     co_return UnimplementedError("no streams here");
   }
   std::map<std::string, int> attempts_;
+  std::vector<std::string> sent_;  // every body, in the order sent
 
  private:
   FakeClock& clock_;
@@ -71,6 +75,7 @@ class DispatcherStoreTest : public ::testing::Test {
     asio::thread_pool store_thread(1);
     DispatcherOptions options;
     options.window = 16;
+    options.max_batches = max_batches_;
     options.store_retry.base_delay = 50ms;
     options.store_retry.max_delay = 1s;
     auto provider = std::shared_ptr<const providers::Provider>(
@@ -107,8 +112,72 @@ class DispatcherStoreTest : public ::testing::Test {
 
   FakeClock clock_;
   store::MemoryStore store_;
+  std::size_t max_batches_ = 8;
   std::optional<std::string> trouble_after_;
 };
+
+// The batch a body sent by LatentClient belongs to ("batch":"<id>").
+std::string BatchOf(const std::string& body) {
+  std::size_t at = body.find(R"("batch":")") + 9;
+  return body.substr(at, body.find('"', at) - at);
+}
+
+TEST_F(DispatcherStoreTest, BatchesBeyondTheCapWaitTheirTurnHighestPriorityFirst) {
+  max_batches_ = 1;
+  for (const char* id : {"a", "b", "c"}) AddBatch(id, 10);
+  LatentClient client(clock_, 1ms);
+  std::map<std::string, Status> outcomes;
+  auto work = [&](Dispatcher& d) -> asio::awaitable<void> {
+    using namespace boost::asio::experimental::awaitable_operators;
+    auto run = [&](std::string id, Priority priority) -> asio::awaitable<void> {
+      BatchSpec spec{id, "t", priority};
+      outcomes[id] = co_await d.RunBatch(std::move(spec));
+    };
+    co_await (run("a", Priority::kNormal) && run("b", Priority::kLow) &&
+              run("c", Priority::kHigh));
+  };
+  Status engine = Engine(client, work);
+  EXPECT_TRUE(engine.ok()) << engine;
+  for (const char* id : {"a", "b", "c"}) {
+    EXPECT_TRUE(outcomes[id].ok()) << id << ": " << outcomes[id];
+    EXPECT_EQ(store_.CountItems(id)->succeeded, 10) << id;
+  }
+  // One batch at a time: a (first come) whole, then c (high) whole, then b (low).
+  std::string order;
+  for (const std::string& body : client.sent_) {
+    std::string id = BatchOf(body);
+    if (order.empty() || order.back() != id[0]) order += id;
+  }
+  EXPECT_EQ(order, "acb");
+}
+
+TEST_F(DispatcherStoreTest, BatchesRunningAtOnceShareOneWindow) {
+  for (const char* id : {"a", "b", "c"}) AddBatch(id, 40);
+  LatentClient client(clock_, 3ms);
+  std::int64_t most_held = 0;
+  std::map<std::string, Status> outcomes;
+  auto work = [&](Dispatcher& d) -> asio::awaitable<void> {
+    using namespace boost::asio::experimental::awaitable_operators;
+    auto run = [&](std::string id) -> asio::awaitable<void> {
+      BatchSpec spec{id, "t", Priority::kNormal};
+      outcomes[id] = co_await d.RunBatch(std::move(spec));
+    };
+    co_await (run("a") && run("b") && run("c"));
+  };
+  // An item stays leased in the store until its result is durable: leased is what is held.
+  Status engine = Engine(client, work, [&](Dispatcher&) {
+    std::int64_t held = 0;
+    for (const char* id : {"a", "b", "c"}) held += store_.CountItems(id)->leased;
+    most_held = std::max(most_held, held);
+  });
+  EXPECT_TRUE(engine.ok()) << engine;
+  for (const char* id : {"a", "b", "c"}) {
+    EXPECT_TRUE(outcomes[id].ok()) << id << ": " << outcomes[id];
+    EXPECT_EQ(store_.CountItems(id)->succeeded, 40) << id;
+  }
+  EXPECT_LE(most_held, 16);  // the window, not 3 × 16
+  EXPECT_GT(most_held, 5);   // and the three batches did run side by side
+}
 
 TEST_F(DispatcherStoreTest, AFullDiskIsRetriedUntilFreedAndNothingIsSentTwice) {
   AddBatch("b", 40);
