@@ -513,7 +513,15 @@ asio::awaitable<Status> BatchesApi::Finalize(Active& batch, std::string_view sta
   std::int64_t total = batch.object["request_counts"].as_object()["total"].as_int64();
   SetRequestCounts(batch.object, total, written->counts.succeeded, written->counts.failed);
   Transition(batch.object, status, clock_.WallNow());
-  co_return co_await Save(batch);
+  Status saved = co_await Save(batch);
+  if (!saved.ok()) co_return saved;
+  // The output and error files hold every result now: the items and results only take space.
+  auto drop = [&store, id] { return store.DropItems(id); };
+  Status dropped = co_await http::Offload<Status>(store_executor_, io_, std::move(drop));
+  if (!dropped.ok()) {
+    spdlog::warn("batch {}: cannot free the space of its items: {}", id, dropped.ToString());
+  }
+  co_return OkStatus();
 }
 
 }  // namespace sluice::api

@@ -191,6 +191,28 @@ TEST_F(BatchesApiStoreTest, AFullDiskWhileFinalizingIsWaitedOut) {
   EXPECT_EQ(Bodies(), 2u);  // file-in and the output
 }
 
+TEST_F(BatchesApiStoreTest, ACompletedBatchKeepsItsFilesAndFreesItsItems) {
+  std::string id;
+  Process([&](BatchesApi& api) -> asio::awaitable<void> { id = co_await Create(api); },
+          [&](BatchesApi& api) { return !id.empty() && Finished(id) && api.active() == 0; });
+  EXPECT_EQ(Saved(id).at("status"), "completed");
+  EXPECT_EQ(store_.CountItems(id)->total, 0);  // the rows are gone, their results are in files
+  ASSERT_EQ(OutputFiles().size(), 1u);
+  EXPECT_EQ(Bodies(), 2u);
+}
+
+TEST_F(BatchesApiStoreTest, ItemsThatCannotBeFreedLeaveTheBatchCompleted) {
+  store_.Inject({.error = store::IoError("delete"),
+                 .calls = {StoreCall::kDropItems},
+                 .times = std::nullopt});
+  std::string id;
+  Process([&](BatchesApi& api) -> asio::awaitable<void> { id = co_await Create(api); },
+          [&](BatchesApi& api) { return !id.empty() && Finished(id) && api.active() == 0; });
+  EXPECT_EQ(Saved(id).at("status"), "completed");
+  EXPECT_GT(store_.CountItems(id)->total, 0);  // kept, and only a warning in the log
+  EXPECT_EQ(store_.failed_calls(), 1);
+}
+
 TEST_F(BatchesApiStoreTest, AFinalizeRepeatedAfterACrashLeavesNoOrphanFile) {
   // The first process records the output file, then cannot save the batch as completed (the
   // third save of the batch): it stands as finalizing, as after a crash between the two.

@@ -75,6 +75,10 @@ class Store {
 
   virtual Result<ItemCounts> CountItems(const std::string& batch_id) = 0;
 
+  // Forgets a finished batch's items and results (its output and error files hold them now) and
+  // gives the space back to the file system where the store can. No-op for an unknown batch.
+  virtual Status DropItems(const std::string& batch_id) = 0;
+
   // Records a file; kAlreadyExists when the id is taken.
   virtual Status CreateFile(const FileRecord& file) = 0;
   // The file `id` of any tenant; kNotFound when there is none.

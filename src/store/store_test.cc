@@ -163,6 +163,20 @@ TEST_P(StoreTest, BatchesDoNotSeeEachOthersItems) {
   EXPECT_EQ(store_->CountItems("b1")->pending, 2);
 }
 
+TEST_P(StoreTest, DroppedItemsAndResultsAreGoneAndOtherBatchesKeepTheirs) {
+  ASSERT_TRUE(store_->CreateBatch({"b2", "file:b", "in_progress", now_, "{}", ""}).ok());
+  ASSERT_TRUE(store_->AddItems("b1", Items(3)).ok());
+  ASSERT_TRUE(store_->AddItems("b2", Items(2)).ok());
+  ASSERT_EQ(store_->LeaseItems("b1", 3, now_, 60s)->size(), 3u);
+  ASSERT_TRUE(store_->AddResults("b1", {Success(0), Success(1), Success(2)}).ok());
+  ASSERT_TRUE(store_->DropItems("b1").ok());
+  EXPECT_TRUE(store_->ReadResults("b1", -1, 10)->empty());
+  EXPECT_EQ(store_->CountItems("b1")->total, 0);
+  EXPECT_TRUE(store_->GetBatch("b1").ok());  // the batch object stays
+  EXPECT_EQ(store_->CountItems("b2")->pending, 2);
+  EXPECT_TRUE(store_->DropItems("unknown").ok());
+}
+
 FileRecord File(std::string id, std::string tenant, WallTime created,
                 std::string purpose = "batch") {
   return FileRecord{.id = std::move(id),
@@ -316,6 +330,26 @@ TEST(SqliteStoreTest, UpgradesTheLayoutBeforeFilesInPlace) {
   ASSERT_TRUE(store.ok()) << store.status();
   WallTime now(std::chrono::seconds(1767225600));
   EXPECT_TRUE((*store)->CreateFile(File("file-a", "t", now)).ok());
+}
+
+TEST(SqliteStoreTest, DroppingABatchsItemsShrinksTheDatabaseFile) {
+  std::string path = TempPath("shrink.db");
+  WallTime now(std::chrono::seconds(1767225600));
+  auto store = std::move(sqlite::SqliteStore::Open(path)).value();
+  ASSERT_TRUE(store->CreateBatch({"b", "f", "in_progress", now, "{}", ""}).ok());
+  std::string body(2000, 'x');
+  std::vector<NewItem> items;
+  for (int i = 0; i < 2000; ++i) {
+    items.push_back({i, "id-" + std::to_string(i), "m", "/v1/embeddings", body, 10});
+  }
+  ASSERT_TRUE(store->AddItems("b", items).ok());
+  ASSERT_TRUE(store->DropItems("none").ok());  // a no-op, but it checkpoints the WAL
+  std::uintmax_t full = std::filesystem::file_size(path);
+  ASSERT_GT(full, 2000u * 2000u);  // the 4 MB of bodies are in the file
+  ASSERT_TRUE(store->DropItems("b").ok());
+  std::uintmax_t after = std::filesystem::file_size(path);
+  EXPECT_LT(after, full / 4) << "full " << full << ", after " << after;
+  EXPECT_EQ(store->CountItems("b")->total, 0);
 }
 
 TEST(SqliteStoreTest, UnopenablePathIsAClearError) {

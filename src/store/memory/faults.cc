@@ -7,7 +7,7 @@ namespace sluice::store {
 
 std::string_view StoreCallName(StoreCall call) {
   // In StoreCall's order.
-  static constexpr std::array<std::string_view, 17> kNames = {
+  static constexpr std::array<std::string_view, 18> kNames = {
       "CreateBatch", "UpdateBatch",
       "GetBatch",    "FindBatchByFingerprint",
       "ListBatches", "ListBatchesWithStatus",
@@ -16,7 +16,7 @@ std::string_view StoreCallName(StoreCall call) {
       "AddResults",  "ReadResults",
       "CountItems",  "CreateFile",
       "GetFile",     "ListFiles",
-      "DeleteFile"};
+      "DeleteFile",  "DropItems"};
   auto index = static_cast<std::size_t>(call);
   return index < kNames.size() ? kNames[index] : "?";
 }
@@ -24,7 +24,8 @@ std::string_view StoreCallName(StoreCall call) {
 std::set<StoreCall> WriteCalls() {
   return {StoreCall::kCreateBatch, StoreCall::kUpdateBatch, StoreCall::kAddItems,
           StoreCall::kLeaseItems,  StoreCall::kReleaseItem, StoreCall::kExpireLeases,
-          StoreCall::kAddResults,  StoreCall::kCreateFile,  StoreCall::kDeleteFile};
+          StoreCall::kAddResults,  StoreCall::kCreateFile,  StoreCall::kDeleteFile,
+          StoreCall::kDropItems};
 }
 
 Status Faults::Check(StoreCall call) {

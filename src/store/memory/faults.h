@@ -33,6 +33,7 @@ enum class StoreCall {
   kGetFile,
   kListFiles,
   kDeleteFile,
+  kDropItems,
 };
 
 std::string_view StoreCallName(StoreCall call);

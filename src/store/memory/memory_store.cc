@@ -193,6 +193,13 @@ Result<std::vector<ResultRecord>> MemoryStore::ReadResults(const std::string& ba
   return page;
 }
 
+Status MemoryStore::DropItems(const std::string& batch_id) {
+  std::lock_guard lock(mu_);
+  SLUICE_RETURN_IF_ERROR(faults_.Check(StoreCall::kDropItems));
+  items_.erase(batch_id);
+  return OkStatus();
+}
+
 Result<ItemCounts> MemoryStore::CountItems(const std::string& batch_id) {
   std::lock_guard lock(mu_);
   SLUICE_RETURN_IF_ERROR(faults_.Check(StoreCall::kCountItems));

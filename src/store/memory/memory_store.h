@@ -38,6 +38,7 @@ class MemoryStore final : public Store {
                                              WallTime now, Duration lease) override;
   Status ReleaseItem(const std::string& batch_id, std::int64_t index, WallTime not_before) override;
   Status ExpireLeases(const std::string& batch_id) override;
+  Status DropItems(const std::string& batch_id) override;
   Status AddResults(const std::string& batch_id, const std::vector<ResultRecord>& results) override;
   Result<std::vector<ResultRecord>> ReadResults(const std::string& batch_id,
                                                 std::int64_t after_index,

@@ -93,6 +93,9 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
   sqlite3_busy_timeout(db, 5000);
   // WAL: readers never block the writer. FULL: a committed transaction survives power loss, not
   // only a crash; callers group writes so the fsync is paid once per group.
+  // Pages freed by deletes can be given back (PRAGMA incremental_vacuum); this takes effect only
+  // on a new database, before its first table.
+  SLUICE_RETURN_IF_ERROR(database->Exec("PRAGMA auto_vacuum=INCREMENTAL"));
   SLUICE_RETURN_IF_ERROR(database->Exec("PRAGMA journal_mode=WAL"));
   SLUICE_RETURN_IF_ERROR(database->Exec("PRAGMA synchronous=FULL"));
   SLUICE_RETURN_IF_ERROR(database->Exec("PRAGMA foreign_keys=ON"));

@@ -227,6 +227,24 @@ Status SqliteStore::ExpireLeases(const std::string& batch_id) {
   return update.Run();
 }
 
+Status SqliteStore::DropItems(const std::string& batch_id) {
+  std::lock_guard lock(mu_);
+  Status deleted = InTransaction([&]() -> Status {
+    for (const char* table : {"results", "queue", "items"}) {
+      SLUICE_ASSIGN_OR_RETURN(
+          auto remove, db_->Prepare(std::string("DELETE FROM ") + table + " WHERE batch_id = ?"));
+      remove.Bind(1, batch_id);
+      SLUICE_RETURN_IF_ERROR(remove.Run());
+    }
+    return OkStatus();
+  });
+  if (!deleted.ok()) return deleted;
+  // The freed pages go back to the file system (auto_vacuum=INCREMENTAL, set when the database
+  // was made); the checkpoint moves the shrink from the WAL into the database file.
+  SLUICE_RETURN_IF_ERROR(db_->Exec("PRAGMA incremental_vacuum"));
+  return db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
 Status SqliteStore::AddResults(const std::string& batch_id,
                                const std::vector<ResultRecord>& results) {
   std::lock_guard lock(mu_);
