@@ -477,16 +477,21 @@ asio::awaitable<Status> BatchesApi::Finalize(Active& batch, std::string_view sta
   const store::FileBodies& bodies = bodies_;
   std::string id = batch.record.id;
   std::string tenant = batch.record.tenant;
-  std::string work_dir = options_.work_dir;
+  std::string output = options_.work_dir + "/" + id + "_output.jsonl";
+  std::string errors = options_.work_dir + "/" + id + "_error.jsonl";
   WallTime now = clock_.WallNow();
-  auto work = [&store, &bodies, id, tenant, work_dir, now]() -> Result<Written> {
-    std::string output = work_dir + "/" + id + "_output.jsonl";
-    std::string errors = work_dir + "/" + id + "_error.jsonl";
+  auto write = [&store, id, output, errors]() -> Result<batch::OutputCounts> {
     batch::ResultPager pager = [&store, &id](std::int64_t after, std::size_t limit) {
       return store.ReadResults(id, after, limit);
     };
-    SLUICE_ASSIGN_OR_RETURN(batch::OutputCounts counts,
-                            batch::WriteOutputFiles(pager, id, output, errors));
+    return batch::WriteOutputFiles(pager, id, output, errors);
+  };
+  asio::any_io_executor writer =
+      options_.output_executor ? options_.output_executor : store_executor_;
+  auto counts = co_await http::Offload<Result<batch::OutputCounts>>(writer, io_, std::move(write));
+  if (!counts.ok()) co_return counts.status();
+  auto work = [&store, &bodies, id, tenant, output, errors, now,
+               counts = *counts]() -> Result<Written> {
     Written written{counts, "", ""};
     auto add = [&](const std::string& path, std::int64_t lines, std::string_view kind,
                    std::string& file_id) -> Status {

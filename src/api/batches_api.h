@@ -37,6 +37,10 @@ struct BatchesApiOptions {
   std::string work_dir;             // scratch files (same filesystem as the file bodies)
   Duration max_completion_window = std::chrono::hours(24);
   batch::IngestOptions ingest;
+  // Where a finished batch's output and error files are written, a page of results per store
+  // call, so that other batches' store calls go on between pages. Unset: the store executor,
+  // which then does nothing else until the files are written.
+  boost::asio::any_io_executor output_executor;
 };
 
 class BatchesApi {

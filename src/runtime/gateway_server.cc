@@ -43,6 +43,7 @@ class Server final : public GatewayServer {
     // The blocking threads may still hold work that refers to the store: finish it first.
     store_thread_.join();
     ingest_thread_.join();
+    output_thread_.join();
   }
 
   Status Init(config::Config config, const std::function<void(const std::string&)>& announce,
@@ -61,6 +62,7 @@ class Server final : public GatewayServer {
   config::Config config_;
   asio::thread_pool store_thread_{1};
   asio::thread_pool ingest_thread_{1};
+  asio::thread_pool output_thread_{1};  // writes finished batches' output files
   std::unique_ptr<mock::MockProvider> mock_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::FileBodies> bodies_;
@@ -152,6 +154,7 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
   batch_options.models = config_.ModelNames();
   batch_options.work_dir = data_dir + "/tmp";
   batch_options.ingest.estimate.tokenizers = tokenizers_.get();
+  batch_options.output_executor = output_thread_.get_executor();
   batches_ = std::make_unique<api::BatchesApi>(
       io_.get_executor(), store_thread_.get_executor(), ingest_thread_.get_executor(),
       SystemClock::Instance(), *store_, *bodies_, *dispatcher_, std::move(batch_options));
