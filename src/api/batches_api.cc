@@ -486,8 +486,7 @@ asio::awaitable<Status> BatchesApi::Finalize(Active& batch, std::string_view sta
     };
     return batch::WriteOutputFiles(pager, id, output, errors);
   };
-  asio::any_io_executor writer =
-      options_.output_executor ? options_.output_executor : store_executor_;
+  asio::any_io_executor writer = options_.output_executor.value_or(store_executor_);
   auto counts = co_await http::Offload<Result<batch::OutputCounts>>(writer, io_, std::move(write));
   if (!counts.ok()) co_return counts.status();
   auto work = [&store, &bodies, id, tenant, output, errors, now,

@@ -39,8 +39,9 @@ struct BatchesApiOptions {
   batch::IngestOptions ingest;
   // Where a finished batch's output and error files are written, a page of results per store
   // call, so that other batches' store calls go on between pages. Unset: the store executor,
-  // which then does nothing else until the files are written.
-  boost::asio::any_io_executor output_executor;
+  // which then does nothing else until the files are written. (An optional: Boost 1.81 cannot
+  // copy or move an empty any_io_executor.)
+  std::optional<boost::asio::any_io_executor> output_executor;
 };
 
 class BatchesApi {
