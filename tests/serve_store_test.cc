@@ -75,14 +75,8 @@ class ServeStoreTest : public ::testing::Test {
   }
 
   std::string Upload(const std::string& content) {
-    std::string boundary = "sluiceboundary42";
-    std::string body = "--" + boundary +
-                       "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--" +
-                       boundary +
-                       "\r\nContent-Disposition: form-data; name=\"file\"; "
-                       "filename=\"in.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n" +
-                       content + "\r\n--" + boundary + "--\r\n";
-    RawResponse file = Call("POST", "/v1/files", body, "multipart/form-data; boundary=" + boundary);
+    UploadForm form = BatchUploadForm(content);
+    RawResponse file = Call("POST", "/v1/files", form.body, form.content_type);
     EXPECT_EQ(file.status, 200) << file.body;
     return std::string(Json(file).at("id").as_string());
   }

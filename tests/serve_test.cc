@@ -45,15 +45,8 @@ class ServeTest : public ::testing::Test {
   }
 
   std::string Upload(const std::string& content) {
-    std::string boundary = "sluiceboundary42";
-    std::string body = "--" + boundary +
-                       "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--" +
-                       boundary +
-                       "\r\nContent-Disposition: form-data; name=\"file\"; "
-                       "filename=\"in.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n" +
-                       content + "\r\n--" + boundary + "--\r\n";
-    json::object file =
-        Call("POST", "/v1/files", body, 200, "multipart/form-data; boundary=" + boundary);
+    UploadForm form = BatchUploadForm(content);
+    json::object file = Call("POST", "/v1/files", form.body, 200, form.content_type);
     return file.contains("id") ? std::string(file.at("id").as_string()) : "";
   }
 

@@ -98,6 +98,17 @@ Result<RawResponse> RawHttp(std::uint16_t port, const std::string& method,
   return ParseResponse(raw);
 }
 
+UploadForm BatchUploadForm(const std::string& content) {
+  const std::string boundary = "sluiceboundary42";
+  return {"--" + boundary +
+              "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--" +
+              boundary +
+              "\r\nContent-Disposition: form-data; name=\"file\"; "
+              "filename=\"in.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n" +
+              content + "\r\n--" + boundary + "--\r\n",
+          "multipart/form-data; boundary=" + boundary};
+}
+
 Result<ListeningSocket> ListenOnAnyPort() {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address = Loopback(0);

@@ -25,6 +25,14 @@ Result<RawResponse> RawHttp(std::uint16_t port, const std::string& method,
                             const std::string& content_type = "application/json",
                             const std::string& api_key = "sk-test");
 
+// The multipart/form-data body of a Files API upload of `content` as in.jsonl with purpose
+// "batch", and its content type.
+struct UploadForm {
+  std::string body;
+  std::string content_type;
+};
+UploadForm BatchUploadForm(const std::string& content);
+
 // Binds and listens on 127.0.0.1:0; returns the socket (the caller closes it) and its port.
 struct ListeningSocket {
   int fd = -1;
