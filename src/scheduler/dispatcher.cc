@@ -97,7 +97,10 @@ asio::awaitable<Status> Dispatcher::Run() {
   running_ = true;
   asio::co_spawn(io_, CommitLoop(), asio::detached);
   while (!stopping_) {
-    for (auto& [id, batch] : batches_) Refill(batch);
+    std::size_t holding = 0;
+    for (const auto& [id, batch] : batches_) holding += batch->Holding();
+    std::size_t free = options_.window > holding ? options_.window - holding : 0;
+    for (auto& [id, batch] : batches_) Refill(batch, free);
     Decision decision = planner_.Next(clock_.Now());
     if (decision.dispatch) {
       std::int64_t ticket = decision.dispatch->ticket.id;
@@ -213,7 +216,7 @@ void Dispatcher::LeaveTurn(ActiveBatch& batch) {
   }
 }
 
-void Dispatcher::Refill(const std::shared_ptr<ActiveBatch>& batch) {
+void Dispatcher::Refill(const std::shared_ptr<ActiveBatch>& batch, std::size_t& free) {
   // A lane of -1: not started yet, cancelled, stopped or failed.
   if (stopping_ || batch->lane < 0 || batch->cancelled || batch->store_drained ||
       batch->refilling) {
@@ -222,11 +225,9 @@ void Dispatcher::Refill(const std::shared_ptr<ActiveBatch>& batch) {
   // An even share of the window, refilled once half of it is free, and never past the window.
   std::size_t share = std::max<std::size_t>(1, options_.window / std::max<std::size_t>(1, admitted_));
   if (batch->Holding() >= (share + 1) / 2) return;
-  std::size_t holding = 0;
-  for (const auto& [id, other] : batches_) holding += other->Holding();
-  std::size_t free = options_.window > holding ? options_.window - holding : 0;
   std::size_t want = std::min(share - batch->Holding(), free);
   if (want == 0) return;
+  free -= want;
   batch->refilling = true;
   ++leasing_;
   asio::co_spawn(io_, Lease(batch, want), asio::detached);

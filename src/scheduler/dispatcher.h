@@ -205,7 +205,9 @@ class Dispatcher {
   bool TakeTurn(ActiveBatch& batch);
   // `batch` has returned: frees its place and wakes the batches waiting for one.
   void LeaveTurn(ActiveBatch& batch);
-  void Refill(const std::shared_ptr<ActiveBatch>& batch);
+  // Leases more for `batch` if its share of the window is half free, taking from `free` (what
+  // the window has left over every batch).
+  void Refill(const std::shared_ptr<ActiveBatch>& batch, std::size_t& free);
   boost::asio::awaitable<void> Lease(std::shared_ptr<ActiveBatch> batch, std::size_t want);
   // Expires the batch's old leases and reads its counts; its lane is added unless cancelled.
   boost::asio::awaitable<Status> Start(std::shared_ptr<ActiveBatch> batch);
