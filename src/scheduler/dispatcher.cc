@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -196,7 +195,8 @@ void Dispatcher::CancelBatch(const std::string& batch_id) {
 bool Dispatcher::TakeTurn(ActiveBatch& batch) {
   if (admitted_ >= std::max<std::size_t>(1, options_.max_batches)) return false;
   auto ahead = [&batch](const ActiveBatch& other) {
-    if (other.spec.priority != batch.spec.priority) return other.spec.priority < batch.spec.priority;
+    if (other.spec.priority != batch.spec.priority)
+      return other.spec.priority < batch.spec.priority;
     return other.arrival < batch.arrival;
   };
   for (const auto& [id, other] : batches_) {
@@ -223,7 +223,8 @@ void Dispatcher::Refill(const std::shared_ptr<ActiveBatch>& batch, std::size_t& 
     return;
   }
   // An even share of the window, refilled once half of it is free, and never past the window.
-  std::size_t share = std::max<std::size_t>(1, options_.window / std::max<std::size_t>(1, admitted_));
+  std::size_t share =
+      std::max<std::size_t>(1, options_.window / std::max<std::size_t>(1, admitted_));
   if (batch->Holding() >= (share + 1) / 2) return;
   std::size_t want = std::min(share - batch->Holding(), free);
   if (want == 0) return;
@@ -272,14 +273,22 @@ asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch, std:
 asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
   const Target& target = targets_[dispatch.deployment];
   const batch::NewItem& item = held_.at(dispatch.ticket.id).leased.item;
-  http::ClientRequest request = target.provider->Encode(item.endpoint, item.body);
-  request.total_timeout = target.timeout;
+  providers::Encoded encoded = target.provider->Encode(item.endpoint, item.body);
   ++progress_.sent;
   if (observer_.started) observer_.started(dispatch.deployment);
   TimePoint sent_at = clock_.Now();
-  Result<http::Response> answer = co_await client_.Send(std::move(request));
-  planner_.Finished(dispatch.deployment);
-  providers::Outcome outcome = target.provider->Decode(answer);
+  providers::Outcome outcome;
+  if (auto* refused = std::get_if<providers::Refusal>(&encoded)) {
+    // The provider cannot honour the request: its result is the 400, and nothing is sent.
+    planner_.Finished(dispatch.deployment);
+    outcome = providers::RefusedOutcome(*refused);
+  } else {
+    http::ClientRequest& request = std::get<http::ClientRequest>(encoded);
+    request.total_timeout = target.timeout;
+    Result<http::Response> answer = co_await client_.Send(std::move(request));
+    planner_.Finished(dispatch.deployment);
+    outcome = target.provider->Decode(answer);
+  }
   TimePoint now = clock_.Now();
   if (observer_.finished) observer_.finished(dispatch.deployment, outcome, now - sent_at);
   Learn(dispatch.deployment, outcome, now);
