@@ -92,7 +92,7 @@ Result<batch::IngestReport> Ingest(const config::Config& config, const RunReques
 Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequest& request,
                                      store::Store& store, const std::string& batch_id,
                                      const ProgressCallback& on_progress, bool& interrupted) {
-  SLUICE_ASSIGN_OR_RETURN(auto targets, Targets(config));
+  SLUICE_ASSIGN_OR_RETURN(auto targets, Targets(config, SystemClock::Instance()));
   asio::io_context io(1);
   asio::thread_pool store_thread(1);
   http::ClientOptions client_options;
