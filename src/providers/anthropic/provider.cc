@@ -1,13 +1,14 @@
 // The Anthropic adapter: OpenAI chat completions sent as Messages requests (x-api-key,
 // anthropic-version), answers, errors and streams translated back to OpenAI's shapes, and
 // Anthropic's rate-limit headers read as hints. Only /v1/chat/completions is served.
+#include "providers/provider.h"
+
 #include <boost/json.hpp>
 #include <chrono>
 
-#include "providers/anthropic_request.h"
-#include "providers/anthropic_response.h"
-#include "providers/anthropic_stream_decoder.h"
-#include "providers/provider.h"
+#include "providers/anthropic/request.h"
+#include "providers/anthropic/response.h"
+#include "providers/anthropic/stream_decoder.h"
 
 namespace sluice::providers {
 namespace {

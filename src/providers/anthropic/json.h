@@ -1,5 +1,5 @@
 // Small readers of boost::json fields and the Refusal maker that the Anthropic translation files
-// share (anthropic_request, anthropic_messages, anthropic_response, anthropic_stream_decoder).
+// share (request, messages, response, stream_decoder in this folder).
 // Pure; thread-safe.
 #pragma once
 

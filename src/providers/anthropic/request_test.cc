@@ -1,4 +1,4 @@
-#include "providers/anthropic_request.h"
+#include "providers/anthropic/request.h"
 
 #include <gtest/gtest.h>
 

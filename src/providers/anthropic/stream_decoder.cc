@@ -1,8 +1,8 @@
-#include "providers/anthropic_stream_decoder.h"
+#include "providers/anthropic/stream_decoder.h"
 
 #include <boost/json.hpp>
 
-#include "providers/anthropic_json.h"
+#include "providers/anthropic/json.h"
 
 namespace sluice::providers {
 namespace {

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "http/sse.h"
-#include "providers/anthropic_response.h"
+#include "providers/anthropic/response.h"
 #include "providers/provider.h"
 
 namespace sluice::providers {

@@ -1,10 +1,10 @@
-#include "providers/anthropic_messages.h"
+#include "providers/anthropic/messages.h"
 
 #include <boost/json.hpp>
 #include <utility>
 #include <vector>
 
-#include "providers/anthropic_json.h"
+#include "providers/anthropic/json.h"
 
 namespace sluice::providers {
 namespace {

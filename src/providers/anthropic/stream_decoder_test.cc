@@ -1,4 +1,4 @@
-#include "providers/anthropic_stream_decoder.h"
+#include "providers/anthropic/stream_decoder.h"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,11 @@
+#include "providers/provider.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
-#include "providers/anthropic_response.h"
+#include "providers/anthropic/response.h"
 #include "providers/limiter_feedback.h"
-#include "providers/provider.h"
 
 namespace sluice::providers {
 namespace {

@@ -1,9 +1,9 @@
-#include "providers/anthropic_response.h"
+#include "providers/anthropic/response.h"
 
 #include <boost/json.hpp>
 
 #include "http/message.h"
-#include "providers/anthropic_json.h"
+#include "providers/anthropic/json.h"
 
 namespace sluice::providers {
 namespace {

@@ -1,12 +1,12 @@
-#include "providers/anthropic_request.h"
+#include "providers/anthropic/request.h"
 
 #include <boost/json.hpp>
 #include <optional>
 #include <utility>
 #include <vector>
 
-#include "providers/anthropic_json.h"
-#include "providers/anthropic_messages.h"
+#include "providers/anthropic/json.h"
+#include "providers/anthropic/messages.h"
 
 namespace sluice::providers {
 namespace {

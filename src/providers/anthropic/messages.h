@@ -1,5 +1,5 @@
 // The conversation and tool parts of the OpenAI → Anthropic request translation (used by
-// anthropic_request.cc): messages to `system` plus alternating user / assistant turns of
+// request.cc): messages to `system` plus alternating user / assistant turns of
 // content blocks, OpenAI tool definitions and tool_choice to Anthropic's. Pure; thread-safe.
 #pragma once
 
