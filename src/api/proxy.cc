@@ -181,8 +181,8 @@ asio::awaitable<void> Proxy::Handle(http::Exchange& exchange, std::string tenant
       return tokens::EstimateRequest(call.endpoint, call.body, estimate);
     };
     auto here = co_await asio::this_coro::executor;
-    estimated = co_await http::Offload<Result<tokens::RequestEstimate>>(options_.counting_executor,
-                                                                        here, count);
+    estimated = co_await http::Offload<Result<tokens::RequestEstimate>>(
+        options_.counting_executor, here, count);
   }
   if (!estimated.ok()) {
     http::Response refused = InvalidRequest(400, estimated.status().message());

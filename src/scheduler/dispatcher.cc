@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -195,8 +196,7 @@ void Dispatcher::CancelBatch(const std::string& batch_id) {
 bool Dispatcher::TakeTurn(ActiveBatch& batch) {
   if (admitted_ >= std::max<std::size_t>(1, options_.max_batches)) return false;
   auto ahead = [&batch](const ActiveBatch& other) {
-    if (other.spec.priority != batch.spec.priority)
-      return other.spec.priority < batch.spec.priority;
+    if (other.spec.priority != batch.spec.priority) return other.spec.priority < batch.spec.priority;
     return other.arrival < batch.arrival;
   };
   for (const auto& [id, other] : batches_) {
@@ -223,8 +223,7 @@ void Dispatcher::Refill(const std::shared_ptr<ActiveBatch>& batch, std::size_t& 
     return;
   }
   // An even share of the window, refilled once half of it is free, and never past the window.
-  std::size_t share =
-      std::max<std::size_t>(1, options_.window / std::max<std::size_t>(1, admitted_));
+  std::size_t share = std::max<std::size_t>(1, options_.window / std::max<std::size_t>(1, admitted_));
   if (batch->Holding() >= (share + 1) / 2) return;
   std::size_t want = std::min(share - batch->Holding(), free);
   if (want == 0) return;

@@ -137,6 +137,16 @@ TEST(AnthropicProviderTest, ErrorsBecomeOpenAiErrorsAndClassifyByStatus) {
       std::string::npos);
 }
 
+TEST(AnthropicProviderTest, ABodyThatIsNoEnvelopeIsRelayedOnlyAsPlainText) {
+  FakeClock clock(kNow);
+  auto provider = Make(clock);
+  Outcome page = provider->Decode(Answer(413, "<html>Request Entity Too Large</html>"));
+  EXPECT_EQ(json::parse(page.body).at("error").at("message"),
+            "<html>Request Entity Too Large</html>");
+  Outcome binary = provider->Decode(Answer(502, "\xff\xfe\x01garbage"));
+  EXPECT_EQ(json::parse(binary.body).at("error").at("message"), "upstream answered 502");
+}
+
 TEST(AnthropicProviderTest, ReadsLimitHintsRetryAfterAndShouldRetry) {
   FakeClock clock(kNow);
   auto provider = Make(clock);

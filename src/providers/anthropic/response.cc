@@ -46,6 +46,18 @@ json::object AssistantMessage(const json::value* content) {
   return message;
 }
 
+// A body that is no error envelope (a proxy's HTML page, "Bad Gateway") is relayed as the
+// message when it is short printable ASCII; other bytes might not even be valid UTF-8, which
+// would make the relayed JSON unreadable (found by fuzz/fuzz_upstream_answer).
+constexpr std::size_t kMaxRelayedText = 1000;
+
+bool IsPlainText(std::string_view body) {
+  for (char c : body) {
+    if ((c < 0x20 || c > 0x7e) && c != '\n' && c != '\r' && c != '\t') return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void AnthropicUsage::Update(const json::object& usage) {
@@ -110,7 +122,7 @@ std::string ToOpenAiError(int status, std::string_view body) {
   http::ApiError error;
   error.status = status;
   error.type = status >= 500 ? "server_error" : "invalid_request_error";
-  error.message = std::string(body);
+  if (IsPlainText(body)) error.message = std::string(body.substr(0, kMaxRelayedText));
   boost::system::error_code ec;
   json::value parsed = json::parse(body, ec);
   const json::value* inner =
