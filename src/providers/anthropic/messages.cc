@@ -73,7 +73,9 @@ Refused AppendUserContent(const json::value& content, const std::string& path,
     std::string part_path = path + "[" + std::to_string(i) + "]";
     std::string_view type = part.is_object() ? StringAt(part.as_object(), "type") : "";
     if (type == "text") {
-      blocks.push_back(TextBlock(StringAt(part.as_object(), "text")));
+      // Anthropic refuses empty text blocks; an empty part asks for nothing.
+      std::string_view text = StringAt(part.as_object(), "text");
+      if (!text.empty()) blocks.push_back(TextBlock(text));
     } else if (type == "image_url") {
       auto image = ImageBlock(part.as_object(), part_path);
       if (auto* refused = std::get_if<Refusal>(&image)) return std::move(*refused);
@@ -168,6 +170,7 @@ std::optional<Refusal> TranslateMessages(const json::object& chat, json::object&
   if (!system.empty()) out["system"] = system;
   json::array translated;
   for (Turn& turn : turns) {
+    if (turn.blocks.empty()) continue;  // e.g. an assistant message with "" and no tool calls
     translated.push_back(json::object{{"role", turn.role}, {"content", std::move(turn.blocks)}});
   }
   out["messages"] = std::move(translated);

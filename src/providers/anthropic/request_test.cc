@@ -105,6 +105,14 @@ TEST(AnthropicRequestTest, ToolCallsAndConsecutiveToolResultsBecomeBlocksOfMerge
             "messages[0].tool_calls[0].function.arguments");
 }
 
+TEST(AnthropicRequestTest, EmptyTextAndEmptyTurnsAreNotSent) {
+  json::object m = Translate(R"({"messages":[
+    {"role":"user","content":[{"type":"text","text":""},{"type":"text","text":"hi"}]},
+    {"role":"assistant","content":""}]})");
+  EXPECT_EQ(json::serialize(m["messages"]),
+            R"([{"role":"user","content":[{"type":"text","text":"hi"}]}])");
+}
+
 TEST(AnthropicRequestTest, ToolsAndToolChoice) {
   json::object m = Translate(R"({"messages":[],"tools":[{"type":"function","function":{
     "name":"weather","description":"Current weather","parameters":{"type":"object",
