@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <regex>
 
 #include "support/fake_anthropic.h"
 #include "support/process.h"
@@ -124,6 +125,33 @@ TEST_F(AnthropicTest, RunTranslatesEachLineAndRefusesWhatAnthropicCannotHonour) 
   EXPECT_EQ(by_text["hello"]["max_tokens"], 16);
   EXPECT_EQ(json::serialize(by_text["hello"]["stop_sequences"]), R"(["END"])");
   EXPECT_EQ(by_text["no cap"]["max_tokens"], 300);  // the deployment's max_tokens
+}
+
+TEST_F(AnthropicTest, ADryRunPacesPromptsByTheInputBudget) {
+  std::string config = ConfigText(fake_->url(), fixture_.Path("data"));
+  config.replace(config.find("itpm: 100000"), 12, "itpm: 60");
+  std::string path = fixture_.WriteInput("slow.yaml", config);
+  std::string lines;
+  for (int i = 0; i < 20; ++i) {
+    lines += Line("l" + std::to_string(i),
+                  R"({"model":"claude","messages":[{"role":"user","content":")" +
+                      std::string(200, 'a') + R"("}],"max_tokens":5})");
+  }
+  std::string input = fixture_.WriteInput("in.jsonl", lines);
+  Result<ProcessResult> run = RunToCompletion(
+      SLUICE_BIN,
+      {"run", input, "--output", fixture_.Path("out.jsonl"), "--dry-run", "--config", path},
+      MinimalEnvironment(), kRunDeadline);
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->exit_code, 0) << run->err;
+  // About 20 × 50 prompt tokens at 60 a minute: over ten minutes, where the caps alone would
+  // take no time at all.
+  std::smatch least;
+  ASSERT_TRUE(std::regex_search(run->out, least,
+                                std::regex(R"(least time at the configured limits: (\d+)m)")))
+      << run->out;
+  EXPECT_GE(std::stoi(least[1]), 10);
+  EXPECT_TRUE(fake_->requests().empty());
 }
 
 TEST_F(AnthropicTest, ServeProxiesPlainStreamedAndRefusedRequests) {
