@@ -21,15 +21,11 @@ class ServeTest : public ::testing::Test {
  protected:
   // Starts `sluice serve` on the fixture's config; returns its port.
   std::uint16_t StartServe() {
-    auto spawned = Process::Spawn(
-        SLUICE_BIN, {"--config", fixture_.config_path(), "serve", "--listen", "127.0.0.1:0"},
-        MinimalEnvironment());
-    EXPECT_TRUE(spawned.ok()) << spawned.status();
-    serve_ = std::move(spawned).value();
-    Result<std::string> line = serve_->ReadStdoutLine(kTimeout);
-    EXPECT_TRUE(line.ok()) << line.status() << "\n" << serve_->stderr_text();
-    std::string text = line.value_or("");
-    return static_cast<std::uint16_t>(std::stoi(text.substr(text.rfind(':') + 1)));
+    Result<Serving> serving = test_support::StartServe(fixture_.config_path());
+    EXPECT_TRUE(serving.ok()) << serving.status();
+    if (!serving.ok()) return 0;
+    serve_ = std::move(serving->process);
+    return serving->port;
   }
 
   json::object Call(const std::string& method, const std::string& target,

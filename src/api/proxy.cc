@@ -133,18 +133,27 @@ http::Response Relay(const Result<http::Response>& answer, const providers::Outc
     return Error(502, "server_error", outcome.status.message(), "upstream_credentials_rejected");
   }
   http::Response response;
-  response.status = answer->status;
-  response.body = answer->body;
+  // Anthropic's 529 (overloaded) is no status OpenAI's clients know; 503 is retried the same.
+  response.status = answer->status == 529 ? 503 : answer->status;
+  response.body = outcome.body;  // in OpenAI's shape, translated for other providers
   for (std::string_view name : {"content-type", "x-request-id", "openai-processing-ms"}) {
     if (auto value = answer->headers.Get(name)) {
       response.headers.Set(std::string(name), std::string(*value));
     }
+  }
+  if (!response.headers.Get("x-request-id") && !outcome.request_id.empty()) {
+    response.headers.Set("x-request-id", outcome.request_id);
   }
   CopyRetryHeaders(*answer, response);
   if (!response.headers.Get("content-type")) {
     response.headers.Set("content-type", "application/json");
   }
   return WithRequestId(std::move(response));
+}
+
+// The 400 for a request the deployment's provider cannot honour, naming the parameter.
+http::Response Refused(const providers::Refusal& refusal) {
+  return InvalidRequest(400, refusal.message, refusal.param);
 }
 
 }  // namespace
@@ -197,7 +206,12 @@ asio::awaitable<http::Response> Proxy::Send(Call& call) {
       if (admission.status().code() == StatusCode::kNotFound) co_return NoSuchModel(call.model);
       co_return NoCapacity(dispatcher_, call, clock_.Now());
     }
-    http::ClientRequest request = admission->provider->Encode(call.endpoint, call.body);
+    providers::Encoded encoded = admission->provider->Encode(call.endpoint, call.body);
+    if (auto* refused = std::get_if<providers::Refusal>(&encoded)) {
+      dispatcher_.Complete(*admission, providers::RefusedOutcome(*refused));
+      co_return Refused(*refused);
+    }
+    http::ClientRequest& request = std::get<http::ClientRequest>(encoded);
     request.total_timeout = admission->timeout;
     Result<http::Response> answer = co_await client_.Send(std::move(request));
     providers::Outcome outcome = admission->provider->Decode(answer);
@@ -227,7 +241,14 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
       co_await exchange.Respond(std::move(refused));
       co_return;
     }
-    http::ClientRequest request = admission->provider->Encode(call.endpoint, call.body);
+    providers::Encoded encoded = admission->provider->Encode(call.endpoint, call.body);
+    if (auto* refused = std::get_if<providers::Refusal>(&encoded)) {
+      dispatcher_.Complete(*admission, providers::RefusedOutcome(*refused));
+      http::Response response = Refused(*refused);
+      co_await exchange.Respond(std::move(response));
+      co_return;
+    }
+    http::ClientRequest& request = std::get<http::ClientRequest>(encoded);
     request.total_timeout = admission->timeout;
     request.stream_idle_timeout = options_.stream_idle_timeout;
     auto opened = co_await client_.Open(std::move(request));
@@ -265,9 +286,10 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
     headers.Set("content-type", "text/event-stream");
     headers.Set("cache-control", "no-cache");
     auto request_id = upstream.headers().Get("x-request-id");
+    if (!request_id) request_id = upstream.headers().Get("request-id");  // Anthropic's name
     headers.Set("x-request-id", request_id ? std::string(*request_id) : NewId("req_"));
     std::unique_ptr<providers::StreamDecoder> decoder =
-        admission->provider->DecodeStream(upstream.status(), upstream.headers());
+        admission->provider->DecodeStream(upstream.status(), upstream.headers(), call.body);
     Status sent = co_await exchange.BeginStream(200, std::move(headers));
     Status ended = OkStatus();
     while (sent.ok()) {

@@ -110,7 +110,13 @@ std::string ToString(const Config& config) {
       out << "        api_key: " << (d.api_key.empty() ? "<unset>" : "<set>") << "\n";
       out << "        model: " << d.model << "\n";
       out << "        rpm: " << d.rpm << "\n";
-      out << "        tpm: " << d.tpm << "\n";
+      if (d.provider == ProviderKind::kAnthropic) {
+        out << "        itpm: " << d.itpm << "\n";
+        out << "        otpm: " << d.otpm << "\n";
+        out << "        max_tokens: " << d.max_tokens << "\n";
+      } else {
+        out << "        tpm: " << d.tpm << "\n";
+      }
       out << "        max_in_flight: " << d.max_in_flight << "\n";
     }
   }

@@ -55,7 +55,12 @@ struct DeploymentConfig {
   // Requests and tokens per minute granted by the provider; 0 (the default): learn them from the
   // provider's answers. A configured limit is a starting point the provider's headers correct.
   std::int64_t rpm = 0;
-  std::int64_t tpm = 0;
+  std::int64_t tpm = 0;   // openai and openai-compatible only
+  std::int64_t itpm = 0;  // anthropic only: input tokens per minute (cache reads not counted)
+  std::int64_t otpm = 0;  // anthropic only: output tokens per minute
+  // anthropic only: the max_tokens sent when a request states no output cap (Anthropic requires
+  // one).
+  std::int64_t max_tokens = 4096;
   std::int64_t max_in_flight = 64;               // concurrent requests to this deployment (> 0)
   Duration timeout = std::chrono::seconds(120);  // one attempt, end to end ("30s", "2m")
 };

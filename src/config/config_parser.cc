@@ -78,19 +78,42 @@ std::optional<Duration> ReadDuration(YamlReader& r, const YAML::Node& node, std:
   return *parsed;
 }
 
+// tpm for OpenAI and compatible servers; itpm, otpm and max_tokens for Anthropic, which meters
+// input and output apart and requires an output cap. A key of the other kind is a problem, not
+// ignored: a limit that silently does nothing would be worse than none.
+void ReadTokenLimits(YamlReader& r, const YAML::Node& node, DeploymentConfig& d) {
+  bool anthropic = d.provider == ProviderKind::kAnthropic;
+  std::string kind(ProviderKindName(d.provider));
+  for (std::string_view key : {"tpm", "itpm", "otpm", "max_tokens"}) {
+    bool anthropic_key = key != "tpm";
+    if (!node[std::string(key)] || anthropic_key == anthropic) continue;
+    r.Problem(node[std::string(key)].Mark(),
+              anthropic ? "tpm is for openai deployments; anthropic meters input and output "
+                          "tokens apart: set itpm and otpm"
+                        : std::string(key) + " is for anthropic deployments; " + kind +
+                              " deployments take tpm");
+  }
+  if (auto tpm = r.NonNegativeInt(node, "tpm", Need::kOptional, "deployment")) d.tpm = *tpm;
+  if (auto itpm = r.NonNegativeInt(node, "itpm", Need::kOptional, "deployment")) d.itpm = *itpm;
+  if (auto otpm = r.NonNegativeInt(node, "otpm", Need::kOptional, "deployment")) d.otpm = *otpm;
+  if (auto cap = r.PositiveInt(node, "max_tokens", Need::kOptional, "deployment")) {
+    d.max_tokens = *cap;
+  }
+}
+
 DeploymentConfig ReadDeployment(YamlReader& r, const YAML::Node& node, const std::string& name) {
   DeploymentConfig d;
   d.model = name;
-  if (!r.CheckMap(
-          node, "a deployment",
-          {"provider", "base_url", "api_key", "model", "rpm", "tpm", "max_in_flight", "timeout"})) {
+  if (!r.CheckMap(node, "a deployment",
+                  {"provider", "base_url", "api_key", "model", "rpm", "tpm", "itpm", "otpm",
+                   "max_tokens", "max_in_flight", "timeout"})) {
     return d;
   }
   bool known_provider = ReadProvider(r, node, d);
   ReadEndpoint(r, node, known_provider, d);
   if (auto model = r.String(node, "model", Need::kOptional, "deployment")) d.model = model->text;
   if (auto rpm = r.NonNegativeInt(node, "rpm", Need::kOptional, "deployment")) d.rpm = *rpm;
-  if (auto tpm = r.NonNegativeInt(node, "tpm", Need::kOptional, "deployment")) d.tpm = *tpm;
+  if (known_provider) ReadTokenLimits(r, node, d);
   if (auto timeout = ReadDuration(r, node, "timeout", "deployment")) d.timeout = *timeout;
   if (auto limit = r.PositiveInt(node, "max_in_flight", Need::kOptional, "deployment")) {
     d.max_in_flight = *limit;
@@ -240,8 +263,8 @@ Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
   if (root.IsNull()) return config;
   YamlReader r{std::string(source_name), env};
   if (r.CheckMap(root, "the config",
-                 {"listen", "max_connections", "max_running_batches", "data_dir", "store", "log_level", "log_format", "retry", "files",
-                  "proxy", "models", "keys"})) {
+                 {"listen", "max_connections", "max_running_batches", "data_dir", "store",
+                  "log_level", "log_format", "retry", "files", "proxy", "models", "keys"})) {
     ReadTopLevelScalars(r, root, config);
     ReadRetry(r, root, config);
     ReadFiles(r, root, config);

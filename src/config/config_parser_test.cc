@@ -46,7 +46,8 @@ models:
         api_key: ${ANTHROPIC_API_KEY}
         model: claude-sonnet-4-5
         rpm: 50
-        tpm: 30000
+        itpm: 30000
+        otpm: 8000
 )";
 
 EnvLookup KeysSet() { return FakeEnv({{"OPENAI_API_KEY", "sk-1"}, {"ANTHROPIC_API_KEY", "ak-2"}}); }
@@ -144,6 +145,37 @@ TEST(ConfigParserTest, LimitsThatAreAbsentOrZeroAreLearned) {
   EXPECT_EQ(config->models[0].deployments[0].tpm, 0);
   EXPECT_EQ(config->models[0].deployments[1].rpm, 0);
   EXPECT_EQ(config->models[0].deployments[1].tpm, 5000);
+}
+
+TEST(ConfigParserTest, AnthropicDeploymentsTakeInputAndOutputLimitsAndAnOutputCap) {
+  Result<Config> config = ParseConfig(R"(models:
+  - name: claude
+    deployments:
+      - {provider: anthropic, api_key: k, rpm: 50, itpm: 30000, otpm: 8000, max_tokens: 1024}
+      - {provider: anthropic, api_key: k}
+)",
+                                      "sluice.yaml", KeysSet());
+  ASSERT_TRUE(config.ok()) << config.status();
+  const DeploymentConfig& d = config->models[0].deployments[0];
+  EXPECT_EQ(d.base_url, "https://api.anthropic.com");
+  EXPECT_EQ(d.rpm, 50);
+  EXPECT_EQ(d.itpm, 30000);
+  EXPECT_EQ(d.otpm, 8000);
+  EXPECT_EQ(d.max_tokens, 1024);
+  EXPECT_EQ(config->models[0].deployments[1].max_tokens, 4096);
+}
+
+TEST(ConfigParserTest, TokenLimitsOfTheOtherProviderAreErrorsNamingTheRightOnes) {
+  std::string error = ErrorOf(R"(models:
+  - name: m
+    deployments:
+      - {provider: anthropic, api_key: k, tpm: 1000}
+      - {provider: openai, api_key: k, itpm: 5, max_tokens: 10}
+)");
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:4:48: tpm is for openai deployments; anthropic meters "
+                               "input and output tokens apart: set itpm and otpm"));
+  EXPECT_THAT(error, HasSubstr("itpm is for anthropic deployments; openai deployments take tpm"));
+  EXPECT_THAT(error, HasSubstr("max_tokens is for anthropic deployments"));
 }
 
 TEST(ConfigParserTest, UnknownProviderListsTheAllowedKinds) {

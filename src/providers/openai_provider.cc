@@ -24,7 +24,7 @@ class OpenAiProvider final : public Provider {
     }
   }
 
-  http::ClientRequest Encode(std::string_view endpoint_url, std::string_view body) const override {
+  Encoded Encode(std::string_view endpoint_url, std::string_view body) const override {
     http::ClientRequest request;
     request.method = "POST";
     // base_url ends in /v1 by convention; endpoint urls start with /v1.
@@ -40,27 +40,10 @@ class OpenAiProvider final : public Provider {
   }
 
   Outcome Decode(const Result<http::Response>& answer) const override {
-    Outcome outcome;
-    if (!answer.ok()) {
-      Classification c = ClassifyTransportFailure(answer.status());
-      outcome.verdict = c.verdict;
-      outcome.status = c.status;
-      return outcome;
-    }
-    const http::Response& response = *answer;
-    outcome.status_code = response.status;
-    outcome.body = response.body;
-    outcome.request_id = std::string(response.headers.Get("x-request-id").value_or(""));
-    outcome.hints = ParseOpenAiLimitHints(response);
-    Classification c = ClassifyResponse(response.status, outcome.hints, response.body);
-    outcome.verdict = c.verdict;
-    outcome.status = c.status;
-    outcome.retry_after = c.retry_after;
-    if (RejectsCredentials(response.status)) {
-      outcome.status =
-          Status(c.status.code(), CredentialsRejectedMessage(upstream_.name, response.status));
-    }
-    if (c.verdict == Verdict::kSuccess && !ReadUsage(response.body, outcome.usage)) {
+    if (!answer.ok()) return UnansweredOutcome(answer.status());
+    Outcome outcome =
+        AnsweredOutcome(*answer, ParseOpenAiLimitHints(*answer), upstream_.name, "x-request-id");
+    if (outcome.verdict == Verdict::kSuccess && !ReadUsage(answer->body, outcome.usage)) {
       // A 200 whose body is not JSON: the answer was damaged on the way; ask again.
       outcome.verdict = Verdict::kRetry;
       outcome.status = UnavailableError("upstream answered 200 with a body that is not JSON");
@@ -68,8 +51,8 @@ class OpenAiProvider final : public Provider {
     return outcome;
   }
 
-  std::unique_ptr<StreamDecoder> DecodeStream(int status,
-                                              const http::Headers& headers) const override {
+  std::unique_ptr<StreamDecoder> DecodeStream(int status, const http::Headers& headers,
+                                              std::string_view /*request_body*/) const override {
     return std::make_unique<OpenAiStreamDecoder>(status, headers);
   }
 

@@ -20,7 +20,9 @@ http::Response Answer(int status, std::string body) {
 }
 
 TEST(OpenAiProviderTest, EncodesUrlAuthAndDeploymentModel) {
-  auto request = Make()->Encode("/v1/chat/completions", R"({"model":"gpt-4o-mini","messages":[]})");
+  auto encoded = Make()->Encode("/v1/chat/completions", R"({"model":"gpt-4o-mini","messages":[]})");
+  ASSERT_TRUE(std::holds_alternative<http::ClientRequest>(encoded));
+  auto request = std::get<http::ClientRequest>(encoded);
   EXPECT_EQ(request.method, "POST");
   EXPECT_EQ(request.url, "http://127.0.0.1:9/v1/chat/completions");
   EXPECT_EQ(request.headers.Get("authorization"), "Bearer sk-test");

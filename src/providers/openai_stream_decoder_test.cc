@@ -10,7 +10,7 @@ std::unique_ptr<StreamDecoder> Decoder() {
   headers.Set("x-request-id", "req_7");
   headers.Set("x-ratelimit-remaining-tokens", "900");
   return MakeOpenAiProvider({"http://127.0.0.1:9/v1", "sk-test", "m", "m#0"})
-      ->DecodeStream(200, headers);
+      ->DecodeStream(200, headers, "{}");
 }
 
 TEST(OpenAiStreamDecoderTest, PassesBytesThroughAndReadsUsageFromTheLastChunk) {

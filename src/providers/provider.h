@@ -5,8 +5,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "batch/records.h"
 #include "common/result.h"
@@ -17,11 +19,21 @@ namespace sluice::providers {
 
 // Where and as whom to send: one deployment of a model.
 struct Upstream {
-  std::string base_url;  // "https://api.openai.com/v1"
-  std::string api_key;   // secret: never logged
-  std::string model;     // the provider's own model name
+  std::string base_url;   // "https://api.openai.com/v1"
+  std::string api_key;    // secret: never logged
+  std::string model;      // the provider's own model name
   std::string name = "";  // the deployment, for messages ("gpt-4o-mini#0")
 };
+
+// A request the provider cannot honour as asked (a parameter it has no equivalent for): the
+// client's fault, answered with OpenAI's 400 naming `param`, and never sent.
+struct Refusal {
+  std::string message;               // "anthropic deployments do not support n > 1"
+  std::optional<std::string> param;  // "n", "messages[2].content[0].type"; nullopt: the request
+};
+
+// What Encode makes of a request: the upstream request, or why there is none.
+using Encoded = std::variant<http::ClientRequest, Refusal>;
 
 // What became of one attempt.
 struct Outcome {
@@ -29,7 +41,7 @@ struct Outcome {
   Status status;                        // OK on success; why otherwise
   std::optional<Duration> retry_after;  // the provider's wait, for kRetry
   int status_code = 0;                  // 0 when no response arrived
-  std::string body;                     // the response body, as received
+  std::string body;  // the response body in OpenAI's shape (as received from OpenAI)
   std::string request_id;
   batch::Usage usage;  // from the body, on success
   LimitHints hints;
@@ -53,15 +65,30 @@ class StreamDecoder {
 class Provider {
  public:
   virtual ~Provider() = default;
-  // The upstream request for an OpenAI-shaped `body` sent to `endpoint_url`.
-  virtual http::ClientRequest Encode(std::string_view endpoint_url,
-                                     std::string_view body) const = 0;
-  // The outcome of an attempt: the response, or the client's failure.
+  // The upstream request for an OpenAI-shaped `body` sent to `endpoint_url`, or the Refusal of
+  // a request this provider cannot honour.
+  virtual Encoded Encode(std::string_view endpoint_url, std::string_view body) const = 0;
+  // The outcome of an attempt: the response (its body translated to OpenAI's shape), or the
+  // client's failure.
   virtual Outcome Decode(const Result<http::Response>& answer) const = 0;
-  // A decoder for a stream whose 2xx head (`status`, `headers`) has arrived.
-  virtual std::unique_ptr<StreamDecoder> DecodeStream(int status,
-                                                      const http::Headers& headers) const = 0;
+  // A decoder for a stream whose 2xx head (`status`, `headers`) has arrived, for the
+  // OpenAI-shaped `request_body` that asked for it (its model and stream_options).
+  virtual std::unique_ptr<StreamDecoder> DecodeStream(int status, const http::Headers& headers,
+                                                      std::string_view request_body) const = 0;
 };
+
+// The Outcome of a refused request as a batch result: a final 400 whose body is OpenAI's error
+// shape with the refusal's message and param.
+Outcome RefusedOutcome(const Refusal& refusal);
+
+// The Outcome of an answer that arrived, as the one table classifies it (upstream_answer.h): the
+// status, the verdict and wait from `hints`, the credentials message naming `deployment` for a
+// 401/403, the request id from the header `request_id_header`, and the body as received.
+Outcome AnsweredOutcome(const http::Response& response, LimitHints hints,
+                        std::string_view deployment, std::string_view request_id_header);
+
+// The Outcome of an attempt that got no answer (the http::Client's failure).
+Outcome UnansweredOutcome(const Status& failure);
 
 // Reads an OpenAI-shaped `usage` object from a JSON body (a response, or one stream chunk);
 // false when the body is not a JSON object. Absent fields are 0.
@@ -69,5 +96,16 @@ bool ReadUsage(std::string_view body, batch::Usage& usage);
 
 // OpenAI and OpenAI-compatible servers.
 std::unique_ptr<Provider> MakeOpenAiProvider(Upstream upstream);
+
+struct AnthropicOptions {
+  // The output cap sent when a request states none (Anthropic requires max_tokens).
+  std::int64_t default_max_tokens = 4096;
+  // Reads the wall time: rate-limit resets are RFC 3339 times, `created` is stamped from it.
+  // Must outlive the provider.
+  const Clock* clock = &SystemClock::Instance();
+};
+
+// Anthropic's Messages API, behind OpenAI's chat completions (docs/providers.md).
+std::unique_ptr<Provider> MakeAnthropicProvider(Upstream upstream, AnthropicOptions options = {});
 
 }  // namespace sluice::providers

@@ -97,7 +97,7 @@ Result<batch::IngestReport> Ingest(const config::Config& config, const RunReques
 Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequest& request,
                                      store::Store& store, const std::string& batch_id,
                                      const ProgressCallback& on_progress, bool& interrupted) {
-  SLUICE_ASSIGN_OR_RETURN(auto targets, Targets(config));
+  SLUICE_ASSIGN_OR_RETURN(auto targets, Targets(config, SystemClock::Instance()));
   asio::io_context io(1);
   asio::thread_pool store_thread(1);
   http::ClientOptions client_options;
@@ -197,20 +197,29 @@ Duration MinimumDuration(const config::Config& config, const batch::IngestReport
   double slowest = 0;
   for (const auto& [model, totals] : report.by_model) {
     double rpm = 0;
-    double tpm = 0;
+    double tpm = 0;   // OpenAI's budget: prompt + output caps
+    double itpm = 0;  // Anthropic's input budget: prompts (its output budget counts real output)
     bool rpm_known = true;  // a deployment that learns its limit leaves the model's sum unknown
     bool tpm_known = true;
+    bool itpm_known = true;
     for (const config::ModelConfig& m : config.models) {
       if (m.name != model) continue;
       for (const auto& d : m.deployments) {
+        bool anthropic = d.provider == config::ProviderKind::kAnthropic;
         rpm += static_cast<double>(d.rpm);
         tpm += static_cast<double>(d.tpm);
+        itpm += static_cast<double>(d.itpm);
         rpm_known = rpm_known && d.rpm > 0;
-        tpm_known = tpm_known && d.tpm > 0;
+        tpm_known = tpm_known && !anthropic && d.tpm > 0;
+        itpm_known = itpm_known && anthropic && d.itpm > 0;
       }
     }
     double tokens = static_cast<double>(totals.prompt_tokens + totals.max_output_tokens);
     if (tpm_known && tpm > 0) slowest = std::max(slowest, (tokens - tpm) / (tpm / 60.0));
+    if (itpm_known && itpm > 0) {
+      double prompts = static_cast<double>(totals.prompt_tokens);
+      slowest = std::max(slowest, (prompts - itpm) / (itpm / 60.0));
+    }
     if (rpm_known && rpm > 0) {
       slowest = std::max(slowest, (static_cast<double>(totals.requests) - rpm) / (rpm / 60.0));
     }

@@ -69,9 +69,10 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
                                const ProgressCallback& on_progress);
 
 // The least time the configured limits allow for `report`'s requests: per model, the larger of
-// (tokens − tpm) / (tpm per second) and (requests − rpm) / (rpm per second), summing the
-// deployments' limits; the slowest model decides. A limit some deployment of the model leaves to
-// be learned (0) is left out.
+// (tokens − tpm) / (tpm per second), for anthropic deployments (prompt tokens − itpm) / (itpm per
+// second) (their output budget counts output produced, unknown before), and (requests − rpm) /
+// (rpm per second), summing the deployments' limits; the slowest model decides. A limit some
+// deployment of the model leaves to be learned (0), or does not meter, is left out.
 Duration MinimumDuration(const config::Config& config, const batch::IngestReport& report);
 
 }  // namespace sluice::runtime

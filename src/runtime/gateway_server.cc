@@ -116,7 +116,7 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
     SLUICE_ASSIGN_OR_RETURN(store_, store::sqlite::SqliteStore::Open(data_dir + "/sluice.db"));
   }
   SLUICE_ASSIGN_OR_RETURN(bodies_, store::FileBodies::Open(data_dir));
-  SLUICE_ASSIGN_OR_RETURN(auto targets, Targets(config_));
+  SLUICE_ASSIGN_OR_RETURN(auto targets, Targets(config_, SystemClock::Instance()));
   http::ClientOptions client_options;
   client_options.max_connections_per_origin = 0;
   for (std::size_t i = 0; i < targets.size(); ++i) {

@@ -2,23 +2,28 @@
 
 namespace sluice::runtime {
 
-Result<std::vector<scheduler::Target>> Targets(const config::Config& config) {
+Result<std::vector<scheduler::Target>> Targets(const config::Config& config, const Clock& clock) {
   std::vector<scheduler::Target> targets;
   for (const config::ModelConfig& model : config.models) {
     for (std::size_t i = 0; i < model.deployments.size(); ++i) {
       const config::DeploymentConfig& d = model.deployments[i];
-      if (d.provider == config::ProviderKind::kAnthropic) {
-        return UnimplementedError("model " + model.name +
-                                  ": anthropic deployments are not supported yet");
-      }
       ratelimit::LimiterOptions limits;
       limits.name = model.name + "#" + std::to_string(i);  // as DeploymentName
       limits.rpm = d.rpm;
-      limits.tpm = d.tpm;
       limits.max_in_flight = static_cast<int>(d.max_in_flight);
-      targets.push_back(
-          {model.name, providers::MakeOpenAiProvider({d.base_url, d.api_key, d.model, limits.name}),
-           std::move(limits), d.timeout});
+      providers::Upstream upstream{d.base_url, d.api_key, d.model, limits.name};
+      std::shared_ptr<const providers::Provider> provider;
+      if (d.provider == config::ProviderKind::kAnthropic) {
+        limits.accounting = ratelimit::Accounting::kAnthropic;
+        limits.input_tpm = d.itpm;
+        limits.output_tpm = d.otpm;
+        provider = providers::MakeAnthropicProvider(
+            std::move(upstream), {.default_max_tokens = d.max_tokens, .clock = &clock});
+      } else {
+        limits.tpm = d.tpm;
+        provider = providers::MakeOpenAiProvider(std::move(upstream));
+      }
+      targets.push_back({model.name, std::move(provider), std::move(limits), d.timeout});
     }
   }
   return targets;

@@ -10,8 +10,9 @@
 
 namespace sluice::runtime {
 
-// kUnimplemented for a provider kind sluice cannot send to yet (anthropic).
-Result<std::vector<scheduler::Target>> Targets(const config::Config& config);
+// Anthropic deployments meter requests, input and output tokens (Accounting::kAnthropic) and
+// read the wall time from `clock`, which must outlive the targets.
+Result<std::vector<scheduler::Target>> Targets(const config::Config& config, const Clock& clock);
 
 // "gpt-4o-mini#0": a deployment's name in logs and metrics (never its key or URL).
 std::string DeploymentName(const std::vector<scheduler::Target>& targets, std::size_t index);

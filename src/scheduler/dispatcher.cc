@@ -272,14 +272,22 @@ asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch, std:
 asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
   const Target& target = targets_[dispatch.deployment];
   const batch::NewItem& item = held_.at(dispatch.ticket.id).leased.item;
-  http::ClientRequest request = target.provider->Encode(item.endpoint, item.body);
-  request.total_timeout = target.timeout;
+  providers::Encoded encoded = target.provider->Encode(item.endpoint, item.body);
   ++progress_.sent;
   if (observer_.started) observer_.started(dispatch.deployment);
   TimePoint sent_at = clock_.Now();
-  Result<http::Response> answer = co_await client_.Send(std::move(request));
-  planner_.Finished(dispatch.deployment);
-  providers::Outcome outcome = target.provider->Decode(answer);
+  providers::Outcome outcome;
+  if (auto* refused = std::get_if<providers::Refusal>(&encoded)) {
+    // The provider cannot honour the request: its result is the 400, and nothing is sent.
+    planner_.Finished(dispatch.deployment);
+    outcome = providers::RefusedOutcome(*refused);
+  } else {
+    http::ClientRequest& request = std::get<http::ClientRequest>(encoded);
+    request.total_timeout = target.timeout;
+    Result<http::Response> answer = co_await client_.Send(std::move(request));
+    planner_.Finished(dispatch.deployment);
+    outcome = target.provider->Decode(answer);
+  }
   TimePoint now = clock_.Now();
   if (observer_.finished) observer_.finished(dispatch.deployment, outcome, now - sent_at);
   Learn(dispatch.deployment, outcome, now);

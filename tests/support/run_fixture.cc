@@ -243,4 +243,19 @@ std::int64_t StatCount(const boost::json::object& stats, const std::string& name
                                                   : -1;
 }
 
+Result<Serving> StartServe(const std::string& config_path) {
+  Serving serving;
+  SLUICE_ASSIGN_OR_RETURN(
+      serving.process,
+      Process::Spawn(SLUICE_BIN, {"--config", config_path, "serve", "--listen", "127.0.0.1:0"},
+                     MinimalEnvironment()));
+  Result<std::string> line = serving.process->ReadStdoutLine(kRunDeadline);
+  if (!line.ok()) {
+    return InternalError("serve did not start: " + line.status().ToString() + "\n" +
+                         serving.process->stderr_text());
+  }
+  serving.port = static_cast<std::uint16_t>(std::stoi(line->substr(line->rfind(':') + 1)));
+  return serving;
+}
+
 }  // namespace sluice::test_support
