@@ -33,8 +33,8 @@ class ServeStoreTest : public ::testing::Test {
     config.store.data_dir = mkdtemp(dir.data());
     auto store = std::make_unique<store::MemoryStore>();
     store_ = store.get();
-    auto started = runtime::GatewayServer::Start(
-        io_, config, [](const std::string&) {}, std::move(store));
+    auto started = runtime::GatewayServer::Start(io_, config, [](const std::string&) {},
+                                                 {.store = std::move(store)});
     ASSERT_TRUE(started.ok()) << started.status();
     server_ = std::move(started).value();
     port_ = server_->port();
