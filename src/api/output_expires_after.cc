@@ -4,6 +4,7 @@
 #include <string>
 
 #include "api/errors.h"
+#include "http/json_type_name.h"
 
 namespace sluice::api {
 namespace {
@@ -15,30 +16,11 @@ constexpr std::string_view kField = "output_expires_after";
 constexpr std::int64_t kMinSeconds = 3600;
 constexpr std::int64_t kMaxSeconds = 2592000;
 
-std::string_view TypeName(const json::value& value) {
-  switch (value.kind()) {
-    case json::kind::string:
-      return "a string";
-    case json::kind::object:
-      return "an object";
-    case json::kind::array:
-      return "an array";
-    case json::kind::bool_:
-      return "a boolean";
-    case json::kind::double_:
-      return "a decimal";
-    case json::kind::null:
-      return "null";
-    default:
-      return "an integer";
-  }
-}
-
 http::Response InvalidType(const std::string& param, std::string_view expected,
                            const json::value& got) {
   return InvalidRequest(400,
                         "Invalid type for '" + param + "': expected " + std::string(expected) +
-                            ", but got " + std::string(TypeName(got)) + " instead.",
+                            ", but got " + std::string(http::JsonTypeName(got)) + " instead.",
                         param, "invalid_type");
 }
 
