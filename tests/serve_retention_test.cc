@@ -4,23 +4,19 @@
 // back.
 #include <gtest/gtest.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
 
-#include "runtime/gateway_server.h"
 #include "store/memory/memory_store.h"
 #include "store/sqlite/database.h"
 #include "store/store_errors.h"
-#include "support/raw_http.h"
+#include "support/in_process_gateway.h"
 
 namespace sluice::test_support {
 namespace {
 
-namespace asio = boost::asio;
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
@@ -50,40 +46,22 @@ class ServeRetentionTest : public ::testing::Test {
     std::string dir = fs::temp_directory_path() / "sluice-serve-retention-XXXXXX";
     data_dir_ = mkdtemp(dir.data());
     config::Config config = config::DefaultConfig();
-    config.listen.port = 0;
     config.store.data_dir = data_dir_;
     config.retention.sweep_interval = 1min;
-    auto started = runtime::GatewayServer::Start(io_, config, [](const std::string&) {},
-                                                 {.store = MakeStore(), .clock = &clock_});
+    auto started = InProcessGateway::Start(config, {.store = MakeStore(), .clock = &clock_});
     ASSERT_TRUE(started.ok()) << started.status();
-    server_ = std::move(started).value();
-    port_ = server_->port();
-    io_thread_ = std::thread([this] { io_.run(); });
+    gateway_ = std::move(started).value();
   }
 
   // The store the server uses; null: SQLite in data_dir.
   virtual std::unique_ptr<store::Store> MakeStore() { return nullptr; }
 
-  void TearDown() override {
-    if (!server_) return;
-    asio::post(io_, [this] { server_->Drain([this] { io_.stop(); }); });
-    io_thread_.join();
-    server_.reset();
-  }
-
   RawResponse Call(const std::string& method, const std::string& target,
                    const std::string& body = "", const std::string& type = "application/json") {
-    auto response = RawHttp(port_, method, target, body, kTimeout, type);
-    EXPECT_TRUE(response.ok()) << response.status();
-    return response.value_or(RawResponse{});
+    return gateway_->Call(method, target, body, type);
   }
 
-  static json::object Json(const RawResponse& response) {
-    boost::system::error_code ec;
-    json::value parsed = json::parse(response.body, ec);
-    EXPECT_FALSE(ec) << response.body;
-    return !ec && parsed.is_object() ? parsed.get_object() : json::object{};
-  }
+  static json::object Json(const RawResponse& response) { return JsonObjectOf(response); }
 
   // Moves the fake clock a second at a time (real time passing too, for the store and the
   // upstream) until `wanted` holds or the test's deadline passes; whether it held.
@@ -124,16 +102,13 @@ class ServeRetentionTest : public ::testing::Test {
     return count->Int(0);
   }
 
-  FakeClock clock_;
+  FakeClock clock_;  // outlives the gateway
   std::string data_dir_;
-  asio::io_context io_;
-  std::thread io_thread_;
-  std::unique_ptr<runtime::GatewayServer> server_;
-  std::uint16_t port_ = 0;
+  std::unique_ptr<InProcessGateway> gateway_;
 };
 
 TEST_F(ServeRetentionTest, AnUploadExpiresAsAskedAndTheSweeperGivesItsBytesBack) {
-  ASSERT_NE(server_, nullptr);
+  ASSERT_NE(gateway_, nullptr);
   std::string big(4'000'000, 'x');
   std::vector<std::string> expiring;
   for (int i = 0; i < 3; ++i) {
@@ -177,7 +152,7 @@ TEST_F(ServeRetentionTest, AnUploadExpiresAsAskedAndTheSweeperGivesItsBytesBack)
 }
 
 TEST_F(ServeRetentionTest, AWrongExpiresAfterIs400NamingItAndStoresNothing) {
-  ASSERT_NE(server_, nullptr);
+  ASSERT_NE(gateway_, nullptr);
   struct Case {
     std::vector<FormField> fields;
     std::string param;
@@ -201,7 +176,7 @@ TEST_F(ServeRetentionTest, AWrongExpiresAfterIs400NamingItAndStoresNothing) {
 }
 
 TEST_F(ServeRetentionTest, ABatchsOutputExpiresAsOutputExpiresAfterSaysAndTheBatchStays) {
-  ASSERT_NE(server_, nullptr);
+  ASSERT_NE(gateway_, nullptr);
   RawResponse input = Upload(Lines(3), ExpiresAfter("3600"));
   ASSERT_EQ(input.status, 200) << input.body;
   std::string input_id(Json(input).at("id").as_string());
@@ -262,7 +237,7 @@ class ServeRetentionFaultTest : public ServeRetentionTest {
 };
 
 TEST_F(ServeRetentionFaultTest, ASweepTheStoreFailsIsLoggedAndTheNextOneRemovesTheFile) {
-  ASSERT_NE(server_, nullptr);
+  ASSERT_NE(gateway_, nullptr);
   RawResponse uploaded = Upload(Lines(1), ExpiresAfter("3600"));
   ASSERT_EQ(uploaded.status, 200) << uploaded.body;
   std::string id(Json(uploaded).at("id").as_string());

@@ -195,6 +195,17 @@ std::string UploadOk(FilesServer& server, const std::string& form,
   return std::string(Json(*response).at("id").as_string());
 }
 
+// The file `id` answers 404 on GET, content and DELETE, as an unknown id does.
+void ExpectGone(FilesServer& server, const std::string& id) {
+  for (std::string target : {"/v1/files/" + id, "/v1/files/" + id + "/content"}) {
+    Result<RawResponse> gone = server.Send(Request("GET", target, "default"));
+    ASSERT_TRUE(gone.ok());
+    EXPECT_EQ(gone->status, 404) << target;
+    EXPECT_EQ(Str(Json(*gone).at("error").at("message")), "No such File object: " + id);
+  }
+  EXPECT_EQ(server.Send(Request("DELETE", "/v1/files/" + id, "default"))->status, 404);
+}
+
 TEST(FilesApiTest, UploadRetrieveDownloadAndDelete) {
   FilesServer server;
   std::string content = Binary(300 * 1024);
@@ -225,13 +236,7 @@ TEST(FilesApiTest, UploadRetrieveDownloadAndDelete) {
   Result<RawResponse> deleted = server.Send(Request("DELETE", "/v1/files/" + id, "default"));
   ASSERT_TRUE(deleted.ok());
   EXPECT_EQ(deleted->body, R"({"id":")" + id + R"(","object":"file","deleted":true})");
-  for (std::string target : {"/v1/files/" + id, "/v1/files/" + id + "/content"}) {
-    Result<RawResponse> gone = server.Send(Request("GET", target, "default"));
-    ASSERT_TRUE(gone.ok());
-    EXPECT_EQ(gone->status, 404) << target;
-    EXPECT_EQ(Str(Json(*gone).at("error").at("message")), "No such File object: " + id);
-  }
-  EXPECT_EQ(server.Send(Request("DELETE", "/v1/files/" + id, "default"))->status, 404);
+  ExpectGone(server, id);
   EXPECT_TRUE(server.BodyFiles().empty());
 }
 
@@ -260,13 +265,7 @@ TEST(FilesApiTest, AnExpiredFileIsGoneForClientsBeforeItIsSwept) {
   server.clock().Advance(std::chrono::seconds(3599));
   EXPECT_EQ(server.Send(Request("GET", "/v1/files/" + id, "default"))->status, 200);
   server.clock().Advance(std::chrono::seconds(1));
-  for (std::string target : {"/v1/files/" + id, "/v1/files/" + id + "/content"}) {
-    Result<RawResponse> gone = server.Send(Request("GET", target, "default"));
-    ASSERT_TRUE(gone.ok());
-    EXPECT_EQ(gone->status, 404) << target;
-    EXPECT_EQ(Str(Json(*gone).at("error").at("message")), "No such File object: " + id);
-  }
-  EXPECT_EQ(server.Send(Request("DELETE", "/v1/files/" + id, "default"))->status, 404);
+  ExpectGone(server, id);
   EXPECT_EQ(server.Send(Request("GET", "/v1/files", "default"))->body,
             R"({"object":"list","data":[],"first_id":null,"last_id":null,"has_more":false})");
 }
