@@ -3,22 +3,18 @@
 // why; once the disk has room again the batch finishes without a restart.
 #include <gtest/gtest.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
 
-#include "runtime/gateway_server.h"
 #include "store/memory/memory_store.h"
 #include "store/store_errors.h"
-#include "support/raw_http.h"
+#include "support/in_process_gateway.h"
 
 namespace sluice::test_support {
 namespace {
 
-namespace asio = boost::asio;
 namespace json = boost::json;
 using store::StoreCall;
 constexpr auto kTimeout = std::chrono::seconds(30);
@@ -29,38 +25,20 @@ class ServeStoreTest : public ::testing::Test {
     ::unsetenv("OPENAI_API_KEY");  // no models configured: the built-in mock upstream
     std::string dir = std::filesystem::temp_directory_path() / "sluice-serve-store-XXXXXX";
     config::Config config = config::DefaultConfig();
-    config.listen.port = 0;
     config.store.data_dir = mkdtemp(dir.data());
     auto store = std::make_unique<store::MemoryStore>();
     store_ = store.get();
-    auto started = runtime::GatewayServer::Start(
-        io_, config, [](const std::string&) {}, std::move(store));
+    auto started = InProcessGateway::Start(config, {.store = std::move(store)});
     ASSERT_TRUE(started.ok()) << started.status();
-    server_ = std::move(started).value();
-    port_ = server_->port();
-    io_thread_ = std::thread([this] { io_.run(); });
-  }
-
-  void TearDown() override {
-    if (!server_) return;
-    asio::post(io_, [this] { server_->Drain([this] { io_.stop(); }); });
-    io_thread_.join();
-    server_.reset();
+    gateway_ = std::move(started).value();
   }
 
   RawResponse Call(const std::string& method, const std::string& target,
                    const std::string& body = "", const std::string& type = "application/json") {
-    auto response = RawHttp(port_, method, target, body, kTimeout, type);
-    EXPECT_TRUE(response.ok()) << response.status();
-    return response.value_or(RawResponse{});
+    return gateway_->Call(method, target, body, type);
   }
 
-  static json::object Json(const RawResponse& response) {
-    boost::system::error_code ec;
-    json::value parsed = json::parse(response.body, ec);
-    EXPECT_FALSE(ec) << response.body;
-    return !ec && parsed.is_object() ? parsed.get_object() : json::object{};
-  }
+  static json::object Json(const RawResponse& response) { return JsonObjectOf(response); }
 
   // Asks until `wanted` holds of the answer (or the test's deadline passes); the last answer.
   RawResponse CallUntil(const std::string& target,
@@ -81,15 +59,12 @@ class ServeStoreTest : public ::testing::Test {
     return std::string(Json(file).at("id").as_string());
   }
 
-  asio::io_context io_;
-  std::thread io_thread_;
-  std::unique_ptr<runtime::GatewayServer> server_;
+  std::unique_ptr<InProcessGateway> gateway_;
   store::MemoryStore* store_ = nullptr;  // owned by the server
-  std::uint16_t port_ = 0;
 };
 
 TEST_F(ServeStoreTest, AFullDiskIsReportedWhileItLastsAndTheBatchFinishesOnceFreed) {
-  ASSERT_NE(server_, nullptr);
+  ASSERT_NE(gateway_, nullptr);
   std::string lines;
   for (int i = 0; i < 20; ++i) {
     lines += R"({"custom_id":"r)" + std::to_string(i) +

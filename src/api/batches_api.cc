@@ -11,6 +11,7 @@
 
 #include "api/batch_object.h"
 #include "api/errors.h"
+#include "api/output_expires_after.h"
 #include "batch/output_files.h"
 #include "common/duration.h"
 #include "common/ids.h"
@@ -172,6 +173,8 @@ asio::awaitable<http::Response> BatchesApi::Create(http::Request request, std::s
   }
   json::value metadata = body->contains("metadata") ? body->at("metadata") : json::value();
   if (auto bad = CheckMetadata(metadata)) co_return std::move(*bad);
+  auto output_expiry = ParseOutputExpiresAfter(*body);
+  if (auto* bad = std::get_if<http::Response>(&output_expiry)) co_return std::move(*bad);
 
   store::Store& store = store_;
   std::string file_id = *input_file_id;
@@ -180,7 +183,8 @@ asio::awaitable<http::Response> BatchesApi::Create(http::Request request, std::s
   if (!file.ok() && file.status().code() != StatusCode::kNotFound) {
     co_return http::ErrorResponse({500, "server_error", file.status().message(), {}, {}});
   }
-  if (!file.ok() || file->tenant != tenant) co_return NoSuchObject("File", file_id);
+  bool gone = !file.ok() || file->tenant != tenant || store::IsExpired(*file, clock_.WallNow());
+  if (gone) co_return NoSuchObject("File", file_id);
   if (file->purpose != "batch") {
     co_return InvalidRequest(400,
                              "File " + file_id + " has purpose '" + file->purpose +
@@ -194,6 +198,9 @@ asio::awaitable<http::Response> BatchesApi::Create(http::Request request, std::s
                 std::chrono::floor<std::chrono::seconds>(now) +
                     std::chrono::ceil<std::chrono::seconds>(*window)};
   json::object object = MakeBatchObject(made);
+  if (auto seconds = std::get<std::optional<std::chrono::seconds>>(output_expiry)) {
+    SetOutputExpiresAfter(object, *seconds);
+  }
   batch::BatchRecord record{
       made.id, file_id, std::string(kValidating), now, json::serialize(object), tenant};
   auto create = [&store, record] { return store.CreateBatch(record); };
@@ -225,7 +232,8 @@ asio::awaitable<http::Response> BatchesApi::Get(std::string id, std::string tena
     if (record.status().code() == StatusCode::kNotFound) co_return NoSuchObject("Batch", id);
     co_return http::ErrorResponse({500, "server_error", record.status().message(), {}, {}});
   }
-  co_return JsonOk(record->data);
+  std::optional<json::object> object = ParseObject(record->data);
+  co_return JsonOk(object ? json::serialize(ClientView(std::move(*object))) : record->data);
 }
 
 asio::awaitable<http::Response> BatchesApi::Cancel(std::string id, std::string tenant) {
@@ -285,7 +293,7 @@ asio::awaitable<http::Response> BatchesApi::List(http::Request request, std::str
     if (live != active_.end()) {
       data.push_back(View(live->second));
     } else if (auto object = ParseObject(record.data)) {
-      data.push_back(std::move(*object));
+      data.push_back(ClientView(std::move(*object)));
     }
   }
   json::object list_object{{"object", "list"}, {"data", std::move(data)}};
@@ -305,7 +313,7 @@ json::object BatchesApi::View(Active& batch) {
   if (auto counts = dispatcher_.Counts(batch.record.id)) {
     SetRequestCounts(batch.object, counts->total, counts->succeeded, counts->failed);
   }
-  return batch.object;
+  return ClientView(batch.object);
 }
 
 asio::awaitable<Status> BatchesApi::Save(Active& batch) {
@@ -471,6 +479,15 @@ asio::awaitable<Status> BatchesApi::CloseOpenItems(Active& batch, std::string co
   co_return co_await http::Offload<Status>(store_executor_, io_, std::move(work));
 }
 
+std::optional<WallTime> BatchesApi::OutputExpiresAt(const json::object& batch,
+                                                    WallTime created_at) const {
+  if (std::optional<std::chrono::seconds> after = OutputExpiresAfter(batch)) {
+    return created_at + *after;
+  }
+  if (!options_.output_file_expiry) return std::nullopt;
+  return created_at + std::chrono::duration_cast<WallTime::duration>(*options_.output_file_expiry);
+}
+
 asio::awaitable<Status> BatchesApi::Finalize(Active& batch, std::string_view status) {
   store::Store& store = store_;
   const store::FileBodies& bodies = bodies_;
@@ -479,6 +496,7 @@ asio::awaitable<Status> BatchesApi::Finalize(Active& batch, std::string_view sta
   std::string output = options_.work_dir + "/" + id + "_output.jsonl";
   std::string errors = options_.work_dir + "/" + id + "_error.jsonl";
   WallTime now = clock_.WallNow();
+  std::optional<WallTime> expires_at = OutputExpiresAt(batch.object, now);
   auto write = [&store, id, output, errors]() -> Result<batch::OutputCounts> {
     batch::ResultPager pager = [&store, &id](std::int64_t after, std::size_t limit) {
       return store.ReadResults(id, after, limit);
@@ -488,7 +506,7 @@ asio::awaitable<Status> BatchesApi::Finalize(Active& batch, std::string_view sta
   asio::any_io_executor writer = options_.output_executor.value_or(store_executor_);
   auto counts = co_await http::Offload<Result<batch::OutputCounts>>(writer, io_, std::move(write));
   if (!counts.ok()) co_return counts.status();
-  auto work = [&store, &bodies, id, tenant, output, errors, now,
+  auto work = [&store, &bodies, id, tenant, output, errors, now, expires_at,
                counts = *counts]() -> Result<Written> {
     Written written{counts, "", ""};
     auto add = [&](const std::string& path, std::int64_t lines, std::string_view kind,
@@ -501,7 +519,8 @@ asio::awaitable<Status> BatchesApi::Finalize(Active& batch, std::string_view sta
       std::string name = std::filesystem::path(path).filename();
       SLUICE_ASSIGN_OR_RETURN(
           store::FileRecord file,
-          store::AddFile(store, bodies, {tenant, "batch_output", name, now, FileIdOf(id, kind)},
+          store::AddFile(store, bodies,
+                         {tenant, "batch_output", name, now, FileIdOf(id, kind), expires_at},
                          path));
       file_id = file.id;
       return OkStatus();

@@ -2,7 +2,8 @@
 // /v1/batches/{id}/cancel) and the lifecycle behind it. A created batch is driven by one
 // coroutine: validating (the input file ingested line by line into the store, every line checked)
 // → in_progress (its items run through the dispatcher, fairly beside other batches) →
-// finalizing (output and error files written as ordinary files, purpose batch_output) →
+// finalizing (output and error files written as ordinary files, purpose batch_output, expiring
+// as output_expires_after or retention says) →
 // completed; or failed (invalid input, errors.data[]), cancelling → cancelled (in-flight
 // requests finish, the rest get batch_cancelled error lines), expired (completion_window passed;
 // unfinished lines get batch_expired). Every step is saved in the store, so after a restart
@@ -42,6 +43,10 @@ struct BatchesApiOptions {
   // which then does nothing else until the files are written. (An optional: Boost 1.81 cannot
   // copy or move an empty any_io_executor.)
   std::optional<boost::asio::any_io_executor> output_executor;
+  // How long a batch's output and error files are kept when the batch names no
+  // output_expires_after (retention.batch_output_files); unset: until deleted. OpenAI's default:
+  // 30 days.
+  std::optional<Duration> output_file_expiry = std::chrono::hours(24 * 30);
 };
 
 class BatchesApi {
@@ -84,6 +89,9 @@ class BatchesApi {
   boost::asio::awaitable<Status> CloseOpenItems(Active& batch, std::string code,
                                                 std::string message);
   boost::asio::awaitable<Status> Finalize(Active& batch, std::string_view status);
+  // When the batch's output and error files, made at `created_at`, expire.
+  std::optional<WallTime> OutputExpiresAt(const boost::json::object& batch,
+                                          WallTime created_at) const;
   boost::asio::awaitable<Status> Save(Active& batch);
   // The batch as clients see it. While it runs the dispatcher's live counts are copied into
   // it, so they never go back when the dispatcher lets a cancelled or expired batch go before

@@ -76,7 +76,8 @@ class BatchesApiStoreTest : public ::testing::Test {
     ASSERT_TRUE(writer.Commit().ok());
     ASSERT_TRUE(store_
                     .CreateFile({"file-in", "t", "in.jsonl", "batch",
-                                 static_cast<std::int64_t>(lines.size()), WallTime{}, "processed"})
+                                 static_cast<std::int64_t>(lines.size()), WallTime{}, std::nullopt,
+                                 "processed"})
                     .ok());
   }
 
@@ -123,15 +124,21 @@ class BatchesApiStoreTest : public ::testing::Test {
     while (!engine_done || api.active() > 0) turn();
   }
 
-  // Creates a batch of file-in; its id.
-  static asio::awaitable<std::string> Create(BatchesApi& api) {
+  // POST /v1/batches of file-in, with `more` (",\"key\":value...") in the body.
+  static asio::awaitable<http::Response> Post(BatchesApi& api, std::string more) {
     http::Request request;
     request.method = "POST";
     request.target = "/v1/batches";
     request.headers.Set("content-type", "application/json");
     request.body =
-        R"({"input_file_id":"file-in","endpoint":"/v1/chat/completions","completion_window":"24h"})";
-    http::Response response = co_await api.Create(std::move(request), "t");
+        R"({"input_file_id":"file-in","endpoint":"/v1/chat/completions","completion_window":"24h")" +
+        more + "}";
+    co_return co_await api.Create(std::move(request), "t");
+  }
+
+  // Creates a batch of file-in; its id.
+  static asio::awaitable<std::string> Create(BatchesApi& api, std::string more = "") {
+    http::Response response = co_await Post(api, std::move(more));
     EXPECT_EQ(response.status, 200) << response.body;
     co_return std::string(boost::json::parse(response.body).at("id").as_string());
   }
@@ -291,6 +298,73 @@ TEST_F(BatchesApiStoreTest, RequestCountsNeverGoBackWhileACancelledBatchIsClosed
   boost::json::object batch = Saved(id);
   EXPECT_EQ(batch.at("status"), "cancelled");
   EXPECT_GE(batch.at("request_counts").at("completed").as_int64(), seen);
+}
+
+TEST_F(BatchesApiStoreTest, OutputFilesExpireAsOutputExpiresAfterSaysCountedFromTheirCreation) {
+  std::string id;
+  boost::json::value shown;
+  Process(
+      [&](BatchesApi& api) -> asio::awaitable<void> {
+        id = co_await Create(api, R"(,"output_expires_after":{"anchor":"created_at",)"
+                                  R"("seconds":7200})");
+        while (!Finished(id)) (void)co_await http::SleepFor(clock_, 1ms);
+        shown = boost::json::parse((co_await api.Get(id, "t")).body);
+      },
+      [&](BatchesApi&) { return !shown.is_null(); });
+  ASSERT_EQ(OutputFiles().size(), 1u);
+  const store::FileRecord& output = OutputFiles()[0];
+  ASSERT_TRUE(output.expires_at.has_value());
+  EXPECT_EQ(*output.expires_at - output.created_at, 7200s);
+  EXPECT_GT(output.created_at, WallTime(std::chrono::seconds(1767225600)));  // not the batch's
+  EXPECT_EQ(shown.at("status"), "completed");
+  EXPECT_FALSE(shown.as_object().contains("output_expires_after"));  // not in OpenAI's object
+}
+
+TEST_F(BatchesApiStoreTest, WithoutOutputExpiresAfterOutputFilesKeepTheDefault) {
+  std::string id;
+  Process([&](BatchesApi& api) -> asio::awaitable<void> { id = co_await Create(api); },
+          [&](BatchesApi& api) { return !id.empty() && Finished(id) && api.active() == 0; });
+  ASSERT_EQ(OutputFiles().size(), 1u);
+  const store::FileRecord& output = OutputFiles()[0];
+  ASSERT_TRUE(output.expires_at.has_value());
+  EXPECT_EQ(*output.expires_at - output.created_at, std::chrono::hours(24 * 30));
+}
+
+TEST_F(BatchesApiStoreTest, AWrongOutputExpiresAfterIsA400NamingIt) {
+  struct Case {
+    std::string more;
+    std::string param;
+    std::string code;
+  };
+  std::vector<Case> cases = {
+      {R"(,"output_expires_after":{"anchor":"created_at","seconds":60})",
+       "output_expires_after.seconds", "integer_below_min_value"},
+      {R"(,"output_expires_after":{"anchor":"created_at","seconds":2592001})",
+       "output_expires_after.seconds", "integer_above_max_value"},
+      {R"(,"output_expires_after":{"anchor":"created_at","seconds":"3600"})",
+       "output_expires_after.seconds", "invalid_type"},
+      {R"(,"output_expires_after":{"anchor":"created_at"})", "output_expires_after.seconds",
+       "missing_required_parameter"},
+      {R"(,"output_expires_after":{"anchor":"completed_at","seconds":3600})",
+       "output_expires_after.anchor", "invalid_value"},
+      {R"(,"output_expires_after":{"seconds":3600})", "output_expires_after.anchor",
+       "missing_required_parameter"},
+      {R"(,"output_expires_after":3600)", "output_expires_after", "invalid_type"},
+  };
+  bool answered = false;
+  Process(
+      [&](BatchesApi& api) -> asio::awaitable<void> {
+        for (const Case& c : cases) {
+          http::Response response = co_await Post(api, c.more);
+          EXPECT_EQ(response.status, 400) << c.more;
+          auto error = boost::json::parse(response.body).at("error");
+          EXPECT_EQ(error.at("param"), boost::json::value(c.param)) << c.more;
+          EXPECT_EQ(error.at("code"), boost::json::value(c.code)) << c.more;
+        }
+        answered = true;
+      },
+      [&](BatchesApi&) { return answered; });
+  EXPECT_TRUE(store_.ListBatches("t", std::nullopt, 10)->empty());  // nothing was created
 }
 
 }  // namespace

@@ -19,6 +19,8 @@ boost::json::object FileObject(const store::FileRecord& file) {
   object["object"] = "file";
   object["bytes"] = file.bytes;
   object["created_at"] = UnixSeconds(file.created_at);
+  object["expires_at"] = file.expires_at ? boost::json::value(UnixSeconds(*file.expires_at))
+                                         : boost::json::value(nullptr);
   object["filename"] = file.filename;
   object["purpose"] = file.purpose;
   object["status"] = file.status;

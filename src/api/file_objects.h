@@ -13,9 +13,9 @@
 
 namespace sluice::api {
 
-// {"id","object":"file","bytes","created_at","filename","purpose","status"}. expires_at and
-// status_details are left out: sluice keeps files until they are deleted, and the schema allows
-// neither to be null.
+// {"id","object":"file","bytes","created_at","expires_at","filename","purpose","status"}:
+// expires_at in Unix seconds, null for a file kept until it is deleted (as OpenAI sends it).
+// status_details (deprecated) is left out.
 std::string FileObjectJson(const store::FileRecord& file);
 
 // {"object":"list","data":[...],"first_id","last_id","has_more"}; first_id and last_id are null

@@ -24,7 +24,10 @@ http::Request Get(std::string target) {
 TEST(FileObjectsTest, FileObjectHasOpenAiFields) {
   EXPECT_EQ(FileObjectJson(Record("file-9Qx2")),
             R"({"id":"file-9Qx2","object":"file","bytes":48213,"created_at":1767225600,)"
-            R"("filename":"in.jsonl","purpose":"batch","status":"processed"})");
+            R"("expires_at":null,"filename":"in.jsonl","purpose":"batch","status":"processed"})");
+  store::FileRecord expiring = Record("file-9Qx2");
+  expiring.expires_at = expiring.created_at + std::chrono::seconds(3600);
+  EXPECT_EQ(boost::json::parse(FileObjectJson(expiring)).at("expires_at"), 1767225600 + 3600);
 }
 
 TEST(FileObjectsTest, ListCarriesCursorsAndHasMore) {

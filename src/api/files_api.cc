@@ -33,7 +33,7 @@ std::int64_t FilesApi::max_request_bytes() const {
 }
 
 asio::awaitable<void> FilesApi::Upload(http::Exchange& exchange, std::string tenant) {
-  UploadSession session(deps_, options_.max_upload_bytes, std::move(tenant));
+  UploadSession session(deps_, options_, std::move(tenant));
   http::Response response = co_await session.Run(exchange);
   Status sent = co_await exchange.Respond(std::move(response));
   (void)sent;  // a client that went away has nothing more to hear
@@ -44,7 +44,10 @@ asio::awaitable<Result<store::FileRecord>> FilesApi::Find(std::string id, std::s
   auto get = [this, &id] { return deps_.store.GetFile(id); };
   Result<store::FileRecord> file =
       co_await http::Offload<Result<store::FileRecord>>(deps_.store_executor, back, get);
-  bool unknown = file.ok() ? file->tenant != tenant : file.status().code() == StatusCode::kNotFound;
+  // An expired file is gone for clients from its expiry on, whenever the sweeper removes it.
+  bool unknown = file.ok()
+                     ? file->tenant != tenant || store::IsExpired(*file, deps_.clock.WallNow())
+                     : file.status().code() == StatusCode::kNotFound;
   if (unknown) co_return NotFoundError("No such File object: " + id);
   co_return file;
 }
@@ -59,7 +62,8 @@ asio::awaitable<http::Response> FilesApi::List(http::Request request, std::strin
   std::variant<store::FileQuery, http::Response> parsed =
       ParseFileListQuery(request, std::move(tenant));
   if (auto* error = std::get_if<http::Response>(&parsed)) co_return std::move(*error);
-  const store::FileQuery& query = std::get<store::FileQuery>(parsed);
+  store::FileQuery& query = std::get<store::FileQuery>(parsed);
+  query.unexpired_at = deps_.clock.WallNow();
   asio::any_io_executor back = co_await asio::this_coro::executor;
   auto list = [this, &query] { return deps_.store.ListFiles(query); };
   Result<store::FilePage> page =

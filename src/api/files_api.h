@@ -9,6 +9,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/clock.h"
@@ -22,6 +23,10 @@ namespace sluice::api {
 
 struct FilesApiOptions {
   std::int64_t max_upload_bytes = 200'000'000;  // the largest file (files.max_upload_size)
+  // How long an upload of purpose "batch" is kept when its form names no expires_after
+  // (retention.batch_input_files); unset: until deleted. OpenAI's default: 30 days. Uploads of
+  // other purposes are kept until deleted unless their form says otherwise, as at OpenAI.
+  std::optional<Duration> batch_file_expiry = std::chrono::hours(24 * 30);
 };
 
 // What FilesApi works with; all of it must outlive the FilesApi.
@@ -29,7 +34,7 @@ struct FilesApiDeps {
   store::Store& store;
   const store::FileBodies& bodies;
   boost::asio::any_io_executor store_executor;  // the store's one blocking thread
-  const Clock& clock;                           // created_at of uploads
+  const Clock& clock;                           // created_at of uploads; what has expired
 };
 
 class FilesApi {
@@ -43,12 +48,14 @@ class FilesApi {
   // ServerOptions::max_streamed_body_bytes to at least this.
   std::int64_t max_request_bytes() const;
 
-  // POST /v1/files: form fields `file` and `purpose`, in either order. Answers the file object,
-  // or 400 (not multipart, malformed, missing or wrong field, a batch file not named .jsonl),
-  // 413 (file past max_upload_bytes), 507 (disk full), 500; on any failure nothing is stored.
+  // POST /v1/files: form fields `file` and `purpose`, in either order, and optionally
+  // `expires_after[anchor]` (created_at) and `expires_after[seconds]` (3600..2592000). Answers
+  // the file object, or 400 (not multipart, malformed, missing or wrong field, a batch file not
+  // named .jsonl), 413 (file past max_upload_bytes), 507 (disk full), 500; on any failure
+  // nothing is stored.
   boost::asio::awaitable<void> Upload(http::Exchange& exchange, std::string tenant);
-  // GET /v1/files?after&limit&order&purpose: a page of the tenant's files; 400 for a bad
-  // parameter or an `after` that names no file of the tenant.
+  // GET /v1/files?after&limit&order&purpose: a page of the tenant's files, expired ones left out;
+  // 400 for a bad parameter or an `after` that names no file of the tenant.
   boost::asio::awaitable<http::Response> List(http::Request request, std::string tenant);
   // GET /v1/files/{id}: the file object, or 404.
   boost::asio::awaitable<http::Response> Get(std::string id, std::string tenant);
@@ -60,8 +67,8 @@ class FilesApi {
   // "deleted":true}, or 404.
   boost::asio::awaitable<http::Response> Delete(std::string id, std::string tenant);
 
-  // The tenant's file `id`; kNotFound ("No such File object: <id>") for an unknown id and for
-  // another tenant's file alike; another code when the store fails. For other handlers (batches).
+  // The tenant's file `id`; kNotFound ("No such File object: <id>") for an unknown id, another
+  // tenant's file and an expired file (swept or not) alike; another code when the store fails.
   boost::asio::awaitable<Result<store::FileRecord>> Find(std::string id, std::string tenant);
 
  private:

@@ -45,6 +45,14 @@ std::string BatchForm(std::string content, std::string filename = "input.jsonl")
   return Form({{"purpose", std::nullopt, "batch"}, {"file", std::move(filename), content}});
 }
 
+// A batch upload whose form says when it expires.
+std::string ExpiringForm(std::string anchor, std::string seconds) {
+  return Form({{"expires_after[anchor]", std::nullopt, std::move(anchor)},
+               {"expires_after[seconds]", std::nullopt, std::move(seconds)},
+               {"purpose", std::nullopt, "batch"},
+               {"file", "input.jsonl", "{}\n"}});
+}
+
 // Bytes that exercise the parser: CRLFs, dashes, a near-boundary, every byte value.
 std::string Binary(std::size_t n) {
   std::string s;
@@ -187,6 +195,17 @@ std::string UploadOk(FilesServer& server, const std::string& form,
   return std::string(Json(*response).at("id").as_string());
 }
 
+// The file `id` answers 404 on GET, content and DELETE, as an unknown id does.
+void ExpectGone(FilesServer& server, const std::string& id) {
+  for (std::string target : {"/v1/files/" + id, "/v1/files/" + id + "/content"}) {
+    Result<RawResponse> gone = server.Send(Request("GET", target, "default"));
+    ASSERT_TRUE(gone.ok());
+    EXPECT_EQ(gone->status, 404) << target;
+    EXPECT_EQ(Str(Json(*gone).at("error").at("message")), "No such File object: " + id);
+  }
+  EXPECT_EQ(server.Send(Request("DELETE", "/v1/files/" + id, "default"))->status, 404);
+}
+
 TEST(FilesApiTest, UploadRetrieveDownloadAndDelete) {
   FilesServer server;
   std::string content = Binary(300 * 1024);
@@ -217,14 +236,38 @@ TEST(FilesApiTest, UploadRetrieveDownloadAndDelete) {
   Result<RawResponse> deleted = server.Send(Request("DELETE", "/v1/files/" + id, "default"));
   ASSERT_TRUE(deleted.ok());
   EXPECT_EQ(deleted->body, R"({"id":")" + id + R"(","object":"file","deleted":true})");
-  for (std::string target : {"/v1/files/" + id, "/v1/files/" + id + "/content"}) {
-    Result<RawResponse> gone = server.Send(Request("GET", target, "default"));
-    ASSERT_TRUE(gone.ok());
-    EXPECT_EQ(gone->status, 404) << target;
-    EXPECT_EQ(Str(Json(*gone).at("error").at("message")), "No such File object: " + id);
-  }
-  EXPECT_EQ(server.Send(Request("DELETE", "/v1/files/" + id, "default"))->status, 404);
+  ExpectGone(server, id);
   EXPECT_TRUE(server.BodyFiles().empty());
+}
+
+TEST(FilesApiTest, AFileExpiresAsItsFormSaysOrAsOpenAiDoesByDefault) {
+  FilesServer server;
+  Result<RawResponse> hour = server.Send(Upload(ExpiringForm("created_at", "3600")));
+  ASSERT_TRUE(hour.ok()) << hour.status();
+  ASSERT_EQ(hour->status, 200) << hour->body;
+  EXPECT_EQ(Json(*hour).at("expires_at"), 1767225600 + 3600);
+  // purpose=batch: 30 days unless the form says otherwise; other purposes: kept until deleted.
+  std::string batch = UploadOk(server, BatchForm("{}\n"));
+  std::string tune = UploadOk(
+      server, Form({{"purpose", std::nullopt, "fine-tune"}, {"file", "tune.jsonl", "{}\n"}}));
+  EXPECT_EQ(Json(*server.Send(Request("GET", "/v1/files/" + batch, "default"))).at("expires_at"),
+            1767225600 + 30 * 86400);
+  EXPECT_TRUE(Json(*server.Send(Request("GET", "/v1/files/" + tune, "default")))
+                  .at("expires_at")
+                  .is_null());
+}
+
+TEST(FilesApiTest, AnExpiredFileIsGoneForClientsBeforeItIsSwept) {
+  FilesServer server;
+  Result<RawResponse> uploaded = server.Send(Upload(ExpiringForm("created_at", "3600")));
+  ASSERT_TRUE(uploaded.ok() && uploaded->status == 200);
+  std::string id(Json(*uploaded).at("id").as_string());
+  server.clock().Advance(std::chrono::seconds(3599));
+  EXPECT_EQ(server.Send(Request("GET", "/v1/files/" + id, "default"))->status, 200);
+  server.clock().Advance(std::chrono::seconds(1));
+  ExpectGone(server, id);
+  EXPECT_EQ(server.Send(Request("GET", "/v1/files", "default"))->body,
+            R"({"object":"list","data":[],"first_id":null,"last_id":null,"has_more":false})");
 }
 
 TEST(FilesApiTest, ListPagesWithAfterLimitOrderAndPurpose) {
@@ -304,6 +347,9 @@ TEST(FilesApiTest, MalformedFormsAre400AndStoreNothing) {
       {Upload(Form({{"file", "a.jsonl", "{}"}})), "purpose"},
       {Request("POST", "/v1/files", "default", R"({"purpose":"batch"})", "application/json"), ""},
       {Request("POST", "/v1/files", "default", BatchForm("{}"), "multipart/form-data"), ""},
+      {Upload(ExpiringForm("created_at", "60")), "expires_after[seconds]"},
+      {Upload(ExpiringForm("created_at", "2592001")), "expires_after[seconds]"},
+      {Upload(ExpiringForm("updated_at", "3600")), "expires_after[anchor]"},
   };
   for (const Case& c : cases) {
     Result<RawResponse> response = server.Send(c.request);

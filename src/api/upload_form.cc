@@ -3,6 +3,8 @@
 #include <strings.h>
 
 #include <array>
+#include <charconv>
+#include <utility>
 
 #include "api/file_objects.h"
 
@@ -13,6 +15,11 @@ constexpr std::array<std::string_view, 6> kPurposes = {"assistants", "batch",   
                                                        "vision",     "user_data", "evals"};
 // A purpose longer than this is wrong anyway; the rest of it is not kept.
 constexpr std::size_t kMaxPurposeBytes = 64;
+// So is an expires_after value.
+constexpr std::size_t kMaxTextBytes = 32;
+// OpenAI's bounds on expires_after[seconds]: an hour to 30 days.
+constexpr std::int64_t kMinExpirySeconds = 3600;
+constexpr std::int64_t kMaxExpirySeconds = 2592000;
 
 UploadForm::Step Fail(http::Response response) {
   return {.kind = UploadForm::Step::Kind::kFail, .data = {}, .error = std::move(response)};
@@ -47,8 +54,17 @@ UploadForm::Step UploadForm::OnBegin(const http::MultipartPart& part) {
     field_ = Field::kPurpose;
     return {};
   }
+  if (part.name == "expires_after[anchor]" || part.name == "expires_after[seconds]") {
+    field_ = part.name == "expires_after[anchor]" ? Field::kExpiresAnchor : Field::kExpiresSeconds;
+    Text& text = *TextOf(field_);
+    if (text.given) {
+      return Fail(InvalidRequest("'" + part.name + "' is given more than once.", part.name));
+    }
+    text.given = true;
+    return {};
+  }
   if (part.name != "file") {
-    field_ = Field::kOther;  // e.g. expires_after[seconds]: accepted, not used
+    field_ = Field::kOther;  // a field OpenAI does not read either
     return {};
   }
   if (has_file_) return Fail(InvalidRequest("'file' is given more than once.", "file"));
@@ -73,6 +89,7 @@ UploadForm::Step UploadForm::OnData(std::string_view data) {
       purpose_.append(data);
     }
   }
+  if (Text* text = TextOf(field_)) text->Append(data);
   if (field_ != Field::kFile) return {};
   file_bytes_ += static_cast<std::int64_t>(data.size());
   if (file_bytes_ > max_file_bytes_) return Fail(FileTooLarge(max_file_bytes_));
@@ -95,10 +112,61 @@ std::optional<http::Response> UploadForm::CheckPurpose() const {
   return std::nullopt;
 }
 
+void UploadForm::Text::Append(std::string_view data) {
+  if (value.size() + data.size() > kMaxTextBytes) {
+    too_long = true;
+  } else {
+    value.append(data);
+  }
+}
+
+UploadForm::Text* UploadForm::TextOf(Field field) {
+  if (field == Field::kExpiresAnchor) return &expires_anchor_;
+  if (field == Field::kExpiresSeconds) return &expires_seconds_;
+  return nullptr;
+}
+
+std::optional<http::Response> UploadForm::CheckExpiry() const {
+  if (!expires_anchor_.given && !expires_seconds_.given) return std::nullopt;
+  for (const auto& [text, name] : {std::pair{&expires_anchor_, "expires_after[anchor]"},
+                                   std::pair{&expires_seconds_, "expires_after[seconds]"}}) {
+    if (!text->given) {
+      return InvalidRequest("Missing required parameter: '" + std::string(name) + "'.", name);
+    }
+  }
+  if (expires_anchor_.too_long || expires_anchor_.value != "created_at") {
+    return InvalidRequest("Invalid value for 'expires_after[anchor]': '" + expires_anchor_.value +
+                              (expires_anchor_.too_long ? "...'" : "'") +
+                              ". Supported values are: 'created_at'.",
+                          "expires_after[anchor]");
+  }
+  if (!expires_after()) {
+    return InvalidRequest(
+        "Invalid 'expires_after[seconds]': expected an integer from 3600 (1 "
+        "hour) to 2592000 (30 days), got '" +
+            expires_seconds_.value + (expires_seconds_.too_long ? "...'." : "'."),
+        "expires_after[seconds]");
+  }
+  return std::nullopt;
+}
+
+std::optional<std::chrono::seconds> UploadForm::expires_after() const {
+  const std::string& text = expires_seconds_.value;
+  std::int64_t seconds = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (!expires_seconds_.given || expires_seconds_.too_long || ec != std::errc() ||
+      end != text.data() + text.size() || seconds < kMinExpirySeconds ||
+      seconds > kMaxExpirySeconds) {
+    return std::nullopt;
+  }
+  return std::chrono::seconds(seconds);
+}
+
 std::optional<http::Response> UploadForm::Check() const {
   if (!has_file_) return InvalidRequest("Missing required parameter: 'file'.", "file");
   if (!has_purpose_) return InvalidRequest("Missing required parameter: 'purpose'.", "purpose");
-  return CheckPurpose();
+  if (auto error = CheckPurpose()) return error;
+  return CheckExpiry();
 }
 
 }  // namespace sluice::api

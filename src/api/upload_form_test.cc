@@ -109,11 +109,65 @@ TEST(UploadFormTest, FileFieldMustBeAFileAndOnlyOne) {
 
 TEST(UploadFormTest, OtherFieldsAreIgnoredAndALongPurposeIsWrong) {
   UploadForm form(100);
-  EXPECT_EQ(form.On(Begin("expires_after[seconds]")).kind, Kind::kNothing);
+  EXPECT_EQ(form.On(Begin("user")).kind, Kind::kNothing);
   EXPECT_EQ(form.On(Data("3600")).kind, Kind::kNothing);
   EXPECT_EQ(form.On(End()).kind, Kind::kNothing);
   Purpose(form, std::string(1000, 'b'));
   EXPECT_EQ(form.On(Begin("file", "a.jsonl")).kind, Kind::kFail);
+}
+
+// Feeds a text field.
+void Field(UploadForm& form, std::string name, std::string_view value) {
+  EXPECT_EQ(form.On(Begin(std::move(name))).kind, Kind::kNothing);
+  EXPECT_EQ(form.On(Data(value)).kind, Kind::kNothing);
+  EXPECT_EQ(form.On(End()).kind, Kind::kNothing);
+}
+
+// A complete batch upload with the given expires_after fields (nullopt: left out).
+UploadForm WithExpiry(std::optional<std::string_view> anchor,
+                      std::optional<std::string_view> seconds) {
+  UploadForm form(100);
+  if (anchor) Field(form, "expires_after[anchor]", *anchor);
+  if (seconds) Field(form, "expires_after[seconds]", *seconds);
+  Purpose(form, "batch");
+  EXPECT_EQ(form.On(Begin("file", "in.jsonl")).kind, Kind::kStartFile);
+  EXPECT_EQ(form.On(End()).kind, Kind::kNothing);
+  return form;
+}
+
+TEST(UploadFormTest, ExpiresAfterIsReadWithinOpenAisBounds) {
+  EXPECT_EQ(WithExpiry(std::nullopt, std::nullopt).expires_after(), std::nullopt);
+  for (std::int64_t seconds : {3600, 86400, 2592000}) {
+    UploadForm form = WithExpiry("created_at", std::to_string(seconds));
+    EXPECT_FALSE(form.Check().has_value()) << seconds;
+    EXPECT_EQ(form.expires_after(), std::chrono::seconds(seconds));
+  }
+}
+
+TEST(UploadFormTest, AWrongExpiresAfterNamesTheParameter) {
+  struct Case {
+    std::optional<std::string_view> anchor;
+    std::optional<std::string_view> seconds;
+    std::string param;
+  };
+  const std::string too_long(40, '9');
+  for (const Case& c : {Case{"created_at", "3599", "expires_after[seconds]"},
+                        Case{"created_at", "2592001", "expires_after[seconds]"},
+                        Case{"created_at", "1h", "expires_after[seconds]"},
+                        Case{"created_at", "", "expires_after[seconds]"},
+                        Case{"created_at", too_long, "expires_after[seconds]"},
+                        Case{"last_active_at", "3600", "expires_after[anchor]"},
+                        Case{std::nullopt, "3600", "expires_after[anchor]"},
+                        Case{"created_at", std::nullopt, "expires_after[seconds]"}}) {
+    UploadForm form = WithExpiry(c.anchor, c.seconds);
+    std::optional<http::Response> error = form.Check();
+    ASSERT_TRUE(error.has_value()) << c.param << " " << c.seconds.value_or("-");
+    EXPECT_EQ(error->status, 400);
+    EXPECT_EQ(ErrorParam(*error), c.param) << error->body;
+  }
+  UploadForm twice(100);
+  Field(twice, "expires_after[seconds]", "3600");
+  EXPECT_EQ(twice.On(Begin("expires_after[seconds]")).kind, Kind::kFail);
 }
 
 }  // namespace

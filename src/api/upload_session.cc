@@ -46,12 +46,13 @@ std::int64_t UploadMaxRequestBytes(std::int64_t max_file_bytes) {
   return max_file_bytes + kFormOverheadBytes;
 }
 
-UploadSession::UploadSession(const FilesApiDeps& deps, std::int64_t max_file_bytes,
+UploadSession::UploadSession(const FilesApiDeps& deps, const FilesApiOptions& options,
                              std::string tenant)
     : deps_(deps),
-      max_file_bytes_(max_file_bytes),
+      options_(options),
+      max_file_bytes_(options.max_upload_bytes),
       tenant_(std::move(tenant)),
-      form_(max_file_bytes) {}
+      form_(options.max_upload_bytes) {}
 
 template <typename R, typename Work>
 asio::awaitable<R> UploadSession::OnStore(Work& work) {
@@ -125,12 +126,14 @@ asio::awaitable<http::Response> UploadSession::Save() {
   auto commit = [this] { return writer_->Commit(); };
   Result<std::int64_t> bytes = co_await OnStore<Result<std::int64_t>>(commit);
   if (!bytes.ok()) co_return StorageFailure(bytes.status());
+  WallTime now = deps_.clock.WallNow();
   store::FileRecord record{.id = id_,
                            .tenant = tenant_,
                            .filename = form_.filename(),
                            .purpose = form_.purpose(),
                            .bytes = *bytes,
-                           .created_at = deps_.clock.WallNow(),
+                           .created_at = now,
+                           .expires_at = ExpiresAt(now),
                            .status = "processed"};
   auto create = [this, &record] {
     Status created = deps_.store.CreateFile(record);
@@ -140,6 +143,14 @@ asio::awaitable<http::Response> UploadSession::Save() {
   Status created = co_await OnStore<Status>(create);
   if (!created.ok()) co_return StorageFailure(created);
   co_return http::JsonResponse(200, FileObjectJson(record));
+}
+
+std::optional<WallTime> UploadSession::ExpiresAt(WallTime created_at) const {
+  if (std::optional<std::chrono::seconds> after = form_.expires_after()) return created_at + *after;
+  if (form_.purpose() == "batch" && options_.batch_file_expiry) {
+    return created_at + std::chrono::duration_cast<WallTime::duration>(*options_.batch_file_expiry);
+  }
+  return std::nullopt;
 }
 
 asio::awaitable<void> UploadSession::Discard() {

@@ -21,7 +21,7 @@ std::int64_t UploadMaxRequestBytes(std::int64_t max_file_bytes);
 
 class UploadSession {
  public:
-  UploadSession(const FilesApiDeps& deps, std::int64_t max_file_bytes, std::string tenant);
+  UploadSession(const FilesApiDeps& deps, const FilesApiOptions& options, std::string tenant);
 
   // The answer to the upload. Whatever fails, neither a file body nor a record is left behind.
   boost::asio::awaitable<http::Response> Run(http::Exchange& exchange);
@@ -32,6 +32,8 @@ class UploadSession {
                                                                  http::MultipartParser& parser);
   // Carries out one step of the form; the answer if it failed.
   boost::asio::awaitable<std::optional<http::Response>> Apply(UploadForm::Step step);
+  // When a file made at `created_at` expires: the form's expires_after, else the default.
+  std::optional<WallTime> ExpiresAt(WallTime created_at) const;
   // Commits the file and records it; the file object, or the failure.
   boost::asio::awaitable<http::Response> Save();
   // Drops a file being written (its partial bytes are removed).
@@ -41,6 +43,7 @@ class UploadSession {
   boost::asio::awaitable<R> OnStore(Work& work);
 
   const FilesApiDeps& deps_;
+  const FilesApiOptions& options_;
   const std::int64_t max_file_bytes_;
   const std::string tenant_;
   boost::asio::any_io_executor back_;  // where Run runs

@@ -101,6 +101,13 @@ std::string ToString(const Config& config) {
   out << "log_level: " << LogLevelName(config.log.level) << "\n";
   out << "log_format: " << LogFormatName(config.log.format) << "\n";
   out << "files: {max_upload_size: " << config.files.max_upload_bytes << "}\n";
+  auto kept = [](const std::optional<Duration>& period) {
+    if (!period) return std::string("never");
+    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(*period).count()) + "s";
+  };
+  out << "retention: {batch_input_files: " << kept(config.retention.batch_input_files)
+      << ", batch_output_files: " << kept(config.retention.batch_output_files)
+      << ", sweep_interval: " << kept(config.retention.sweep_interval) << "}\n";
   out << "models:" << (config.models.empty() ? " []" : "") << "\n";
   for (const auto& m : config.models) {
     out << "  - name: " << m.name << "\n    deployments:\n";

@@ -109,6 +109,19 @@ struct FilesConfig {
   std::int64_t max_upload_bytes = 200'000'000;
 };
 
+// How long `sluice serve` keeps files nobody asked to expire, and how often it removes expired
+// ones (retention:). An upload's expires_after and a batch's output_expires_after win over these.
+struct RetentionConfig {
+  // purpose=batch uploads (retention.batch_input_files); unset ("never"): until deleted. OpenAI's
+  // default, 30 days. Uploads of other purposes are kept until deleted, as at OpenAI.
+  std::optional<Duration> batch_input_files = std::chrono::hours(24 * 30);
+  // A batch's output and error files (retention.batch_output_files); unset ("never"): until
+  // deleted. OpenAI's default, 30 days.
+  std::optional<Duration> batch_output_files = std::chrono::hours(24 * 30);
+  // How often expired files are looked for and removed (retention.sweep_interval).
+  Duration sweep_interval = std::chrono::minutes(1);
+};
+
 // The real-time endpoints of `sluice serve`.
 struct ProxyConfig {
   // How long a request waits for room on a deployment before it is answered 429 (proxy.max_wait).
@@ -131,6 +144,7 @@ struct Config {
   LogOptions log;
   RetryConfig retry;
   FilesConfig files;
+  RetentionConfig retention;
   ProxyConfig proxy;
   std::vector<ModelConfig> models;  // model names are unique
   std::vector<GatewayKey> keys;     // empty: open mode, loopback only (listen_check.h)

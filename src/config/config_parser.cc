@@ -248,6 +248,39 @@ void ReadFiles(YamlReader& r, const YAML::Node& root, Config& config) {
   }
 }
 
+// A retention period at `key`: "never" (nullopt) or a duration above zero; `fallback` when the
+// key is absent or wrong.
+std::optional<Duration> ReadRetention(YamlReader& r, const YAML::Node& node, std::string_view key,
+                                      std::optional<Duration> fallback) {
+  auto text = r.String(node, key, Need::kOptional, "retention");
+  if (!text) return fallback;
+  if (text->text == "never") return std::nullopt;
+  Result<Duration> parsed = ParseDuration(text->text);
+  if (!parsed.ok() || *parsed <= Duration::zero()) {
+    r.Problem(text->mark, std::string(key) +
+                              ": expected never or a duration above zero such as 720h, got '" +
+                              text->text + "'");
+    return fallback;
+  }
+  return *parsed;
+}
+
+void ReadRetention(YamlReader& r, const YAML::Node& root, Config& config) {
+  std::optional<YAML::Node> node = r.Child(root, "retention");
+  if (!node || !r.CheckMap(*node, "retention",
+                           {"batch_input_files", "batch_output_files", "sweep_interval"})) {
+    return;
+  }
+  RetentionConfig& retention = config.retention;
+  retention.batch_input_files =
+      ReadRetention(r, *node, "batch_input_files", retention.batch_input_files);
+  retention.batch_output_files =
+      ReadRetention(r, *node, "batch_output_files", retention.batch_output_files);
+  if (auto d = ReadDuration(r, *node, "sweep_interval", "retention")) {
+    retention.sweep_interval = *d;
+  }
+}
+
 void ReadProxy(YamlReader& r, const YAML::Node& root, Config& config) {
   std::optional<YAML::Node> node = r.Child(root, "proxy");
   if (!node || !r.CheckMap(*node, "proxy", {"max_wait", "stream_idle_timeout"})) return;
@@ -262,12 +295,14 @@ Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
   Config config = DefaultConfig();
   if (root.IsNull()) return config;
   YamlReader r{std::string(source_name), env};
-  if (r.CheckMap(root, "the config",
-                 {"listen", "max_connections", "max_running_batches", "data_dir", "store",
-                  "log_level", "log_format", "retry", "files", "proxy", "models", "keys"})) {
+  if (r.CheckMap(
+          root, "the config",
+          {"listen", "max_connections", "max_running_batches", "data_dir", "store", "log_level",
+           "log_format", "retry", "files", "retention", "proxy", "models", "keys"})) {
     ReadTopLevelScalars(r, root, config);
     ReadRetry(r, root, config);
     ReadFiles(r, root, config);
+    ReadRetention(r, root, config);
     ReadProxy(r, root, config);
     ReadModels(r, root, config);
     config.keys = ReadGatewayKeys(r, root);

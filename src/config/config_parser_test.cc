@@ -306,6 +306,27 @@ TEST(ConfigParserTest, FilesUploadLimitIsASize) {
   EXPECT_THAT(ErrorOf("files: {max_size: 1MB}\n"), HasSubstr("max_size"));
 }
 
+TEST(ConfigParserTest, RetentionKeepsBatchFilesThirtyDaysUnlessTold) {
+  RetentionConfig defaults = ParseConfig("", "sluice.yaml", KeysSet())->retention;
+  EXPECT_EQ(defaults.batch_input_files, std::chrono::hours(720));
+  EXPECT_EQ(defaults.batch_output_files, std::chrono::hours(720));
+  EXPECT_EQ(defaults.sweep_interval, std::chrono::minutes(1));
+  auto config = ParseConfig(
+      "retention: {batch_input_files: never, batch_output_files: 48h, sweep_interval: 10s}\n",
+      "sluice.yaml", KeysSet());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->retention.batch_input_files, std::nullopt);
+  EXPECT_EQ(config->retention.batch_output_files, std::chrono::hours(48));
+  EXPECT_EQ(config->retention.sweep_interval, std::chrono::seconds(10));
+  EXPECT_THAT(ErrorOf("retention: {batch_input_files: 0s}\n"),
+              AllOf(StartsWith("sluice.yaml:1:32: batch_input_files:"), HasSubstr("never")));
+  EXPECT_THAT(ErrorOf("retention: {batch_output_files: forever}\n"),
+              HasSubstr("batch_output_files: expected never or a duration"));
+  EXPECT_THAT(ErrorOf("retention: {sweep_interval: never}\n"),
+              HasSubstr("sweep_interval: expected a duration above zero"));
+  EXPECT_THAT(ErrorOf("retention: {keep: 1h}\n"), HasSubstr("keep"));
+}
+
 TEST(ConfigParserTest, BadBaseUrlIsReported) {
   std::string error = ErrorOf(
       "models: [{name: m, deployments: [{provider: openai, base_url: ftp://x, api_key: k, "

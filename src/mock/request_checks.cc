@@ -4,33 +4,11 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "http/json_type_name.h"
+
 namespace sluice::mock {
-namespace {
 
 namespace json = boost::json;
-
-std::string_view TypeName(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::string:
-      return "a string";
-    case json::kind::int64:
-    case json::kind::uint64:
-      return "an integer";
-    case json::kind::double_:
-      return "a decimal";
-    case json::kind::bool_:
-      return "a boolean";
-    case json::kind::array:
-      return "an array";
-    case json::kind::object:
-      return "an object";
-    case json::kind::null:
-      return "null";
-  }
-  return "a value";
-}
-
-}  // namespace
 
 http::ApiError BadRequest(std::string message, std::optional<std::string> param,
                           std::optional<std::string> code) {
@@ -41,7 +19,7 @@ http::ApiError BadRequest(std::string message, std::optional<std::string> param,
 http::ApiError InvalidType(std::string_view param, std::string_view expected,
                            const json::value& got) {
   return BadRequest(fmt::format("Invalid type for '{}': expected {}, but got {} instead.", param,
-                                expected, TypeName(got)),
+                                expected, http::JsonTypeName(got)),
                     std::string(param), "invalid_type");
 }
 http::ApiError Missing(std::string_view param) {

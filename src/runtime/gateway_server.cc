@@ -17,6 +17,7 @@
 #include "http/server.h"
 #include "metrics/metrics.h"
 #include "mock/mock_provider.h"
+#include "runtime/retention_sweeper.h"
 #include "runtime/targets.h"
 #include "scheduler/dispatcher.h"
 #include "store/file_bodies.h"
@@ -38,7 +39,7 @@ config::ModelConfig BuiltInModel(const std::string& name, config::DeploymentConf
 
 class Server final : public GatewayServer {
  public:
-  explicit Server(asio::io_context& io) : io_(io) {}
+  Server(asio::io_context& io, Clock& clock) : io_(io), clock_(clock) {}
   ~Server() override {
     // The blocking threads may still hold work that refers to the store: finish it first.
     store_thread_.join();
@@ -59,6 +60,7 @@ class Server final : public GatewayServer {
   asio::awaitable<void> ResumeBatches();
 
   asio::io_context& io_;
+  Clock& clock_;
   config::Config config_;
   asio::thread_pool store_thread_{1};
   asio::thread_pool ingest_thread_{1};
@@ -76,6 +78,7 @@ class Server final : public GatewayServer {
   std::unique_ptr<api::FilesApi> files_;
   std::unique_ptr<api::BatchesApi> batches_;
   std::unique_ptr<api::Gateway> gateway_;
+  std::unique_ptr<RetentionSweeper> sweeper_;
   std::unique_ptr<http::Server> server_;
   bool engine_done_ = false;
   std::function<void()> on_engine_done_;
@@ -132,7 +135,7 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
   options.retry.base_delay = config_.retry.base_delay;
   options.retry.max_delay = config_.retry.max_delay;
   dispatcher_ = std::make_unique<scheduler::Dispatcher>(
-      io_.get_executor(), store_thread_.get_executor(), SystemClock::Instance(), *store_, *client_,
+      io_.get_executor(), store_thread_.get_executor(), clock_, *store_, *client_,
       std::move(targets), options);
   ObserveUpstream();
   for (const config::GatewayKey& key : config_.keys) {
@@ -145,19 +148,19 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
   proxy_options.max_wait = config_.proxy.max_wait;
   proxy_options.stream_idle_timeout = config_.proxy.stream_idle_timeout;
   proxy_options.counting_executor = ingest_thread_.get_executor();
-  proxy_ =
-      std::make_unique<api::Proxy>(*dispatcher_, *client_, SystemClock::Instance(), proxy_options);
+  proxy_ = std::make_unique<api::Proxy>(*dispatcher_, *client_, clock_, proxy_options);
   files_ = std::make_unique<api::FilesApi>(
-      api::FilesApiDeps{*store_, *bodies_, store_thread_.get_executor(), SystemClock::Instance()},
-      api::FilesApiOptions{config_.files.max_upload_bytes});
+      api::FilesApiDeps{*store_, *bodies_, store_thread_.get_executor(), clock_},
+      api::FilesApiOptions{config_.files.max_upload_bytes, config_.retention.batch_input_files});
   api::BatchesApiOptions batch_options;
   batch_options.models = config_.ModelNames();
   batch_options.work_dir = data_dir + "/tmp";
   batch_options.ingest.estimate.tokenizers = tokenizers_.get();
   batch_options.output_executor = output_thread_.get_executor();
-  batches_ = std::make_unique<api::BatchesApi>(
-      io_.get_executor(), store_thread_.get_executor(), ingest_thread_.get_executor(),
-      SystemClock::Instance(), *store_, *bodies_, *dispatcher_, std::move(batch_options));
+  batch_options.output_file_expiry = config_.retention.batch_output_files;
+  batches_ = std::make_unique<api::BatchesApi>(io_.get_executor(), store_thread_.get_executor(),
+                                               ingest_thread_.get_executor(), clock_, *store_,
+                                               *bodies_, *dispatcher_, std::move(batch_options));
   store::Store& probed = *store_;
   auto probe = [this, &probed]() -> asio::awaitable<Status> {
     auto ping = [&probed] { return probed.GetBatch("").status(); };
@@ -165,10 +168,9 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
         co_await http::Offload<Status>(store_thread_.get_executor(), io_.get_executor(), ping);
     co_return pinged.code() == StatusCode::kNotFound ? OkStatus() : pinged;
   };
-  gateway_ = std::make_unique<api::Gateway>(
-      api::GatewayParts{*auth_, metrics_, *proxy_, *files_, *batches_, config_.ModelNames(),
-                        SystemClock::Instance().WallNow(), probe, [this] { RefreshMetrics(); },
-                        [this] { return dispatcher_->StoreTrouble(); }});
+  gateway_ = std::make_unique<api::Gateway>(api::GatewayParts{
+      *auth_, metrics_, *proxy_, *files_, *batches_, config_.ModelNames(), clock_.WallNow(), probe,
+      [this] { RefreshMetrics(); }, [this] { return dispatcher_->StoreTrouble(); }});
 
   http::ServerOptions server_options;
   server_options.host = config_.listen.host;
@@ -180,8 +182,14 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
   auto handler = [&gateway](http::Exchange& exchange) { return gateway.Handle(exchange); };
   SLUICE_ASSIGN_OR_RETURN(server_, http::Server::Start(io_, server_options, handler));
 
+  sweeper_ = std::make_unique<RetentionSweeper>(
+      RetentionSweeperDeps{io_.get_executor(), store_thread_.get_executor(), clock_, *store_,
+                           *bodies_},
+      RetentionSweeperOptions{.interval = config_.retention.sweep_interval, .page = 100});
+
   asio::co_spawn(io_, RunEngine(), asio::detached);
   asio::co_spawn(io_, ResumeBatches(), asio::detached);
+  asio::co_spawn(io_, sweeper_->Run(), asio::detached);
   return OkStatus();
 }
 
@@ -210,7 +218,7 @@ void Server::ObserveUpstream() {
 }
 
 void Server::RefreshMetrics() {
-  TimePoint now = SystemClock::Instance().Now();
+  TimePoint now = clock_.Now();
   const scheduler::Planner& planner = dispatcher_->planner();
   for (std::size_t d = 0; d < deployment_names_.size(); ++d) {
     const auto& limiter = planner.limiter(static_cast<int>(d));
@@ -229,6 +237,7 @@ void Server::RefreshMetrics() {
 void Server::Drain(std::function<void()> done) {
   gateway_->SetReady(false);
   server_->Drain([this, done = std::move(done)]() mutable {
+    sweeper_->Stop();
     batches_->Stop();
     dispatcher_->Stop();
     if (mock_) mock_->Drain();
@@ -263,9 +272,10 @@ config::Config WithBuiltInModels(config::Config config, const std::string& opena
 
 Result<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     asio::io_context& io, config::Config config,
-    const std::function<void(const std::string&)>& announce, std::unique_ptr<store::Store> store) {
-  auto server = std::make_unique<Server>(io);
-  SLUICE_RETURN_IF_ERROR(server->Init(std::move(config), announce, std::move(store)));
+    const std::function<void(const std::string&)>& announce, GatewaySeams seams) {
+  Clock& clock = seams.clock != nullptr ? *seams.clock : SystemClock::Instance();
+  auto server = std::make_unique<Server>(io, clock);
+  SLUICE_RETURN_IF_ERROR(server->Init(std::move(config), announce, std::move(seams.store)));
   return std::unique_ptr<GatewayServer>(std::move(server));
 }
 

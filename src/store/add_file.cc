@@ -31,6 +31,7 @@ Result<FileRecord> AddFile(Store& store, const FileBodies& bodies, const NewFile
                     .purpose = file.purpose,
                     .bytes = static_cast<std::int64_t>(info.st_size),
                     .created_at = file.created_at,
+                    .expires_at = file.expires_at,
                     .status = "processed"};
   SLUICE_RETURN_IF_ERROR(bodies.Adopt(record.id, source_path));
   if (Status created = store.CreateFile(record); !created.ok()) {

@@ -3,6 +3,7 @@
 // it on the store's blocking executor. Thread-safe as its Store is.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "common/clock.h"
@@ -22,6 +23,8 @@ struct NewFile {
   // same finalize, repeated after a crash between recording the file and saving its batch), that
   // file is the result and the source is removed, so repeating leaves no second file.
   std::string id = {};
+  // When the file expires (see FileRecord::expires_at); unset: never.
+  std::optional<WallTime> expires_at = std::nullopt;
 };
 
 // Moves the complete file at `source_path` into `bodies` under file.id (or a new id) and records

@@ -87,6 +87,9 @@ class Store {
   virtual Result<FilePage> ListFiles(const FileQuery& query) = 0;
   // Forgets the file `id`; kNotFound when there is none.
   virtual Status DeleteFile(const std::string& id) = 0;
+  // Up to `limit` files of any tenant whose expires_at is at or before `now`, the longest expired
+  // first (then by id): what the retention sweeper removes, a page at a time.
+  virtual Result<std::vector<FileRecord>> ListExpiredFiles(WallTime now, std::size_t limit) = 0;
 };
 
 }  // namespace sluice::store

@@ -260,6 +260,55 @@ TEST_P(StoreTest, AFileCursorOfAnotherTenantIsNotFound) {
   EXPECT_FALSE(empty->has_more);
 }
 
+TEST_P(StoreTest, AFilesExpiryIsKeptAndNoExpiryStaysUnset) {
+  FileRecord kept = File("file-kept", "t", now_);
+  FileRecord expiring = File("file-exp", "t", now_);
+  expiring.expires_at = now_ + 3600s;
+  ASSERT_TRUE(store_->CreateFile(kept).ok());
+  ASSERT_TRUE(store_->CreateFile(expiring).ok());
+  EXPECT_EQ(store_->GetFile("file-kept")->expires_at, std::nullopt);
+  EXPECT_EQ(store_->GetFile("file-exp")->expires_at, now_ + 3600s);
+}
+
+TEST_P(StoreTest, ExpiredFilesAreListedLongestExpiredFirstAPageAtATime) {
+  for (int i = 0; i < 5; ++i) {
+    FileRecord file = File("file-" + std::to_string(i), i % 2 == 0 ? "t1" : "t2", now_);
+    file.expires_at = now_ + std::chrono::seconds(10 * (5 - i));  // file-4 expires first
+    ASSERT_TRUE(store_->CreateFile(file).ok());
+  }
+  ASSERT_TRUE(store_->CreateFile(File("file-forever", "t1", now_)).ok());
+  auto ids = [](const std::vector<FileRecord>& files) {
+    std::vector<std::string> out;
+    for (const FileRecord& f : files) out.push_back(f.id);
+    return out;
+  };
+  EXPECT_TRUE(store_->ListExpiredFiles(now_ + 9s, 10)->empty());
+  // Expiring exactly now counts as expired.
+  EXPECT_EQ(ids(*store_->ListExpiredFiles(now_ + 30s, 10)),
+            (std::vector<std::string>{"file-4", "file-3", "file-2"}));
+  EXPECT_EQ(ids(*store_->ListExpiredFiles(now_ + 1000s, 2)),
+            (std::vector<std::string>{"file-4", "file-3"}));
+  ASSERT_TRUE(store_->DeleteFile("file-4").ok());
+  EXPECT_EQ(ids(*store_->ListExpiredFiles(now_ + 1000s, 10)),
+            (std::vector<std::string>{"file-3", "file-2", "file-1", "file-0"}));
+}
+
+TEST_P(StoreTest, AListingCanLeaveOutExpiredFiles) {
+  FileRecord expiring = File("file-exp", "t", now_);
+  expiring.expires_at = now_ + 60s;
+  ASSERT_TRUE(store_->CreateFile(expiring).ok());
+  ASSERT_TRUE(store_->CreateFile(File("file-kept", "t", now_ + 1s)).ok());
+  FileQuery query{.tenant = "t",
+                  .purpose = std::nullopt,
+                  .after = std::nullopt,
+                  .limit = 10,
+                  .order = SortOrder::kAscending,
+                  .unexpired_at = now_ + 59s};
+  EXPECT_EQ(Ids(*store_->ListFiles(query)), (std::vector<std::string>{"file-exp", "file-kept"}));
+  query.unexpired_at = now_ + 60s;
+  EXPECT_EQ(Ids(*store_->ListFiles(query)), (std::vector<std::string>{"file-kept"}));
+}
+
 StoreFactory Sqlite() {
   return [] {
     auto store = store::sqlite::SqliteStore::Open(TempPath("store.db"));
@@ -330,6 +379,35 @@ TEST(SqliteStoreTest, UpgradesTheLayoutBeforeFilesInPlace) {
   ASSERT_TRUE(store.ok()) << store.status();
   WallTime now(std::chrono::seconds(1767225600));
   EXPECT_TRUE((*store)->CreateFile(File("file-a", "t", now)).ok());
+}
+
+TEST(SqliteStoreTest, UpgradesFilesWithoutExpiryInPlaceAndTheyNeverExpire) {
+  std::string path = TempPath("v4.db");
+  {
+    auto db = std::move(sqlite::Database::Open(path)).value();
+    ASSERT_TRUE(db->Exec("CREATE TABLE batches(id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, "
+                         "status TEXT NOT NULL, created_at_ms INTEGER NOT NULL, "
+                         "data TEXT NOT NULL, tenant TEXT NOT NULL); "
+                         "CREATE TABLE files(id TEXT PRIMARY KEY, tenant TEXT NOT NULL, "
+                         "filename TEXT NOT NULL, purpose TEXT NOT NULL, bytes INTEGER NOT NULL, "
+                         "created_at_ms INTEGER NOT NULL, status TEXT NOT NULL) WITHOUT ROWID; "
+                         "INSERT INTO files VALUES('file-old', 't', 'a.jsonl', 'batch', 1, 0, "
+                         "'processed'); PRAGMA user_version=4")
+                    .ok());
+  }
+  auto store = sqlite::SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  Result<FileRecord> old = (*store)->GetFile("file-old");
+  ASSERT_TRUE(old.ok()) << old.status();
+  EXPECT_EQ(old->expires_at, std::nullopt);
+  WallTime now(std::chrono::seconds(1767225600));
+  FileRecord expiring = File("file-new", "t", now);
+  expiring.expires_at = now + 3600s;
+  ASSERT_TRUE((*store)->CreateFile(expiring).ok());
+  Result<std::vector<FileRecord>> expired = (*store)->ListExpiredFiles(now + 7200s, 10);
+  ASSERT_TRUE(expired.ok()) << expired.status();
+  ASSERT_EQ(expired->size(), 1u);
+  EXPECT_EQ(expired->front().id, "file-new");
 }
 
 TEST(SqliteStoreTest, DroppingABatchsItemsShrinksTheDatabaseFile) {

@@ -223,7 +223,8 @@ describe('the OpenAI Node SDK against sluice serve', {
   }
 
   before(async () => {
-    validator = loadValidators({ nullOptionals: ['Batch'] });
+    // OpenAIFile: expires_at is null for a file kept until deleted.
+    validator = loadValidators({ nullOptionals: ['Batch', 'OpenAIFile'] });
     tempDir = mkdtempSync(join(tmpdir(), 'sluice-sdk-'));
     mock = await startSluice(['mock', '--port', '0', '--rpm', '600', '--tpm', '100000']);
     const configPath = join(tempDir, 'sluice.yaml');
@@ -450,6 +451,41 @@ describe('the OpenAI Node SDK against sluice serve', {
     for await (const batch of teamB.batches.list()) assert.notEqual(batch.id, batchId);
     // Team-a still has both.
     assert.equal((await teamA.batches.retrieve(batchId)).status, 'completed');
+  });
+
+  it('sets expiry as the SDK asks: expires_after on files, output_expires_after on batches', async () => {
+    const text = jsonl(customIds('x', 2).map(chatLine));
+    const hour = await teamA.files.create({
+      file: await toFile(Buffer.from(text), 'expiring.jsonl'), purpose: 'batch',
+      expires_after: { anchor: 'created_at', seconds: 3600 },
+    });
+    expectValid(validator, 'OpenAIFile', hour);
+    assert.equal(hour.expires_at, hour.created_at + 3600);
+    const kept = await teamA.files.create({
+      file: await toFile(Buffer.from('notes'), 'notes.txt'), purpose: 'user_data',
+    });
+    expectValid(validator, 'OpenAIFile', kept);
+    assert.equal(kept.expires_at, null);
+    await expectApiError(teamA.files.create({
+      file: await toFile(Buffer.from(text), 'short.jsonl'), purpose: 'batch',
+      expires_after: { anchor: 'created_at', seconds: 60 },
+    }), BadRequestError, 400);
+
+    const created = await teamA.batches.create({
+      input_file_id: hour.id, endpoint: CHAT, completion_window: '24h',
+      output_expires_after: { anchor: 'created_at', seconds: 7200 },
+    });
+    expectValid(validator, 'Batch', created);
+    const { batch } = await pollBatch(teamA, created.id, (b) => b.status === 'completed' ||
+      b.status === 'failed');
+    assert.equal(batch.status, 'completed', JSON.stringify(batch.errors));
+    const output = await teamA.files.retrieve(batch.output_file_id);
+    assert.equal(output.expires_at, output.created_at + 7200);
+    const refused = await expectApiError(teamA.batches.create({
+      input_file_id: hour.id, endpoint: CHAT, completion_window: '24h',
+      output_expires_after: { anchor: 'created_at', seconds: 60 },
+    }), BadRequestError, 400);
+    assert.equal(refused.param, 'output_expires_after.seconds');
   });
 
   it('deletes a file; it is gone afterwards', async () => {

@@ -6,8 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
@@ -98,11 +98,16 @@ Result<RawResponse> RawHttp(std::uint16_t port, const std::string& method,
   return ParseResponse(raw);
 }
 
-UploadForm BatchUploadForm(const std::string& content) {
+UploadForm BatchUploadForm(const std::string& content, const std::vector<FormField>& fields) {
   const std::string boundary = "sluiceboundary42";
+  std::string more;
+  for (const FormField& field : fields) {
+    more += "\r\nContent-Disposition: form-data; name=\"" + field.name + "\"\r\n\r\n" +
+            field.value + "\r\n--" + boundary;
+  }
   return {"--" + boundary +
-              "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--" +
-              boundary +
+              "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--" + boundary +
+              more +
               "\r\nContent-Disposition: form-data; name=\"file\"; "
               "filename=\"in.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n" +
               content + "\r\n--" + boundary + "--\r\n",

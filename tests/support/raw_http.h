@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "support/process.h"
@@ -26,12 +27,16 @@ Result<RawResponse> RawHttp(std::uint16_t port, const std::string& method,
                             const std::string& api_key = "sk-test");
 
 // The multipart/form-data body of a Files API upload of `content` as in.jsonl with purpose
-// "batch", and its content type.
+// "batch" and `fields` (e.g. expires_after[seconds]) before the file, and its content type.
 struct UploadForm {
   std::string body;
   std::string content_type;
 };
-UploadForm BatchUploadForm(const std::string& content);
+struct FormField {
+  std::string name;
+  std::string value;
+};
+UploadForm BatchUploadForm(const std::string& content, const std::vector<FormField>& fields = {});
 
 // Binds and listens on 127.0.0.1:0; returns the socket (the caller closes it) and its port.
 struct ListeningSocket {

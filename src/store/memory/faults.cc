@@ -7,16 +7,17 @@ namespace sluice::store {
 
 std::string_view StoreCallName(StoreCall call) {
   // In StoreCall's order.
-  static constexpr std::array<std::string_view, 18> kNames = {
-      "CreateBatch", "UpdateBatch",
-      "GetBatch",    "FindBatchByFingerprint",
-      "ListBatches", "ListBatchesWithStatus",
-      "AddItems",    "LeaseItems",
-      "ReleaseItem", "ExpireLeases",
-      "AddResults",  "ReadResults",
-      "CountItems",  "CreateFile",
-      "GetFile",     "ListFiles",
-      "DeleteFile",  "DropItems"};
+  static constexpr std::array<std::string_view, 19> kNames = {
+      "CreateBatch",     "UpdateBatch",
+      "GetBatch",        "FindBatchByFingerprint",
+      "ListBatches",     "ListBatchesWithStatus",
+      "AddItems",        "LeaseItems",
+      "ReleaseItem",     "ExpireLeases",
+      "AddResults",      "ReadResults",
+      "CountItems",      "CreateFile",
+      "GetFile",         "ListFiles",
+      "DeleteFile",      "DropItems",
+      "ListExpiredFiles"};
   auto index = static_cast<std::size_t>(call);
   return index < kNames.size() ? kNames[index] : "?";
 }

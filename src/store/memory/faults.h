@@ -34,6 +34,7 @@ enum class StoreCall {
   kListFiles,
   kDeleteFile,
   kDropItems,
+  kListExpiredFiles,
 };
 
 std::string_view StoreCallName(StoreCall call);

@@ -1,5 +1,5 @@
 // MemoryStore's file records, ordered for a listing as SqliteStore orders them: by created_at,
-// then id.
+// then id; expired ones by expires_at, then id.
 #include <algorithm>
 #include <tuple>
 
@@ -40,6 +40,7 @@ Result<FilePage> MemoryStore::ListFiles(const FileQuery& query) {
   for (const auto& [id, file] : files_) {
     if (file.tenant != query.tenant) continue;
     if (query.purpose && file.purpose != *query.purpose) continue;
+    if (query.unexpired_at && IsExpired(file, *query.unexpired_at)) continue;
     Position at{file.created_at, id};
     if (cursor && (ascending ? !(at > *cursor) : !(at < *cursor))) continue;
     found.push_back(&file);
@@ -65,6 +66,21 @@ Status MemoryStore::DeleteFile(const std::string& id) {
   SLUICE_RETURN_IF_ERROR(faults_.Check(StoreCall::kDeleteFile));
   if (files_.erase(id) == 0) return NotFoundError("no file " + id);
   return OkStatus();
+}
+
+Result<std::vector<FileRecord>> MemoryStore::ListExpiredFiles(WallTime now, std::size_t limit) {
+  std::lock_guard lock(mu_);
+  SLUICE_RETURN_IF_ERROR(faults_.Check(StoreCall::kListExpiredFiles));
+  std::vector<FileRecord> expired;
+  for (const auto& [id, file] : files_) {
+    if (IsExpired(file, now)) expired.push_back(file);
+  }
+  auto sooner = [](const FileRecord& a, const FileRecord& b) {
+    return std::tie(*a.expires_at, a.id) < std::tie(*b.expires_at, b.id);
+  };
+  std::sort(expired.begin(), expired.end(), sooner);
+  if (expired.size() > limit) expired.resize(limit);
+  return expired;
 }
 
 }  // namespace sluice::store

@@ -49,6 +49,7 @@ class MemoryStore final : public Store {
   Result<FileRecord> GetFile(const std::string& id) override;
   Result<FilePage> ListFiles(const FileQuery& query) override;
   Status DeleteFile(const std::string& id) override;
+  Result<std::vector<FileRecord>> ListExpiredFiles(WallTime now, std::size_t limit) override;
 
  private:
   struct StoredBatch {

@@ -81,6 +81,19 @@ TEST_F(MemoryStoreTest, AFaultCanLetTheFirstCallsThrough) {
   EXPECT_EQ(store_.UpdateBatch(batch).code(), StatusCode::kInternal);
 }
 
+TEST_F(MemoryStoreTest, TheExpiredFilesListingFailsOnDemandAndIsNotAWrite) {
+  FileRecord file = File("file-a");
+  file.expires_at = kNow;
+  ASSERT_TRUE(store_.CreateFile(file).ok());
+  EXPECT_FALSE(WriteCalls().contains(StoreCall::kListExpiredFiles));
+  store_.Inject({.error = BusyError("list"), .calls = {StoreCall::kListExpiredFiles}, .times = 1});
+  Result<std::vector<FileRecord>> failed = store_.ListExpiredFiles(kNow, 10);
+  EXPECT_EQ(failed.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(failed.status().message().find("ListExpiredFiles"), std::string::npos);
+  ASSERT_TRUE(store_.ListExpiredFiles(kNow, 10).ok());
+  EXPECT_EQ(store_.ListExpiredFiles(kNow, 10)->size(), 1u);
+}
+
 TEST(StoreErrorsTest, OnlyBusyAndFullAreTransient) {
   EXPECT_TRUE(IsTransient(BusyError("x")));
   EXPECT_TRUE(IsTransient(DiskFullError("x")));

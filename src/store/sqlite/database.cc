@@ -53,6 +53,12 @@ Statement& Statement::Bind(int position, std::string_view text) {
   return *this;
 }
 
+Statement& Statement::Bind(int position, std::optional<std::int64_t> value) {
+  if (value) return Bind(position, *value);
+  sqlite3_bind_null(stmt_, position);
+  return *this;
+}
+
 Result<bool> Statement::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -78,6 +84,11 @@ std::string Statement::Text(int column) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
   if (text == nullptr) return {};
   return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+std::optional<std::int64_t> Statement::OptionalInt(int column) const {
+  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+  return Int(column);
 }
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {

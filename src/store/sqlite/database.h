@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,8 @@ class Statement {
   // Bind by 1-based position. The text is copied by SQLite.
   Statement& Bind(int position, std::int64_t value);
   Statement& Bind(int position, std::string_view text);
+  // Binds NULL when `value` is unset.
+  Statement& Bind(int position, std::optional<std::int64_t> value);
 
   // Steps once: true when a row is ready, false when done.
   Result<bool> Step();
@@ -43,6 +46,8 @@ class Statement {
 
   std::int64_t Int(int column) const;
   std::string Text(int column) const;
+  // Unset when the column is NULL.
+  std::optional<std::int64_t> OptionalInt(int column) const;
 
  private:
   sqlite3* db_;

@@ -1,5 +1,5 @@
 // SqliteStore's file records: one row per file in `files`, listed per tenant through the
-// files_by_tenant index.
+// files_by_tenant index and, once expired, through files_by_expiry.
 #include <string>
 
 #include "store/sqlite/sqlite_store.h"
@@ -7,7 +7,18 @@
 namespace sluice::store::sqlite {
 namespace {
 
-constexpr std::string_view kColumns = "id, tenant, filename, purpose, bytes, created_at_ms, status";
+constexpr std::string_view kColumns =
+    "id, tenant, filename, purpose, bytes, created_at_ms, status, expires_at_ms";
+
+std::optional<WallTime> ExpiresAt(std::optional<std::int64_t> ms) {
+  if (!ms) return std::nullopt;
+  return FromMillis(*ms);
+}
+
+std::optional<std::int64_t> ExpiresAtMillis(const std::optional<WallTime>& at) {
+  if (!at) return std::nullopt;
+  return ToMillis(*at);
+}
 
 FileRecord ReadFile(const Statement& row) {
   return FileRecord{.id = row.Text(0),
@@ -16,6 +27,7 @@ FileRecord ReadFile(const Statement& row) {
                     .purpose = row.Text(3),
                     .bytes = row.Int(4),
                     .created_at = FromMillis(row.Int(5)),
+                    .expires_at = ExpiresAt(row.OptionalInt(7)),
                     .status = row.Text(6)};
 }
 
@@ -24,9 +36,10 @@ FileRecord ReadFile(const Statement& row) {
 Status SqliteStore::CreateFile(const FileRecord& file) {
   std::lock_guard lock(mu_);
   SLUICE_ASSIGN_OR_RETURN(auto insert, db_->Prepare("INSERT INTO files(" + std::string(kColumns) +
-                                                    ") VALUES(?, ?, ?, ?, ?, ?, ?)"));
+                                                    ") VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
   insert.Bind(1, file.id).Bind(2, file.tenant).Bind(3, file.filename).Bind(4, file.purpose);
   insert.Bind(5, file.bytes).Bind(6, ToMillis(file.created_at)).Bind(7, file.status);
+  insert.Bind(8, ExpiresAtMillis(file.expires_at));
   return insert.Run().WithContext("create file " + file.id);
 }
 
@@ -45,6 +58,7 @@ Result<FilePage> SqliteStore::ListFiles(const FileQuery& query) {
   bool ascending = query.order == SortOrder::kAscending;
   std::string sql = "SELECT " + std::string(kColumns) + " FROM files WHERE tenant = ?1";
   if (query.purpose) sql += " AND purpose = ?2";
+  if (query.unexpired_at) sql += " AND (expires_at_ms IS NULL OR expires_at_ms > ?5)";
   if (query.after) {
     // Row values order like the listing; a cursor of another tenant matches no row.
     sql += std::string(" AND (created_at_ms, id) ") + (ascending ? ">" : "<") +
@@ -64,6 +78,7 @@ Result<FilePage> SqliteStore::ListFiles(const FileQuery& query) {
   select.Bind(1, query.tenant).Bind(4, static_cast<std::int64_t>(query.limit) + 1);
   if (query.purpose) select.Bind(2, *query.purpose);
   if (query.after) select.Bind(3, *query.after);
+  if (query.unexpired_at) select.Bind(5, ToMillis(*query.unexpired_at));
   FilePage page;
   while (true) {
     SLUICE_ASSIGN_OR_RETURN(bool row, select.Step());
@@ -84,6 +99,22 @@ Status SqliteStore::DeleteFile(const std::string& id) {
   SLUICE_RETURN_IF_ERROR(remove.Run());
   if (sqlite3_changes(db_->handle()) == 0) return NotFoundError("no file " + id);
   return OkStatus();
+}
+
+Result<std::vector<FileRecord>> SqliteStore::ListExpiredFiles(WallTime now, std::size_t limit) {
+  std::lock_guard lock(mu_);
+  SLUICE_ASSIGN_OR_RETURN(
+      auto select,
+      db_->Prepare("SELECT " + std::string(kColumns) +
+                   " FROM files WHERE expires_at_ms IS NOT NULL AND expires_at_ms <= ? "
+                   "ORDER BY expires_at_ms, id LIMIT ?"));
+  select.Bind(1, ToMillis(now)).Bind(2, static_cast<std::int64_t>(limit));
+  std::vector<FileRecord> expired;
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return expired;
+    expired.push_back(ReadFile(select));
+  }
 }
 
 }  // namespace sluice::store::sqlite

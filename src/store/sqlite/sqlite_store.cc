@@ -6,8 +6,9 @@ namespace {
 // Items are split in two: the request (written once, at ingest) and its place in the queue (a
 // small row rewritten at every lease and at completion), so moving an item through the queue never
 // rewrites its body. user_version numbers the layout; a layout from kOldestUpgradable on is
-// upgraded in place: 3 added the `files` table (kSchema creates it), 4 the batches' tenant.
-constexpr int kSchemaVersion = 4;
+// upgraded in place: 3 added the `files` table (kSchema creates it), 4 the batches' tenant, 5
+// the files' expiry.
+constexpr int kSchemaVersion = 5;
 constexpr int kOldestUpgradable = 2;
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS batches(
@@ -37,9 +38,13 @@ CREATE TABLE IF NOT EXISTS results(
   PRIMARY KEY(batch_id, idx)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files(
   id TEXT PRIMARY KEY, tenant TEXT NOT NULL, filename TEXT NOT NULL, purpose TEXT NOT NULL,
-  bytes INTEGER NOT NULL, created_at_ms INTEGER NOT NULL, status TEXT NOT NULL) WITHOUT ROWID;
+  bytes INTEGER NOT NULL, created_at_ms INTEGER NOT NULL, status TEXT NOT NULL,
+  expires_at_ms INTEGER) WITHOUT ROWID;
 -- A tenant's listing walks this in created_at (then id) order.
 CREATE INDEX IF NOT EXISTS files_by_tenant ON files(tenant, created_at_ms, id);
+-- The sweeper's walk over expired files; files kept forever (NULL) are not in it.
+CREATE INDEX IF NOT EXISTS files_by_expiry ON files(expires_at_ms, id)
+  WHERE expires_at_ms IS NOT NULL;
 )sql";
 
 constexpr std::string_view kBatchColumns = "id, fingerprint, status, created_at_ms, data, tenant";
@@ -89,6 +94,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   if (layout > 0 && layout < 4) {
     SLUICE_RETURN_IF_ERROR(
         db->Exec("ALTER TABLE batches ADD COLUMN tenant TEXT NOT NULL DEFAULT ''"));
+  }
+  // Layout 2 has no `files` yet (kSchema makes it whole); files recorded before 5 never expire.
+  if (layout >= 3 && layout < 5) {
+    SLUICE_RETURN_IF_ERROR(db->Exec("ALTER TABLE files ADD COLUMN expires_at_ms INTEGER"));
   }
   SLUICE_RETURN_IF_ERROR(db->Exec(kSchema));
   SLUICE_RETURN_IF_ERROR(db->Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion)));

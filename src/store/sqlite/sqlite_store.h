@@ -50,6 +50,7 @@ class SqliteStore final : public Store {
   Result<FileRecord> GetFile(const std::string& id) override;
   Result<FilePage> ListFiles(const FileQuery& query) override;
   Status DeleteFile(const std::string& id) override;
+  Result<std::vector<FileRecord>> ListExpiredFiles(WallTime now, std::size_t limit) override;
 
  private:
   explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
