@@ -18,19 +18,50 @@ TEST(ConcurrencyWindowTest, SlowStartDoublesPerRoundUpToTheCeiling) {
   EXPECT_EQ(window.limit(), 20);
 }
 
-TEST(ConcurrencyWindowTest, OverloadHalvesOncePerRoundThenGrowsByOnePerRound) {
+TEST(ConcurrencyWindowTest, RefusalHalvesOncePerRoundThenGrowsByOnePerRound) {
   TimePoint t0{};
   ConcurrencyWindow window(64, 64);
-  window.OnOverload(t0, t0 + 1s);
+  window.OnRefused(t0, t0 + 1s);
   EXPECT_EQ(window.limit(), 32);
-  window.OnOverload(t0 + 500ms, t0 + 1100ms);  // admitted before the decrease: same round
+  window.OnRefused(t0 + 500ms, t0 + 1100ms);  // admitted before the decrease: same round
   EXPECT_EQ(window.limit(), 32);
   for (int i = 0; i < 32; ++i) window.OnSuccess();  // a round of 32 answers: about +1
   EXPECT_EQ(window.limit(), 32);
   window.OnSuccess();
   EXPECT_EQ(window.limit(), 33);
-  window.OnOverload(t0 + 2s, t0 + 3s);
+  window.OnRefused(t0 + 2s, t0 + 3s);
   EXPECT_EQ(window.limit(), 16);
+}
+
+TEST(ConcurrencyWindowTest, SparseOverloadSignalsLeaveTheWindowAlone) {
+  TimePoint t{};
+  ConcurrencyWindow window(64, 64);
+  // One 503 in every 7 answers, for 1,000 answers: never four among the last 20.
+  for (int i = 0; i < 1000; ++i) {
+    t += 10ms;
+    if (i % 7 == 6) {
+      window.OnOverload(t, t);
+    } else {
+      window.OnSuccess();
+    }
+  }
+  EXPECT_EQ(window.limit(), 64);
+}
+
+TEST(ConcurrencyWindowTest, PersistentOverloadHalvesOncePerRound) {
+  TimePoint t0{};
+  ConcurrencyWindow window(64, 64);
+  for (int i = 0; i < 3; ++i) window.OnOverload(t0, t0 + 1s);
+  EXPECT_EQ(window.limit(), 64);
+  window.OnOverload(t0, t0 + 1s);  // the fourth of the last 20
+  EXPECT_EQ(window.limit(), 32);
+  window.OnOverload(t0 + 500ms, t0 + 1100ms);  // admitted before the decrease: same round
+  EXPECT_EQ(window.limit(), 32);
+  window.OnOverload(t0 + 2s, t0 + 3s);  // the burst goes on: the next round halves again
+  EXPECT_EQ(window.limit(), 16);
+  for (int i = 0; i < 20; ++i) window.OnSuccess();  // the burst has passed out of the record
+  window.OnOverload(t0 + 4s, t0 + 5s);
+  EXPECT_EQ(window.limit(), 17);
 }
 
 TEST(ConcurrencyWindowTest, NeverBelowOneNorAboveTheCeiling) {

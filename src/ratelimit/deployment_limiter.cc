@@ -224,7 +224,11 @@ bool DeploymentLimiter::OnRateLimited(const AdmissionLog::Entry& entry, const Fe
 
 void DeploymentLimiter::OnOverload(const AdmissionLog::Entry& entry, const Feedback& feedback,
                                    TimePoint now) {
-  window_.OnOverload(entry.at, now);
+  if (feedback.status_code == 429) {
+    window_.OnRefused(entry.at, now);
+  } else {
+    window_.OnOverload(entry.at, now);
+  }
   if (feedback.status_code == 429 || feedback.retry_after) {
     paused_until_ =
         std::max(paused_until_, now + feedback.retry_after.value_or(kDefaultOverloadPause));

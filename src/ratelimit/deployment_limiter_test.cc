@@ -190,8 +190,10 @@ TEST(DeploymentLimiterTest, OverloadsAndTimeoutsNarrowTheWindowAndSuccessesWiden
     limiter.Release();
     (void)limiter.Observe(feedback, t);
   };
+  for (int i = 0; i < 3; ++i) round({.status_code = 503});
+  EXPECT_EQ(limiter.concurrency_limit(), 8);  // three could be noise
   round({.status_code = 503});
-  EXPECT_EQ(limiter.concurrency_limit(), 4);
+  EXPECT_EQ(limiter.concurrency_limit(), 4);  // four of the last 20: overload
   round({.status_code = 529});
   EXPECT_EQ(limiter.concurrency_limit(), 2);
   round({.status_code = 0, .timed_out = true});
