@@ -38,8 +38,9 @@ struct BatchesApiOptions {
   Duration max_completion_window = std::chrono::hours(24);
   batch::IngestOptions ingest;
   // Where a finished batch's output and error files are written, a page of results per store
-  // call, so that other batches' store calls go on between pages. Unset: the store executor,
-  // which then does nothing else until the files are written. (An optional: Boost 1.81 cannot
+  // call, and then its items dropped, a step per store lock, so that other batches' store calls
+  // go on between pages and steps. Unset: the store executor, which then does nothing else until
+  // the files are written and the items dropped. (An optional: Boost 1.81 cannot
   // copy or move an empty any_io_executor.)
   std::optional<boost::asio::any_io_executor> output_executor;
 };

@@ -62,7 +62,7 @@ class Server final : public GatewayServer {
   config::Config config_;
   asio::thread_pool store_thread_{1};
   asio::thread_pool ingest_thread_{1};
-  asio::thread_pool output_thread_{1};  // writes finished batches' output files
+  asio::thread_pool output_thread_{1};  // finished batches' output files, then their drop
   std::unique_ptr<mock::MockProvider> mock_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::FileBodies> bodies_;
