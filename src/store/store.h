@@ -80,9 +80,9 @@ class Store {
 
   // Forgets a finished batch's items and results (its output and error files hold them now) and
   // gives the space back to the file system where the store can. Works in steps of at most
-  // kDropStepItems items, each its own transaction, so that other calls run between the steps; a
-  // failure keeps the steps done, and a repeated call finishes the rest. No-op for an unknown
-  // batch.
+  // kDropStepItems items, each its own transaction, and leaves the store to other calls between
+  // the steps (so it takes a while: run it off the threads that serve other callers); a failure
+  // keeps the steps done, and a repeated call finishes the rest. No-op for an unknown batch.
   virtual Status DropItems(const std::string& batch_id) = 0;
 
   // Records a file; kAlreadyExists when the id is taken.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <thread>
 
 namespace sluice::store::sqlite {
 namespace {
@@ -236,10 +238,14 @@ Status SqliteStore::ExpireLeases(const std::string& batch_id) {
 
 Status SqliteStore::DropItems(const std::string& batch_id) {
   // Each step takes the lock for itself: a million items in one transaction, then one vacuum of
-  // all their pages, held every other call for minutes (docs/benchmarks.md, scenario 9).
+  // all their pages, held every other call for minutes (docs/benchmarks.md, scenario 9). After a
+  // step the store is left to the others for as long again: with only the FIFO turn, each other
+  // caller got one call per step, fewer than it asked for, and its queue grew for the whole drop.
   while (true) {
+    auto start = std::chrono::steady_clock::now();
     SLUICE_ASSIGN_OR_RETURN(bool dropped, DropStep(batch_id));
     if (!dropped) break;
+    std::this_thread::sleep_for(std::chrono::steady_clock::now() - start);
   }
   // Free pages a step left (or an earlier drop that failed midway), a step's worth at a time.
   SLUICE_ASSIGN_OR_RETURN(std::int64_t free_pages, VacuumStep());
