@@ -38,11 +38,14 @@ struct BatchesApiOptions {
   Duration max_completion_window = std::chrono::hours(24);
   batch::IngestOptions ingest;
   // Where a finished batch's output and error files are written, a page of results per store
-  // call, and then its items dropped, a step per store lock, so that other batches' store calls
-  // go on between pages and steps. Unset: the store executor, which then does nothing else until
-  // the files are written and the items dropped. (An optional: Boost 1.81 cannot
+  // call, so that other batches' store calls go on between pages. Unset: the store executor,
+  // which then does nothing else until the files are written. (An optional: Boost 1.81 cannot
   // copy or move an empty any_io_executor.)
   std::optional<boost::asio::any_io_executor> output_executor;
+  // Where a finished batch's items are then dropped (Store::DropItems, in steps that leave the
+  // store to other calls in between, so a big batch's drop takes minutes: not on the output
+  // executor, where the next batch's files would wait for it). Unset: the output executor.
+  std::optional<boost::asio::any_io_executor> drop_executor;
 };
 
 class BatchesApi {

@@ -44,6 +44,7 @@ class Server final : public GatewayServer {
     store_thread_.join();
     ingest_thread_.join();
     output_thread_.join();
+    drop_thread_.join();
   }
 
   Status Init(config::Config config, const std::function<void(const std::string&)>& announce,
@@ -62,7 +63,8 @@ class Server final : public GatewayServer {
   config::Config config_;
   asio::thread_pool store_thread_{1};
   asio::thread_pool ingest_thread_{1};
-  asio::thread_pool output_thread_{1};  // finished batches' output files, then their drop
+  asio::thread_pool output_thread_{1};  // writes finished batches' output files
+  asio::thread_pool drop_thread_{1};    // then drops their items (Store::DropItems)
   std::unique_ptr<mock::MockProvider> mock_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::FileBodies> bodies_;
@@ -155,6 +157,7 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
   batch_options.work_dir = data_dir + "/tmp";
   batch_options.ingest.estimate.tokenizers = tokenizers_.get();
   batch_options.output_executor = output_thread_.get_executor();
+  batch_options.drop_executor = drop_thread_.get_executor();
   batches_ = std::make_unique<api::BatchesApi>(
       io_.get_executor(), store_thread_.get_executor(), ingest_thread_.get_executor(),
       SystemClock::Instance(), *store_, *bodies_, *dispatcher_, std::move(batch_options));
