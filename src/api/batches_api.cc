@@ -301,12 +301,11 @@ std::map<std::string, std::int64_t> BatchesApi::ActiveByStatus() const {
   return counts;
 }
 
-json::object BatchesApi::View(const Active& batch) const {
-  json::object view = batch.object;
+json::object BatchesApi::View(Active& batch) {
   if (auto counts = dispatcher_.Counts(batch.record.id)) {
-    SetRequestCounts(view, counts->total, counts->succeeded, counts->failed);
+    SetRequestCounts(batch.object, counts->total, counts->succeeded, counts->failed);
   }
-  return view;
+  return batch.object;
 }
 
 asio::awaitable<Status> BatchesApi::Save(Active& batch) {

@@ -89,8 +89,10 @@ class BatchesApi {
                                                 std::string message);
   boost::asio::awaitable<Status> Finalize(Active& batch, std::string_view status);
   boost::asio::awaitable<Status> Save(Active& batch);
-  // The batch as clients see it: the live request counts while it runs.
-  boost::json::object View(const Active& batch) const;
+  // The batch as clients see it. While it runs the dispatcher's live counts are copied into
+  // it, so they never go back when the dispatcher lets a cancelled or expired batch go before
+  // finalize has counted its results.
+  boost::json::object View(Active& batch);
   boost::asio::awaitable<Result<batch::BatchRecord>> Load(std::string id, std::string tenant);
 
   boost::asio::any_io_executor io_;

@@ -39,6 +39,24 @@ class AnsweringClient final : public http::Client {
   }
 };
 
+// Answers every request with a chat completion after `latency` on `clock`.
+class SlowClient final : public http::Client {
+ public:
+  SlowClient(Clock& clock, Duration latency) : clock_(clock), latency_(latency) {}
+  asio::awaitable<Result<http::Response>> Send(http::ClientRequest request) override {
+    (void)co_await http::SleepFor(clock_, latency_);
+    co_return co_await AnsweringClient().Send(std::move(request));
+  }
+  asio::awaitable<Result<std::unique_ptr<http::ResponseStream>>> Open(
+      http::ClientRequest) override {
+    co_return UnimplementedError("no streams here");
+  }
+
+ private:
+  Clock& clock_;
+  Duration latency_;
+};
+
 class BatchesApiStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -66,11 +84,11 @@ class BatchesApiStoreTest : public ::testing::Test {
   // the event loop until `done` holds (the fake clock moving 5ms whenever the loop is idle),
   // then drains as sluice serve does.
   void Process(std::function<asio::awaitable<void>(BatchesApi&)> work,
-               std::function<bool(BatchesApi&)> done) {
+               std::function<bool(BatchesApi&)> done, Duration latency = Duration::zero()) {
     asio::io_context io;
     asio::thread_pool store_thread(1);
     asio::thread_pool ingest_thread(1);
-    AnsweringClient client;
+    SlowClient client(clock_, latency);
     auto provider = std::shared_ptr<const providers::Provider>(
         providers::MakeOpenAiProvider({"http://127.0.0.1:9/v1", "k", "m"}));
     scheduler::DispatcherOptions options;
@@ -202,9 +220,8 @@ TEST_F(BatchesApiStoreTest, ACompletedBatchKeepsItsFilesAndFreesItsItems) {
 }
 
 TEST_F(BatchesApiStoreTest, ItemsThatCannotBeFreedLeaveTheBatchCompleted) {
-  store_.Inject({.error = store::IoError("delete"),
-                 .calls = {StoreCall::kDropItems},
-                 .times = std::nullopt});
+  store_.Inject(
+      {.error = store::IoError("delete"), .calls = {StoreCall::kDropItems}, .times = std::nullopt});
   std::string id;
   Process([&](BatchesApi& api) -> asio::awaitable<void> { id = co_await Create(api); },
           [&](BatchesApi& api) { return !id.empty() && Finished(id) && api.active() == 0; });
@@ -235,6 +252,45 @@ TEST_F(BatchesApiStoreTest, AFinalizeRepeatedAfterACrashLeavesNoOrphanFile) {
   EXPECT_EQ(batch.at("output_file_id").as_string(), OutputFiles()[0].id);
   EXPECT_EQ(Bodies(), 2u);
   EXPECT_TRUE(fs::is_empty(dir_ + "/tmp"));
+}
+
+TEST_F(BatchesApiStoreTest, RequestCountsNeverGoBackWhileACancelledBatchIsClosed) {
+  // Closing the cancelled batch's open items finds the store busy three times: the batch stays
+  // cancelling, after the dispatcher has let it go, for a while of polling.
+  store_.Inject({.error = store::BusyError("locked"),
+                 .calls = {StoreCall::kExpireLeases},
+                 .times = 3,
+                 .after = 1});  // the first is the batch's start
+  std::string id;
+  std::int64_t seen = 0;
+  bool went_back = false;
+  auto completed = [&](BatchesApi& api) -> asio::awaitable<std::int64_t> {
+    http::Response got = co_await api.Get(id, "t");
+    co_return boost::json::parse(got.body).at("request_counts").at("completed").as_int64();
+  };
+  Process(
+      [&](BatchesApi& api) -> asio::awaitable<void> {
+        id = co_await Create(api);
+        while (seen == 0) {
+          (void)co_await http::SleepFor(clock_, 1ms);
+          seen = co_await completed(api);
+        }
+        http::Response cancelled = co_await api.Cancel(id, "t");
+        EXPECT_EQ(cancelled.status, 200) << cancelled.body;
+        while (api.active() > 0) {
+          (void)co_await http::SleepFor(clock_, 10ms);
+          if (api.active() == 0) break;
+          std::int64_t now = co_await completed(api);
+          went_back = went_back || now < seen;
+          seen = std::max(seen, now);
+        }
+      },
+      [&](BatchesApi& api) { return !id.empty() && Finished(id) && api.active() == 0; }, 100ms);
+  EXPECT_FALSE(went_back) << "a client saw request_counts.completed go back";
+  EXPECT_EQ(store_.failed_calls(), 3);
+  boost::json::object batch = Saved(id);
+  EXPECT_EQ(batch.at("status"), "cancelled");
+  EXPECT_GE(batch.at("request_counts").at("completed").as_int64(), seen);
 }
 
 }  // namespace

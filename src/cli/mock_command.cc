@@ -53,6 +53,14 @@ CLI::App* AddMockCommand(CLI::App& app, MockFlags& flags) {
   cmd->add_option("--tpm", o.tpm, "Tokens per minute per API key; 0 = unlimited")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  cmd->add_option("--itpm", o.itpm,
+                  "Anthropic input tokens per minute per API key (/v1/messages); 0 = unlimited")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--otpm", o.otpm,
+                  "Anthropic output tokens per minute per API key (/v1/messages); 0 = unlimited")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_option("--ttfb", flags.time_to_first_byte, "Time to first byte (e.g. 300ms)")
       ->check(DurationValidator())
       ->capture_default_str();
@@ -96,8 +104,10 @@ int RunMockCommand(const MockFlags& flags, CommandContext& ctx) {
   }
   provider = std::move(started).value();
   ctx.out << ListeningLine(options.host, provider->port()) << std::endl;
-  spdlog::info("mock provider listening on http://{}:{} (seed {}, rpm {}, tpm {})", options.host,
-               provider->port(), options.seed, options.rpm, options.tpm);
+  spdlog::info(
+      "mock provider listening on http://{}:{} (seed {}, rpm {}, tpm {}, itpm {}, otpm {})",
+      options.host, provider->port(), options.seed, options.rpm, options.tpm, options.itpm,
+      options.otpm);
   io.run();
   return shutdown.forced() ? kExitFailure : kExitOk;
 }

@@ -57,6 +57,13 @@ class [[nodiscard]] Result {
   std::variant<Status, T> state_;
 };
 
+// The Status of a call that returns either a Status or a Result (for code generic over both).
+inline Status StatusOf(const Status& status) { return status; }
+template <typename T>
+Status StatusOf(const Result<T>& result) {
+  return result.status();
+}
+
 }  // namespace sluice
 
 #define SLUICE_STATUS_CONCAT_INNER_(a, b) a##b

@@ -67,6 +67,7 @@ std::string MaskApiKey(std::string_view key) {
 MockApi::MockApi(MockOptions options)
     : options_(std::move(options)),
       limiter_(options_.rpm, options_.tpm),
+      anthropic_limiter_(options_.rpm, options_.itpm, options_.otpm),
       faults_(options_.faults, MixHash(options_.seed, 1)),
       latency_(options_.time_to_first_byte, options_.time_per_output_token, options_.latency_jitter,
                MixHash(options_.seed, 2)),
@@ -97,6 +98,10 @@ Reply MockApi::Handle(const http::Request& request, TimePoint now, WallTime wall
     if (request.method == "POST") ResetStats();
     reply = request.method == "POST" ? Respond(http::JsonResponse(200, "{\"reset\":true}"))
                                      : WrongMethod(request, "POST");
+  } else if (path == "/v1/messages") {
+    ++stats_.received;
+    if (!request.body.empty()) ++body_counts_[BodyHash(request.body)];
+    return HandleMessages(request, now, wall, NewId("req_", 24));  // compact, with request-id
   } else if (path.starts_with("/v1/")) {
     reply = HandleV1(request, now, wall);
   } else {

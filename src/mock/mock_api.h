@@ -12,8 +12,11 @@
 #include "common/clock.h"
 #include "common/random.h"
 #include "http/message.h"
+#include "mock/anthropic_limiter.h"
 #include "mock/fault_injector.h"
 #include "mock/latency_model.h"
+#include "mock/messages_answer.h"
+#include "mock/messages_request.h"
 #include "mock/mock_options.h"
 #include "mock/mock_request.h"
 #include "mock/mock_stats.h"
@@ -30,9 +33,10 @@ class MockApi {
 
   // Decides the answer to `request` received at `now` (`wall` gives `created`). Routes:
   // POST /v1/chat/completions, /v1/completions, /v1/embeddings; GET /v1/models[/{id}];
-  // GET /mock/stats; GET /mock/requests (the RequestLog, when recording); POST /mock/reset
-  // (stats and the log). Unknown path: 404; known path, wrong method: 405.
-  // Every /v1/ answer carries x-request-id.
+  // POST /v1/messages (Anthropic's API: mock_api_messages.cc); GET /mock/stats;
+  // GET /mock/requests (the RequestLog, when recording); POST /mock/reset (stats and the log).
+  // Unknown path: 404; known path, wrong method: 405. Every /v1/ answer carries x-request-id
+  // (request-id on /v1/messages, as Anthropic's do).
   Reply Handle(const http::Request& request, TimePoint now, WallTime wall);
 
   MockStats Stats() const;
@@ -46,10 +50,19 @@ class MockApi {
   // Applies `state_limits` to an answer's headers and records it when recording.
   Reply Finish(Reply reply, TimePoint now, std::int64_t charged, const MockRequest& request);
   std::optional<http::ApiError> CheckApiKey(std::string_view bearer) const;
+  Reply HandleMessages(const http::Request& request, TimePoint now, WallTime wall,
+                       const std::string& request_id);
+  // The input side of a Messages answer's usage, from the prompt cache.
+  MessagesInput CacheLookup(const MessagesRequest& request, TimePoint now);
+  Reply RecordMessages(Reply reply, TimePoint now, std::int64_t charged,
+                       const MessagesRequest& request);
   std::string NewId(std::string_view prefix, std::size_t length);
 
   MockOptions options_;
   RateLimiter limiter_;
+  AnthropicLimiter anthropic_limiter_;
+  // Anthropic's prompt cache: prefix hash -> when it was last written or read.
+  std::unordered_map<std::uint64_t, TimePoint> prompt_cache_;
   FaultInjector faults_;
   LatencyModel latency_;
   Random ids_;

@@ -38,6 +38,8 @@ Status ValidateMockOptions(const MockOptions& o) {
   if (o.host.empty()) problems.push_back("host must not be empty");
   CheckNonNegative(problems, "rpm", o.rpm);
   CheckNonNegative(problems, "tpm", o.tpm);
+  CheckNonNegative(problems, "itpm", o.itpm);
+  CheckNonNegative(problems, "otpm", o.otpm);
   if (o.time_to_first_byte < Duration::zero()) {
     problems.push_back("time_to_first_byte must not be negative");
   }

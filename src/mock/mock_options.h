@@ -22,11 +22,14 @@ struct FaultRates {
 };
 
 struct MockOptions {
-  std::string host = "127.0.0.1";     // address to bind
-  std::uint16_t port = 0;             // 0: any free port (see port())
-  std::uint64_t seed = 42;            // drives generated text, ids, jitter and fault draws
-  std::int64_t rpm = 0;               // requests per minute per API key; 0 = unlimited
-  std::int64_t tpm = 0;               // tokens per minute per API key; 0 = unlimited
+  std::string host = "127.0.0.1";  // address to bind
+  std::uint16_t port = 0;          // 0: any free port (see port())
+  std::uint64_t seed = 42;         // drives generated text, ids, jitter and fault draws
+  std::int64_t rpm = 0;            // requests per minute per API key; 0 = unlimited
+  std::int64_t tpm = 0;            // tokens per minute per API key; 0 = unlimited
+  // Anthropic's /v1/messages: input and output tokens per minute per key (rpm applies too).
+  std::int64_t itpm = 0;
+  std::int64_t otpm = 0;
   Duration time_to_first_byte{0};     // before the response head (or first chunk)
   Duration time_per_output_token{0};  // added per generated token; spread over stream chunks
   double latency_jitter = 0;          // each delay is scaled by 1 ± up to this fraction (0..1)

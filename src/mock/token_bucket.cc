@@ -52,4 +52,9 @@ bool TokenBucket::TryTake(std::int64_t cost, TimePoint now) {
   return true;
 }
 
+void TokenBucket::Take(std::int64_t cost, TimePoint now) {
+  Refill(now);
+  level_ -= static_cast<double>(cost);
+}
+
 }  // namespace sluice::mock

@@ -29,6 +29,9 @@ class TokenBucket {
 
   // Takes `cost` units if available now and returns true; otherwise leaves the bucket alone.
   bool TryTake(std::int64_t cost, TimePoint now);
+  // Takes `cost` units whatever is available: the level may go below zero (a debt that refill
+  // pays back before anything is available again).
+  void Take(std::int64_t cost, TimePoint now);
 
  private:
   void Refill(TimePoint now);

@@ -18,6 +18,13 @@ struct RetryOptions {
   Duration max_hint = std::chrono::minutes(15);          // longer hints are clamped to this
 };
 
+// Backoff between tries of a store call that failed for a transient reason (busy, disk full):
+// such a call is tried until it succeeds, so max_attempts is not used.
+inline constexpr RetryOptions kStoreRetry{.max_attempts = 0,
+                                          .base_delay = std::chrono::milliseconds(100),
+                                          .max_delay = std::chrono::seconds(10),
+                                          .max_hint = std::chrono::seconds(10)};
+
 class RetryPolicy {
  public:
   explicit RetryPolicy(RetryOptions options) : options_(options) {}

@@ -13,6 +13,7 @@
 
 #include "batch/output_files.h"
 #include "cost/prices.h"
+#include "runtime/store_retry.h"
 #include "runtime/targets.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -77,12 +78,16 @@ namespace {
 // Ingests the file into `batch_id` (repeatable: items already there are kept as they are).
 // With skip_invalid, invalid lines are recorded as their error results.
 Result<batch::IngestReport> Ingest(const config::Config& config, const RunRequest& request,
-                                   store::Store& store, const std::string& batch_id) {
+                                   store::Store& store, TransientRetry& retry,
+                                   const std::string& batch_id) {
   batch::IngestSinks sinks;
-  sinks.items = [&](std::vector<batch::NewItem> items) { return store.AddItems(batch_id, items); };
+  sinks.items = [&](std::vector<batch::NewItem> items) {
+    return RetryTransient(retry, [&] { return store.AddItems(batch_id, items); });
+  };
   if (request.skip_invalid) {
     sinks.errors = [&](const batch::LineError& error) {
-      return store.AddResults(batch_id, {InvalidLineResult(error)});
+      return RetryTransient(retry,
+                            [&] { return store.AddResults(batch_id, {InvalidLineResult(error)}); });
     };
   }
   return batch::IngestFile(request.input_path, IngestOptionsFor(config, request), sinks);
@@ -150,9 +155,10 @@ Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequ
 }
 
 // Writes `batch_id`'s results from the store into the requested output (and errors) file.
-Status WriteResults(store::Store& store, const std::string& batch_id, const RunRequest& request) {
-  batch::ResultPager pager = [&store, &batch_id](std::int64_t after, std::size_t limit) {
-    return store.ReadResults(batch_id, after, limit);
+Status WriteResults(store::Store& store, TransientRetry& retry, const std::string& batch_id,
+                    const RunRequest& request) {
+  batch::ResultPager pager = [&](std::int64_t after, std::size_t limit) {
+    return RetryTransient(retry, [&] { return store.ReadResults(batch_id, after, limit); });
   };
   return batch::WriteOutputFiles(pager, batch_id, request.output_path, request.errors_path)
       .status();
@@ -212,26 +218,45 @@ Duration MinimumDuration(const config::Config& config, const batch::IngestReport
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(slowest));
 }
 
+namespace {
+
+// Validates and estimates; nothing is stored or sent.
+Result<RunReport> DryRun(const config::Config& config, const RunRequest& request) {
+  RunReport report;
+  SLUICE_ASSIGN_OR_RETURN(
+      report.ingest, batch::IngestFile(request.input_path, IngestOptionsFor(config, request), {}));
+  report.outcome = RunOutcome::kDryRun;
+  report.estimated_duration = MinimumDuration(config, report.ingest);
+  PriceReport(config, report);
+  return report;
+}
+
+}  // namespace
+
 Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& request,
                                const ProgressCallback& on_progress) {
+  if (request.dry_run) return DryRun(config, request);
+  SLUICE_ASSIGN_OR_RETURN(auto store, OpenStore(config));
+  TransientRetry retry;
+  return RunBatchFile(config, request, *store, retry, on_progress);
+}
+
+Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& request,
+                               store::Store& store, TransientRetry& retry,
+                               const ProgressCallback& on_progress) {
+  if (request.dry_run) return DryRun(config, request);
   TimePoint start = SystemClock::Instance().Now();
   RunReport report;
-  if (request.dry_run) {
-    SLUICE_ASSIGN_OR_RETURN(
-        report.ingest,
-        batch::IngestFile(request.input_path, IngestOptionsFor(config, request), {}));
-    report.outcome = RunOutcome::kDryRun;
-    report.estimated_duration = MinimumDuration(config, report.ingest);
-    PriceReport(config, report);
-    return report;
-  }
   SLUICE_ASSIGN_OR_RETURN(std::string fingerprint, Fingerprint(request.input_path));
-  SLUICE_ASSIGN_OR_RETURN(auto store, OpenStore(config));
-  SLUICE_ASSIGN_OR_RETURN(std::optional<batch::BatchRecord> existing,
-                          store->FindBatchByFingerprint(fingerprint));
+  SLUICE_ASSIGN_OR_RETURN(std::optional<batch::BatchRecord> existing, RetryTransient(retry, [&] {
+                            return store.FindBatchByFingerprint(fingerprint);
+                          }));
+  auto save = [&](const batch::BatchRecord& record) {
+    return RetryTransient(retry, [&] { return store.UpdateBatch(record); });
+  };
   if (existing && existing->status == "completed" && !request.force) {
     // Nothing to send, but the results are asked for here (perhaps at another path): write them.
-    SLUICE_RETURN_IF_ERROR(WriteResults(*store, existing->id, request));
+    SLUICE_RETURN_IF_ERROR(WriteResults(store, retry, existing->id, request));
     report.outcome = RunOutcome::kAlreadyDone;
     report.batch_id = existing->id;
     return report;
@@ -242,32 +267,32 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
     report.resumed = record.status == "in_progress";
   } else {
     record = {NewBatchId(), fingerprint, "validating", SystemClock::Instance().WallNow(), "{}", ""};
-    SLUICE_RETURN_IF_ERROR(store->CreateBatch(record));
+    SLUICE_RETURN_IF_ERROR(RetryTransient(retry, [&] { return store.CreateBatch(record); }));
   }
   report.batch_id = record.id;
-  SLUICE_ASSIGN_OR_RETURN(report.ingest, Ingest(config, request, *store, record.id));
+  SLUICE_ASSIGN_OR_RETURN(report.ingest, Ingest(config, request, store, retry, record.id));
   report.estimated_duration = MinimumDuration(config, report.ingest);
   if (report.ingest.invalid > 0 && !request.skip_invalid) {
     record.status = "failed";
-    SLUICE_RETURN_IF_ERROR(store->UpdateBatch(record));
+    SLUICE_RETURN_IF_ERROR(save(record));
     report.outcome = RunOutcome::kInvalidInput;
     return report;
   }
   record.status = "in_progress";
-  SLUICE_RETURN_IF_ERROR(store->UpdateBatch(record));
+  SLUICE_RETURN_IF_ERROR(save(record));
 
   bool interrupted = false;
   SLUICE_ASSIGN_OR_RETURN(report.progress,
-                          Dispatch(config, request, *store, record.id, on_progress, interrupted));
+                          Dispatch(config, request, store, record.id, on_progress, interrupted));
   report.wall = SystemClock::Instance().Now() - start;
   PriceReport(config, report);
   if (interrupted) {
     report.outcome = RunOutcome::kInterrupted;
     return report;
   }
-  SLUICE_RETURN_IF_ERROR(WriteResults(*store, record.id, request));
+  SLUICE_RETURN_IF_ERROR(WriteResults(store, retry, record.id, request));
   record.status = "completed";
-  SLUICE_RETURN_IF_ERROR(store->UpdateBatch(record));
+  SLUICE_RETURN_IF_ERROR(save(record));
   report.outcome = RunOutcome::kCompleted;
   report.wall = SystemClock::Instance().Now() - start;
   return report;

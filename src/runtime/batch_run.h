@@ -13,7 +13,9 @@
 #include "batch/ingest.h"
 #include "common/result.h"
 #include "config/config.h"
+#include "runtime/store_retry.h"
 #include "scheduler/dispatcher.h"
+#include "store/store.h"
 #include "tokens/tokenizers.h"
 
 namespace sluice::runtime {
@@ -56,7 +58,14 @@ struct RunReport {
 // Called on the run's thread every progress_interval with the counters and the time elapsed.
 using ProgressCallback = std::function<void(const scheduler::Progress&, Duration elapsed)>;
 
+// Opens the embedded store in config.store.data_dir (not for a dry run) and runs on it.
 Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& request,
+                               const ProgressCallback& on_progress);
+// Runs on `store`. Its transient failures are waited out (outside the dispatcher with `retry`,
+// inside with the dispatcher's own backoff); a permanent one ends the run with that error, and
+// a rerun resumes.
+Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& request,
+                               store::Store& store, TransientRetry& retry,
                                const ProgressCallback& on_progress);
 
 // The least time the configured limits allow for `report`'s requests: per model, the larger of

@@ -51,11 +51,8 @@ struct DispatcherOptions {
   Duration lease = std::chrono::hours(24);
   retry::RetryOptions retry;
   // Backoff between tries of a store call that failed for a transient reason; such a call is
-  // tried until it succeeds or Stop() is called (max_attempts is not used).
-  retry::RetryOptions store_retry{.max_attempts = 0,
-                                  .base_delay = std::chrono::milliseconds(100),
-                                  .max_delay = std::chrono::seconds(10),
-                                  .max_hint = std::chrono::seconds(10)};
+  // tried until it succeeds or Stop() is called.
+  retry::RetryOptions store_retry = retry::kStoreRetry;
   PlannerOptions planner;
   std::uint64_t seed = 1;
 };
@@ -176,11 +173,11 @@ class Dispatcher {
     bool started = false;         // its leases expired and its counts read
     bool refilling = false;
     bool cancelled = false;
-    bool gone = false;  // RunBatch has returned: coroutines resuming for it drop their work
-    bool admitted = false;       // its turn came: it counts toward max_batches
-    std::uint64_t arrival = 0;   // the order RunBatch was called in
-    Status failure;     // a store call for this batch failed for good
-    Notifier changed;   // wakes RunBatch
+    bool gone = false;          // RunBatch has returned: coroutines resuming for it drop their work
+    bool admitted = false;      // its turn came: it counts toward max_batches
+    std::uint64_t arrival = 0;  // the order RunBatch was called in
+    Status failure;             // a store call for this batch failed for good
+    Notifier changed;           // wakes RunBatch
     explicit ActiveBatch(boost::asio::any_io_executor io) : changed(io) {}
     bool Done() const { return held == 0 && uncommitted == 0 && !refilling; }
     std::size_t Holding() const { return held + uncommitted; }
@@ -250,8 +247,8 @@ class Dispatcher {
   bool committing_ = false;
   bool commit_loop_exited_ = false;
   bool running_ = false;
-  int leasing_ = 0;                      // Lease coroutines alive
-  std::size_t admitted_ = 0;             // batches whose turn has come and not yet returned
+  int leasing_ = 0;           // Lease coroutines alive
+  std::size_t admitted_ = 0;  // batches whose turn has come and not yet returned
   std::uint64_t arrivals_ = 0;
   std::optional<Status> store_trouble_;  // the transient store failure being retried
   Progress progress_;

@@ -13,12 +13,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-Status StatusOf(const Status& status) { return status; }
-template <typename T>
-Status StatusOf(const Result<T>& result) {
-  return result.status();
-}
-
 // The reason a user reads first: what is wrong with the store, in two words.
 std::string_view TroubleName(const Status& status) {
   return status.code() == StatusCode::kResourceExhausted ? "disk full" : "database busy";
