@@ -287,11 +287,12 @@ Result<bool> SqliteStore::DropStep(const std::string& batch_id) {
   });
   if (!status.ok()) return status.WithContext("drop items of " + batch_id);
   // The pages this step freed go back to the file system now (auto_vacuum=INCREMENTAL, set when
-  // the database was made), while the free list is short: SQLite's incremental vacuum slows down
-  // with the length of the free list, and one vacuum of a million items' pages took minutes.
-  if (dropped)
+  // the database was made), while the free list is short: SQLite's incremental vacuum appears to
+  // slow down with its length (one vacuum of a million items' pages took minutes).
+  if (dropped) {
     SLUICE_RETURN_IF_ERROR(
         db_->Exec("PRAGMA incremental_vacuum(" + std::to_string(kVacuumStepPages) + ")"));
+  }
   return dropped;
 }
 
