@@ -538,8 +538,11 @@ asio::awaitable<Status> BatchesApi::Finalize(Active& batch, std::string_view sta
   Status saved = co_await Save(batch);
   if (!saved.ok()) co_return saved;
   // The output and error files hold every result now: the items and results only take space.
+  // Off the store thread: DropItems works in steps, and the other batches' store calls go on
+  // between them instead of waiting on the store thread for the whole drop.
   auto drop = [&store, id] { return store.DropItems(id); };
-  Status dropped = co_await http::Offload<Status>(store_executor_, io_, std::move(drop));
+  asio::any_io_executor dropper = options_.drop_executor.value_or(writer);
+  Status dropped = co_await http::Offload<Status>(dropper, io_, std::move(drop));
   if (!dropped.ok()) {
     spdlog::warn("batch {}: cannot free the space of its items: {}", id, dropped.ToString());
   }

@@ -47,6 +47,10 @@ struct BatchesApiOptions {
   // output_expires_after (retention.batch_output_files); unset: until deleted. OpenAI's default:
   // 30 days.
   std::optional<Duration> output_file_expiry = std::chrono::hours(24 * 30);
+  // Where a finished batch's items are then dropped (Store::DropItems, in steps that leave the
+  // store to other calls in between, so a big batch's drop takes minutes: not on the output
+  // executor, where the next batch's files would wait for it). Unset: the output executor.
+  std::optional<boost::asio::any_io_executor> drop_executor;
 };
 
 class BatchesApi {

@@ -45,6 +45,7 @@ class Server final : public GatewayServer {
     store_thread_.join();
     ingest_thread_.join();
     output_thread_.join();
+    drop_thread_.join();
   }
 
   Status Init(config::Config config, const std::function<void(const std::string&)>& announce,
@@ -65,6 +66,7 @@ class Server final : public GatewayServer {
   asio::thread_pool store_thread_{1};
   asio::thread_pool ingest_thread_{1};
   asio::thread_pool output_thread_{1};  // writes finished batches' output files
+  asio::thread_pool drop_thread_{1};    // then drops their items (Store::DropItems)
   std::unique_ptr<mock::MockProvider> mock_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::FileBodies> bodies_;
@@ -158,6 +160,7 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
   batch_options.ingest.estimate.tokenizers = tokenizers_.get();
   batch_options.output_executor = output_thread_.get_executor();
   batch_options.output_file_expiry = config_.retention.batch_output_files;
+  batch_options.drop_executor = drop_thread_.get_executor();
   batches_ = std::make_unique<api::BatchesApi>(io_.get_executor(), store_thread_.get_executor(),
                                                ingest_thread_.get_executor(), clock_, *store_,
                                                *bodies_, *dispatcher_, std::move(batch_options));

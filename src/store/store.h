@@ -24,6 +24,9 @@ using batch::NewItem;
 using batch::ResultRecord;
 using batch::Usage;
 
+// The most items DropItems deletes in one step (see docs/benchmarks.md, scenario 9).
+inline constexpr std::int64_t kDropStepItems = 2000;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -76,7 +79,10 @@ class Store {
   virtual Result<ItemCounts> CountItems(const std::string& batch_id) = 0;
 
   // Forgets a finished batch's items and results (its output and error files hold them now) and
-  // gives the space back to the file system where the store can. No-op for an unknown batch.
+  // gives the space back to the file system where the store can. Works in steps of at most
+  // kDropStepItems items, each its own transaction, and leaves the store to other calls between
+  // the steps (so it takes a while: run it off the threads that serve other callers); a failure
+  // keeps the steps done, and a repeated call finishes the rest. No-op for an unknown batch.
   virtual Status DropItems(const std::string& batch_id) = 0;
 
   // Records a file; kAlreadyExists when the id is taken.

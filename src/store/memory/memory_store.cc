@@ -194,10 +194,23 @@ Result<std::vector<ResultRecord>> MemoryStore::ReadResults(const std::string& ba
 }
 
 Status MemoryStore::DropItems(const std::string& batch_id) {
-  std::lock_guard lock(mu_);
-  SLUICE_RETURN_IF_ERROR(faults_.Check(StoreCall::kDropItems));
-  items_.erase(batch_id);
-  return OkStatus();
+  // In steps of kDropStepItems indexes, as SqliteStore drops them, each one call for the faults:
+  // a fault can fail a drop midway, leaving the steps done.
+  while (true) {
+    std::lock_guard lock(mu_);
+    SLUICE_RETURN_IF_ERROR(faults_.Check(StoreCall::kDropItems));
+    auto batch = items_.find(batch_id);
+    if (batch == items_.end()) return OkStatus();
+    auto& [queue, results] = batch->second;
+    if (queue.empty() && results.empty()) {
+      items_.erase(batch);
+      return OkStatus();
+    }
+    std::int64_t first = std::min(queue.empty() ? results.begin()->first : queue.begin()->first,
+                                  results.empty() ? queue.begin()->first : results.begin()->first);
+    queue.erase(queue.begin(), queue.lower_bound(first + kDropStepItems));
+    results.erase(results.begin(), results.lower_bound(first + kDropStepItems));
+  }
 }
 
 Result<ItemCounts> MemoryStore::CountItems(const std::string& batch_id) {

@@ -94,6 +94,22 @@ TEST_F(MemoryStoreTest, TheExpiredFilesListingFailsOnDemandAndIsNotAWrite) {
   EXPECT_EQ(store_.ListExpiredFiles(kNow, 10)->size(), 1u);
 }
 
+TEST(MemoryStoreDropTest, ADropFailedMidwayKeepsItsStepsAndARepeatFinishesIt) {
+  MemoryStore store;
+  ASSERT_TRUE(store.CreateBatch({"b", "f", "completed", kNow, "{}", ""}).ok());
+  std::vector<NewItem> items;
+  for (int i = 0; i < 3 * kDropStepItems; ++i) items.push_back({i, "a", "m", "/v1/x", "{}", 1});
+  ASSERT_TRUE(store.AddItems("b", items).ok());
+  store.Inject({.error = IoError("delete"),
+                .calls = {StoreCall::kDropItems},
+                .times = 1,
+                .after = 1});  // the first step is done, the second fails
+  EXPECT_EQ(store.DropItems("b").code(), StatusCode::kInternal);
+  EXPECT_EQ(store.CountItems("b")->total, 2 * kDropStepItems);
+  ASSERT_TRUE(store.DropItems("b").ok());
+  EXPECT_EQ(store.CountItems("b")->total, 0);
+}
+
 TEST(StoreErrorsTest, OnlyBusyAndFullAreTransient) {
   EXPECT_TRUE(IsTransient(BusyError("x")));
   EXPECT_TRUE(IsTransient(DiskFullError("x")));

@@ -1,5 +1,10 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <thread>
+
 namespace sluice::store::sqlite {
 namespace {
 
@@ -46,6 +51,10 @@ CREATE INDEX IF NOT EXISTS files_by_tenant ON files(tenant, created_at_ms, id);
 CREATE INDEX IF NOT EXISTS files_by_expiry ON files(expires_at_ms, id)
   WHERE expires_at_ms IS NOT NULL;
 )sql";
+
+// Free pages given back per vacuum step: more than a drop step frees (2,000 items and results of
+// ~1 KB in 4 KB pages), so that the free list does not grow from step to step.
+constexpr int kVacuumStepPages = 2000;
 
 constexpr std::string_view kBatchColumns = "id, fingerprint, status, created_at_ms, data, tenant";
 
@@ -237,21 +246,72 @@ Status SqliteStore::ExpireLeases(const std::string& batch_id) {
 }
 
 Status SqliteStore::DropItems(const std::string& batch_id) {
+  // Each step takes the lock for itself: a million items in one transaction, then one vacuum of
+  // all their pages, held every other call for minutes (docs/benchmarks.md, scenario 9). After a
+  // step the store is left to the others for as long again: with only the FIFO turn, each other
+  // caller got one call per step, fewer than it asked for, and its queue grew for the whole drop.
+  while (true) {
+    auto start = std::chrono::steady_clock::now();
+    SLUICE_ASSIGN_OR_RETURN(bool dropped, DropStep(batch_id));
+    if (!dropped) break;
+    std::this_thread::sleep_for(std::chrono::steady_clock::now() - start);
+  }
+  // Free pages a step left (or an earlier drop that failed midway), a step's worth at a time.
+  SLUICE_ASSIGN_OR_RETURN(std::int64_t free_pages, VacuumStep());
+  while (free_pages > 0) {
+    SLUICE_ASSIGN_OR_RETURN(std::int64_t left, VacuumStep());
+    if (left >= free_pages) break;  // a database made before auto_vacuum: nothing shrinks
+    free_pages = left;
+  }
+  // The checkpoint moves the shrink from the WAL into the database file. SQLite checkpoints
+  // every 1,000 pages of WAL on its own, so only the last steps' pages are left to copy here.
   std::lock_guard lock(mu_);
-  Status deleted = InTransaction([&]() -> Status {
-    for (const char* table : {"results", "queue", "items"}) {
-      SLUICE_ASSIGN_OR_RETURN(
-          auto remove, db_->Prepare(std::string("DELETE FROM ") + table + " WHERE batch_id = ?"));
-      remove.Bind(1, batch_id);
+  return db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+Result<bool> SqliteStore::DropStep(const std::string& batch_id) {
+  constexpr std::array<std::string_view, 3> kTables = {"results", "queue", "items"};
+  std::lock_guard lock(mu_);
+  bool dropped = false;
+  Status status = InTransaction([&]() -> Status {
+    std::optional<std::int64_t> first;
+    for (std::string_view table : kTables) {
+      SLUICE_ASSIGN_OR_RETURN(auto lowest,
+                              db_->Prepare("SELECT idx FROM " + std::string(table) +
+                                           " WHERE batch_id = ? ORDER BY idx LIMIT 1"));
+      lowest.Bind(1, batch_id);
+      SLUICE_ASSIGN_OR_RETURN(bool row, lowest.Step());
+      if (row) first = std::min(first.value_or(lowest.Int(0)), lowest.Int(0));
+    }
+    if (!first) return OkStatus();
+    for (std::string_view table : kTables) {
+      SLUICE_ASSIGN_OR_RETURN(auto remove,
+                              db_->Prepare("DELETE FROM " + std::string(table) +
+                                           " WHERE batch_id = ? AND idx >= ? AND idx < ?"));
+      remove.Bind(1, batch_id).Bind(2, *first).Bind(3, *first + kDropStepItems);
       SLUICE_RETURN_IF_ERROR(remove.Run());
     }
+    dropped = true;
     return OkStatus();
   });
-  if (!deleted.ok()) return deleted;
-  // The freed pages go back to the file system (auto_vacuum=INCREMENTAL, set when the database
-  // was made); the checkpoint moves the shrink from the WAL into the database file.
-  SLUICE_RETURN_IF_ERROR(db_->Exec("PRAGMA incremental_vacuum"));
-  return db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  if (!status.ok()) return status.WithContext("drop items of " + batch_id);
+  // The pages this step freed go back to the file system now (auto_vacuum=INCREMENTAL, set when
+  // the database was made), while the free list is short: SQLite's incremental vacuum appears to
+  // slow down with its length (one vacuum of a million items' pages took minutes).
+  if (dropped) {
+    SLUICE_RETURN_IF_ERROR(
+        db_->Exec("PRAGMA incremental_vacuum(" + std::to_string(kVacuumStepPages) + ")"));
+  }
+  return dropped;
+}
+
+Result<std::int64_t> SqliteStore::VacuumStep() {
+  std::lock_guard lock(mu_);
+  SLUICE_RETURN_IF_ERROR(
+      db_->Exec("PRAGMA incremental_vacuum(" + std::to_string(kVacuumStepPages) + ")"));
+  SLUICE_ASSIGN_OR_RETURN(auto count, db_->Prepare("PRAGMA freelist_count"));
+  SLUICE_ASSIGN_OR_RETURN(bool row, count.Step());
+  return row ? count.Int(0) : 0;
 }
 
 Status SqliteStore::AddResults(const std::string& batch_id,

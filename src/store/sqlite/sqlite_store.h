@@ -1,6 +1,8 @@
 // SqliteStore: the embedded default Store, one SQLite database (WAL) in data_dir. One connection
-// behind a mutex: SQLite serialises writers anyway, and callers group their writes (AddItems and
-// AddResults take many records per transaction). Thread-safe.
+// behind a mutex handed out in the order callers ask (FifoMutex): SQLite serialises writers
+// anyway, callers group their writes (AddItems and AddResults take many records per transaction),
+// and a long job (DropItems) takes it a step at a time, so no call waits for more than a step.
+// Thread-safe.
 #pragma once
 
 #include <memory>
@@ -8,6 +10,7 @@
 #include <string>
 
 #include "store/sqlite/database.h"
+#include "store/sqlite/fifo_mutex.h"
 #include "store/store.h"
 
 namespace sluice::store::sqlite {
@@ -57,8 +60,13 @@ class SqliteStore final : public Store {
   // Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back on error.
   template <typename Body>
   Status InTransaction(Body&& body);
+  // One step of DropItems: the next kDropStepItems indexes of the batch, out of every table, in
+  // one transaction, and their pages back to the file system. False when nothing was left.
+  Result<bool> DropStep(const std::string& batch_id);
+  // Gives up to kVacuumStepPages free pages back to the file system; returns how many are left.
+  Result<std::int64_t> VacuumStep();
 
-  std::mutex mu_;
+  FifoMutex mu_;
   std::unique_ptr<Database> db_;
 };
 
