@@ -31,19 +31,6 @@ std::int64_t LongestChoice(const std::vector<GeneratedText>& choices) {
   return longest;
 }
 
-// The text's tokens: the marker, then each " word".
-std::vector<std::string_view> SplitTokens(std::string_view text) {
-  std::vector<std::string_view> tokens;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t next = text.find(' ', start + 1);
-    if (next == std::string_view::npos) next = text.size();
-    tokens.push_back(text.substr(start, next - start));
-    start = next;
-  }
-  return tokens;
-}
-
 std::string Event(std::string_view json) {
   std::string out;
   out.reserve(json.size() + 8);

@@ -100,4 +100,16 @@ std::string EmbeddingBase64(const std::vector<float>& vector) {
   return out;
 }
 
+std::vector<std::string_view> SplitTokens(std::string_view text) {
+  std::vector<std::string_view> tokens;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t next = text.find(' ', start + 1);
+    if (next == std::string_view::npos) next = text.size();
+    tokens.push_back(text.substr(start, next - start));
+    start = next;
+  }
+  return tokens;
+}
+
 }  // namespace sluice::mock

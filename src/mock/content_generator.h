@@ -30,6 +30,9 @@ struct GeneratedText {
 // cut to max_tokens.
 GeneratedText GenerateText(const GenerationInput& input);
 
+// A generated text's tokens, as a stream sends them: the marker, then each " word".
+std::vector<std::string_view> SplitTokens(std::string_view text);
+
 // The marker every generated text starts with: "mock:" + HashHex(body_hash).
 std::string Marker(std::uint64_t body_hash);
 

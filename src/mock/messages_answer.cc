@@ -23,18 +23,6 @@ struct Generated {
   bool truncated = false;
 };
 
-std::vector<std::string> SplitWords(std::string_view text) {
-  std::vector<std::string> pieces;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t next = text.find(' ', start + 1);
-    if (next == std::string_view::npos) next = text.size();
-    pieces.emplace_back(text.substr(start, next - start));
-    start = next;
-  }
-  return pieces;
-}
-
 Generated Generate(const MessagesRequest& r, const MessagesContext& c) {
   Generated g;
   if (r.forced_tool) {
@@ -49,7 +37,7 @@ Generated Generate(const MessagesRequest& r, const MessagesContext& c) {
   g.text = text.text;
   g.tokens = text.tokens;
   g.truncated = text.truncated;
-  g.pieces = SplitWords(g.text);
+  for (std::string_view token : SplitTokens(g.text)) g.pieces.emplace_back(token);
   return g;
 }
 
