@@ -312,7 +312,7 @@ TEST_F(BatchesApiStoreTest, OutputFilesExpireAsOutputExpiresAfterSaysCountedFrom
       },
       [&](BatchesApi&) { return !shown.is_null(); });
   ASSERT_EQ(OutputFiles().size(), 1u);
-  const store::FileRecord& output = OutputFiles()[0];
+  const store::FileRecord output = OutputFiles()[0];  // a copy: OutputFiles() is a temporary
   ASSERT_TRUE(output.expires_at.has_value());
   EXPECT_EQ(*output.expires_at - output.created_at, 7200s);
   EXPECT_GT(output.created_at, WallTime(std::chrono::seconds(1767225600)));  // not the batch's
@@ -325,7 +325,7 @@ TEST_F(BatchesApiStoreTest, WithoutOutputExpiresAfterOutputFilesKeepTheDefault) 
   Process([&](BatchesApi& api) -> asio::awaitable<void> { id = co_await Create(api); },
           [&](BatchesApi& api) { return !id.empty() && Finished(id) && api.active() == 0; });
   ASSERT_EQ(OutputFiles().size(), 1u);
-  const store::FileRecord& output = OutputFiles()[0];
+  const store::FileRecord output = OutputFiles()[0];
   ASSERT_TRUE(output.expires_at.has_value());
   EXPECT_EQ(*output.expires_at - output.created_at, std::chrono::hours(24 * 30));
 }
