@@ -7,7 +7,6 @@
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <filesystem>
-#include <thread>
 
 #include "store/memory/memory_store.h"
 #include "store/sqlite/database.h"
@@ -63,14 +62,16 @@ class ServeRetentionTest : public ::testing::Test {
 
   static json::object Json(const RawResponse& response) { return JsonObjectOf(response); }
 
-  // Moves the fake clock a second at a time (real time passing too, for the store and the
-  // upstream) until `wanted` holds or the test's deadline passes; whether it held.
+  // Moves the fake clock a second at a time until `wanted` holds or the test's deadline passes;
+  // whether it held. After each step a file listing goes through the server's io and store
+  // threads, so what the step woke (queued on them before it) has run when it returns: the test
+  // waits on the server's answers, never on a sleep.
   bool Until(const std::function<bool()>& wanted) {
     auto deadline = std::chrono::steady_clock::now() + kTimeout;
     while (!wanted()) {
       if (std::chrono::steady_clock::now() > deadline) return false;
       clock_.Advance(1s);
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      (void)Call("GET", "/v1/files?limit=1");
     }
     return true;
   }
