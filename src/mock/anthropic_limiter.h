@@ -10,7 +10,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "common/clock.h"
 #include "http/message.h"
@@ -56,16 +55,12 @@ class AnthropicLimiter {
     std::optional<TokenBucket> input;
     std::optional<TokenBucket> output;
   };
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   Buckets& BucketsFor(std::string_view key, TimePoint now);
 
   std::int64_t rpm_;
   std::int64_t itpm_;
   std::int64_t otpm_;
-  std::unordered_map<std::string, Buckets, StringHash, std::equal_to<>> keys_;
+  ByApiKey<Buckets> keys_;
 };
 
 // anthropic-ratelimit-{requests,input-tokens,output-tokens,tokens}-{limit,remaining,reset}:

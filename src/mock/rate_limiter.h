@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,14 @@
 namespace sluice::mock {
 
 enum class LimitKind { kNone, kRequests, kTokens };
+
+// Per-API-key state, looked up by a string_view key without building a std::string.
+struct ApiKeyHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename Value>
+using ByApiKey = std::unordered_map<std::string, Value, ApiKeyHash, std::equal_to<>>;
 
 // One bucket as the x-ratelimit-{limit,remaining,reset}-* headers describe it.
 struct BucketReport {
@@ -52,15 +61,11 @@ class RateLimiter {
     std::optional<TokenBucket> requests;
     std::optional<TokenBucket> tokens;
   };
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   Buckets& BucketsFor(std::string_view key, TimePoint now);
 
   std::int64_t rpm_;
   std::int64_t tpm_;
-  std::unordered_map<std::string, Buckets, StringHash, std::equal_to<>> keys_;
+  ByApiKey<Buckets> keys_;
 };
 
 }  // namespace sluice::mock
