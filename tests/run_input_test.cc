@@ -4,8 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <regex>
 #include <string_view>
 
 #include "support/run_fixture.h"
@@ -14,6 +16,7 @@ namespace sluice::test_support {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 std::int64_t Received(const RunFixture& fixture) {
@@ -189,6 +192,45 @@ TEST_F(RunInputTest, DryRunCountsPromptTokensExactly) {
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr("estimated tokens: 9 prompt + 10 output cap = 19\n"));
   EXPECT_THAT(run.out, HasSubstr("prompt tokens: exact"));
+}
+
+// `sluice run <input> --dry-run` with a config of one model served by `provider` (no prices:).
+ProcessResult DryRunWithoutPrices(const RunFixture& fixture, const std::string& provider) {
+  std::string config = fixture.WriteInput(
+      provider + ".yaml", "data_dir: " + fixture.Path("data") + "\nmodels:\n  - name: " +
+                              kTestModel + "\n    deployments:\n      - provider: " + provider +
+                              "\n        base_url: http://127.0.0.1:" +
+                              std::to_string(fixture.mock_port()) +
+                              "/v1\n        api_key: sk-test\n");
+  std::string input = fixture.WriteInput("priced.jsonl", RequestLines(50));
+  auto run = RunToCompletion(SLUICE_BIN, {"run", input, "--output", fixture.Path("priced.out.jsonl"), "--dry-run", "--config",
+                                       config},
+                             MinimalEnvironment(), kRunDeadline);
+  return run.ok() ? *run : ProcessResult{-1, "", run.status().ToString()};
+}
+
+// Without prices: in the config, an OpenAI model is priced from the table that ships with sluice
+// (gpt-4o-mini: $0.15 in, $0.60 out per million tokens).
+TEST_F(RunInputTest, DryRunPricesAKnownModelFromTheShippedTable) {
+  ProcessResult run = DryRunWithoutPrices(fixture_, "openai");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::smatch tokens;
+  ASSERT_TRUE(std::regex_search(
+      run.out, tokens, std::regex(R"(estimated tokens: (\d+) prompt \+ (\d+) output cap)")));
+  double most = (std::stod(tokens[1]) * 0.15 + std::stod(tokens[2]) * 0.60) / 1e6;
+  char expected[64];
+  std::snprintf(expected, sizeof expected, "estimated cost: at most $%.4f", most);
+  EXPECT_THAT(run.out, HasSubstr(expected));
+  EXPECT_EQ(Received(fixture_), 0);
+}
+
+// A server of our own has no list price: the summary says so, never $0.
+TEST_F(RunInputTest, DryRunSaysWhichModelsHaveNoKnownPrice) {
+  ProcessResult run = DryRunWithoutPrices(fixture_, "openai-compatible");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr(std::string("cost: price unknown for ") + kTestModel +
+                                 " (set prices: in the config)\n"));
+  EXPECT_THAT(run.out, Not(HasSubstr("$")));
 }
 
 TEST_F(RunInputTest, RerunOfACompletedFileSendsNothingUnlessForced) {

@@ -1,6 +1,7 @@
 #include "cli/progress_line.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 namespace sluice::cli {
@@ -19,6 +20,13 @@ std::string Clock(double seconds) {
   if (s >= 3600) return fmt::format("{}h{:02}m", s / 3600, (s / 60) % 60);
   if (s >= 60) return fmt::format("{}m{:02}s", s / 60, s % 60);
   return fmt::format("{}s", s);
+}
+
+// Why a report has no cost: the models whose price is unknown.
+std::string UnknownPrices(const runtime::RunReport& r) {
+  if (r.unpriced_models.empty()) return "cost: unknown\n";
+  return fmt::format("cost: price unknown for {} (set prices: in the config)\n",
+                     fmt::join(r.unpriced_models, ", "));
 }
 
 }  // namespace
@@ -76,8 +84,7 @@ std::string RunSummary(const runtime::RunReport& r) {
                       Seconds(r.estimated_duration));
   text += fmt::format("sent {} attempts: {} retries, {} answered 429\n", p.sent, p.retries,
                       p.rate_limited);
-  text += r.cost ? fmt::format("cost of this run: ${:.4f}\n", *r.cost)
-                 : std::string("cost: no prices configured for every model\n");
+  text += r.cost ? fmt::format("cost of this run: ${:.4f}\n", *r.cost) : UnknownPrices(r);
   return text;
 }
 
@@ -101,7 +108,7 @@ std::string DryRunSummary(const runtime::RunReport& r) {
                       Clock(Seconds(r.estimated_duration)));
   text += r.maximum_cost ? fmt::format("estimated cost: at most ${:.4f} (every output cap used)\n",
                                        *r.maximum_cost)
-                         : std::string("cost: no prices configured for every model\n");
+                         : UnknownPrices(r);
   text += "nothing was sent\n";
   return text;
 }

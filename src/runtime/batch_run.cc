@@ -9,10 +9,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <filesystem>
+#include <map>
 #include <random>
 
 #include "batch/output_files.h"
 #include "cost/prices.h"
+#include "runtime/model_prices.h"
 #include "runtime/store_retry.h"
 #include "runtime/targets.h"
 #include "store/sqlite/sqlite_store.h"
@@ -164,29 +166,30 @@ Status WriteResults(store::Store& store, TransientRetry& retry, const std::strin
       .status();
 }
 
-// The prices of `model`, if configured.
-const cost::Prices* PricesOf(const config::Config& config, const std::string& model) {
-  for (const config::ModelConfig& m : config.models) {
-    if (m.name == model && m.prices) return &*m.prices;
-  }
-  return nullptr;
-}
-
-// Fills the report's costs where every model has prices.
+// Fills the report's costs where every model's price is known, and names the models whose
+// price is not.
 void PriceReport(const config::Config& config, RunReport& report) {
+  std::map<std::string, cost::Prices> prices;
+  for (const auto& [model, totals] : report.ingest.by_model) {
+    auto priced = PricesOf(config, model);
+    if (priced) {
+      prices[model] = priced->prices;
+    } else {
+      report.unpriced_models.push_back(model);
+    }
+  }
+  if (!report.unpriced_models.empty()) return;
   double maximum = 0;
   for (const auto& [model, totals] : report.ingest.by_model) {
-    const cost::Prices* prices = PricesOf(config, model);
-    if (prices == nullptr) return;
-    maximum += cost::MaximumCost(*prices, totals.prompt_tokens, totals.max_output_tokens);
+    maximum += cost::MaximumCost(prices[model], totals.prompt_tokens, totals.max_output_tokens);
   }
   report.maximum_cost = maximum;
   double spent = 0;
   for (const auto& [model, usage] : report.progress.usage_by_model) {
-    const cost::Prices* prices = PricesOf(config, model);
-    if (prices == nullptr) return;
-    spent +=
-        cost::UsageCost(*prices, usage.prompt_tokens, usage.cached_tokens, usage.completion_tokens);
+    auto priced = PricesOf(config, model);
+    if (!priced) return;
+    spent += cost::UsageCost(priced->prices, usage.prompt_tokens, usage.cached_tokens,
+                             usage.completion_tokens);
   }
   report.cost = spent;
 }

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "batch/ingest.h"
 #include "common/result.h"
@@ -49,10 +50,11 @@ struct RunReport {
   scheduler::Progress progress;
   Duration wall{};
   Duration estimated_duration{};  // at the configured limits (dry run and summary)
-  // Dollars, where every model involved has prices configured: what the answers received in this
-  // run cost, and before sending, the most the file can cost (all output caps used).
+  // Dollars, where every model's price is known (model_prices.h): what the answers received in
+  // this run cost, and before sending, the most the file can cost (all output caps used).
   std::optional<double> cost;
   std::optional<double> maximum_cost;
+  std::vector<std::string> unpriced_models;  // the file's models whose price is unknown
 };
 
 // Called on the run's thread every progress_interval with the counters and the time elapsed.

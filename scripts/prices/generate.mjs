@@ -1,0 +1,128 @@
+// Writes sluice's shipped price table, src/cost/shipped_prices.cc, from the price data that the
+// npm package @pydantic/genai-prices (MIT) bundles. Run by hand when prices change:
+//   npm ci --prefix scripts/prices && node scripts/prices/generate.mjs
+// The table holds the providers sluice speaks to (OpenAI, Anthropic): per model its match rules,
+// the prices in effect today (dollars per million tokens: input, cached input, cache writes,
+// output), long-context tiers, and each provider's batch API discount, which genai-prices does
+// not carry.
+import { writeFileSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findProvider } from '@pydantic/genai-prices';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const packageJson = JSON.parse(
+  readFileSync(join(here, 'node_modules/@pydantic/genai-prices/package.json'), 'utf8'));
+
+// Both providers' batch APIs bill 50% of the synchronous price (OpenAI: platform.openai.com/docs/
+// guides/batch; Anthropic: docs.anthropic.com/en/docs/build-with-claude/batch-processing).
+const providers = [
+  { id: 'openai', batchDiscount: 0.5 },
+  { id: 'anthropic', batchDiscount: 0.5 },
+];
+
+const today = new Date();
+const day = today.toISOString().slice(0, 10);
+
+// The prices in effect today: genai-prices lists conditional prices oldest first.
+function currentPrices(model) {
+  if (!Array.isArray(model.prices)) return model.prices;
+  for (let i = model.prices.length - 1; i >= 0; i--) {
+    const { constraint, prices } = model.prices[i];
+    if (constraint === undefined) return prices;
+    if (constraint.type !== 'start_date') {
+      throw new Error(`${model.id}: unsupported price constraint ${JSON.stringify(constraint)}`);
+    }
+    if (today >= new Date(constraint.start_date)) return prices;
+  }
+  return model.prices[0].prices;
+}
+
+// A match rule as a flat list of alternatives ({equals|starts_with|ends_with|contains|regex}).
+function alternatives(match, model) {
+  if ('or' in match) return match.or.flatMap((m) => alternatives(m, model));
+  const kinds = ['equals', 'starts_with', 'ends_with', 'contains', 'regex'];
+  const kind = kinds.find((k) => k in match);
+  if (kind === undefined) throw new Error(`${model.id}: unsupported match ${JSON.stringify(match)}`);
+  return [{ [kind]: match[kind] }];
+}
+
+const keys = { input: 'input_mtok', cached_input: 'cache_read_mtok',
+               cache_write: 'cache_write_mtok', output: 'output_mtok' };
+
+// A unit's price for a request with `inputTokens` input tokens: genai-prices picks the last tier
+// whose start the input exceeds, and that price applies to every token of the unit.
+function unitPrice(value, inputTokens) {
+  if (value === undefined || typeof value === 'number') return value;
+  let price = value.base;
+  for (const tier of [...value.tiers].sort((a, b) => a.start - b.start)) {
+    if (inputTokens > tier.start) price = tier.price;
+  }
+  return price;
+}
+
+function pricesAt(prices, inputTokens) {
+  const out = {};
+  for (const [ours, theirs] of Object.entries(keys)) {
+    const price = unitPrice(prices[theirs], inputTokens);
+    if (price !== undefined) out[ours] = price;
+  }
+  return out;
+}
+
+function tierStarts(prices) {
+  const starts = new Set();
+  for (const theirs of Object.values(keys)) {
+    const value = prices[theirs];
+    if (value !== undefined && typeof value === 'object') value.tiers.forEach((t) => starts.add(t.start));
+  }
+  return [...starts].sort((a, b) => a - b);
+}
+
+function modelRow(model) {
+  const prices = currentPrices(model);
+  if (prices.input_mtok === undefined && prices.output_mtok === undefined) return null;  // audio, images
+  const row = { id: model.id, match: alternatives(model.match, model), ...pricesAt(prices, 0) };
+  const tiers = tierStarts(prices).map((start) => ({ above: start, ...pricesAt(prices, start + 1) }));
+  if (tiers.length > 0) row.tiers = tiers;
+  return row;
+}
+
+const table = {
+  source: `@pydantic/genai-prices ${packageJson.version}`,
+  licence: packageJson.license,
+  prices_on: day,
+  providers: providers.map(({ id, batchDiscount }) => {
+    const provider = findProvider({ providerId: id });
+    if (!provider) throw new Error(`genai-prices has no provider ${id}`);
+    return { id, batch_discount: batchDiscount,
+             models: provider.models.map(modelRow).filter((row) => row !== null) };
+  }),
+};
+
+// One model per line: reviewable diffs when prices change.
+const json = ['{',
+  `"source": ${JSON.stringify(table.source)}, "licence": ${JSON.stringify(table.licence)},`,
+  `"prices_on": ${JSON.stringify(table.prices_on)},`,
+  '"providers": [',
+  table.providers.map((p) => [
+    `{"id": ${JSON.stringify(p.id)}, "batch_discount": ${p.batch_discount}, "models": [`,
+    p.models.map((m) => JSON.stringify(m)).join(',\n'),
+    ']}'].join('\n')).join(',\n'),
+  ']}'].join('\n');
+if (json.includes(')json"')) throw new Error('the table contains the raw string delimiter');
+
+const source = `// Generated by scripts/prices/generate.mjs from ${table.source} (${table.licence} licence,
+// github.com/pydantic/genai-prices): the prices in effect on ${day}. Do not edit by hand; run
+// \`npm ci --prefix scripts/prices && node scripts/prices/generate.mjs\` to refresh it.
+#include "cost/shipped_prices.h"
+
+namespace sluice::cost {
+
+const std::string_view kShippedPriceTable = R"json(${json})json";
+
+}  // namespace sluice::cost
+`;
+writeFileSync(join(here, '../../src/cost/shipped_prices.cc'), source);
+const counts = table.providers.map((p) => `${p.id} ${p.models.length}`).join(', ');
+console.log(`src/cost/shipped_prices.cc: ${counts} models, prices on ${day}`);
