@@ -4,7 +4,9 @@
 #include <cctype>
 #include <string>
 
+#include "cli/batches_command.h"
 #include "cli/command_context.h"
+#include "cli/files_command.h"
 #include "cli/logging.h"
 #include "cli/mock_command.h"
 #include "cli/run_command.h"
@@ -67,6 +69,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   CLI::App* serve = AddServeCommand(app, serve_flags);
   CLI::App* mock = AddMockCommand(app, mock_flags);
   CLI::App* run = AddRunCommand(app, run_flags);
+  BatchesFlags batches_flags;
+  FilesFlags files_flags;
+  CLI::App* batches = AddBatchesCommand(app, batches_flags);
+  CLI::App* files = AddFilesCommand(app, files_flags);
   // CLI11 reports parse errors (and --help / --version) by throwing; this is the boundary.
   try {
     app.parse(argc, argv);
@@ -78,7 +84,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   if (serve->parsed()) return RunServeCommand(serve_flags, ctx);
   if (mock->parsed()) return RunMockCommand(mock_flags, ctx);
   if (run->parsed()) return RunRunCommand(run_flags, ctx);
-  err << "sluice: a subcommand is required (serve, mock or run); see sluice --help" << std::endl;
+  if (batches->parsed()) return RunBatchesCommand(*batches, batches_flags, ctx);
+  if (files->parsed()) return RunFilesCommand(*files, files_flags, ctx);
+  err << "sluice: a subcommand is required (serve, mock, run, batches or files); see sluice --help"
+      << std::endl;
   return kExitUsage;
 }
 

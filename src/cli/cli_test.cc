@@ -67,7 +67,8 @@ TEST(CliTest, UnknownOptionIsOneLineUsageError) {
 TEST(CliTest, MissingSubcommandIsUsageError) {
   Outcome o = RunSluice({});
   EXPECT_EQ(o.code, 2);
-  EXPECT_EQ(o.err, "sluice: a subcommand is required (serve, mock or run); see sluice --help\n");
+  EXPECT_EQ(o.err, "sluice: a subcommand is required (serve, mock, run, batches or files); see sluice "
+            "--help\n");
 }
 
 TEST(CliTest, BadFlagValuesAreOneLineUsageErrors) {

@@ -4,6 +4,8 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include "cli/table.h"
+
 namespace sluice::cli {
 namespace {
 
@@ -13,13 +15,6 @@ std::string Compact(double n) {
   if (n >= 1e6) return fmt::format("{:.1f}M", n / 1e6);
   if (n >= 1e4) return fmt::format("{:.1f}k", n / 1e3);
   return fmt::format("{:.0f}", n);
-}
-
-std::string Clock(double seconds) {
-  auto s = static_cast<long long>(seconds + 0.5);
-  if (s >= 3600) return fmt::format("{}h{:02}m", s / 3600, (s / 60) % 60);
-  if (s >= 60) return fmt::format("{}m{:02}s", s / 60, s % 60);
-  return fmt::format("{}s", s);
 }
 
 // Why a report has no cost: the models whose price is unknown.
@@ -40,7 +35,7 @@ std::string FormatProgress(const scheduler::Progress& p, double requests_per_sec
       fmt::format("  retrying {}  in flight {}  {:.1f} req/s  {} tok/s  429s {}", p.waiting_retry,
                   p.in_flight, requests_per_second, Compact(tokens_per_second), p.rate_limited);
   if (requests_per_second > 0 && done < p.total) {
-    line += "  ETA " + Clock(static_cast<double>(p.total - done) / requests_per_second);
+    line += "  ETA " + FormatDuration(static_cast<double>(p.total - done) / requests_per_second);
   }
   return line;
 }
@@ -105,7 +100,7 @@ std::string DryRunSummary(const runtime::RunReport& r) {
                         m.prompt_tokens + m.max_output_tokens);
   }
   text += fmt::format("least time at the configured limits: {}\n",
-                      Clock(Seconds(r.estimated_duration)));
+                      FormatDuration(Seconds(r.estimated_duration)));
   text += r.maximum_cost ? fmt::format("estimated cost: at most ${:.4f} (every output cap used)\n",
                                        *r.maximum_cost)
                          : UnknownPrices(r);
