@@ -17,12 +17,6 @@ namespace {
 
 constexpr const char* kCommand = "batches";
 
-// Prints `answer`: as JSON, or as `table` renders it.
-void Print(CommandContext& ctx, const RemoteFlags& flags, const json::value& answer,
-           const std::string& table) {
-  ctx.out << (PrintsTables(flags) ? table : json::serialize(answer) + "\n") << std::flush;
-}
-
 std::string DetailsOf(const json::value& batch) {
   return batch.is_object() ? BatchDetails(batch.get_object()) : "";
 }
@@ -46,7 +40,7 @@ int List(ApiClient& api, const BatchesFlags& flags, CommandContext& ctx) {
       more = "more: sluice batches list --after " + Text(list, "last_id") + "\n";
     }
   }
-  Print(ctx, flags.remote, *answer, FormatTable(BatchListHeader(), rows) + more);
+  PrintAnswer(ctx, flags.remote, *answer, FormatTable(BatchListHeader(), rows) + more);
   return kExitOk;
 }
 
@@ -79,7 +73,7 @@ int Create(ApiClient& api, const BatchesFlags& flags, CommandContext& ctx) {
   }
   auto batch = api.Call("POST", "/v1/batches", json::serialize(body));
   if (!batch.ok()) return Fail(ctx, kCommand, batch.status());
-  Print(ctx, flags.remote, *batch, DetailsOf(*batch));
+  PrintAnswer(ctx, flags.remote, *batch, DetailsOf(*batch));
   return kExitOk;
 }
 
@@ -111,7 +105,7 @@ int Wait(ApiClient& api, const BatchesFlags& flags, CommandContext& ctx) {
     last_line = line;
     if (IsTerminal(status)) {
       if (live) ctx.err << "\n";
-      Print(ctx, flags.remote, *batch, DetailsOf(*batch));
+      PrintAnswer(ctx, flags.remote, *batch, DetailsOf(*batch));
       return WaitExitCode(status);
     }
     if (deadline && now + interval > *deadline) {
@@ -202,7 +196,7 @@ int RunBatchesCommand(const CLI::App& command, const BatchesFlags& flags, Comman
   auto batch = cancel ? api.Call("POST", "/v1/batches/" + flags.id + "/cancel")
                       : api.Call("GET", "/v1/batches/" + flags.id);
   if (!batch.ok()) return Fail(ctx, kCommand, batch.status());
-  Print(ctx, flags.remote, *batch, DetailsOf(*batch));
+  PrintAnswer(ctx, flags.remote, *batch, DetailsOf(*batch));
   return kExitOk;
 }
 

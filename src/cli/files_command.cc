@@ -11,11 +11,6 @@ namespace {
 
 constexpr const char* kCommand = "files";
 
-void Print(CommandContext& ctx, const RemoteFlags& flags, const json::value& answer,
-           const std::string& table) {
-  ctx.out << (PrintsTables(flags) ? table : json::serialize(answer) + "\n") << std::flush;
-}
-
 int List(ApiClient& api, const FilesFlags& flags, CommandContext& ctx) {
   std::string path = "/v1/files?limit=" + std::to_string(flags.limit);
   if (!flags.after.empty()) path += "&after=" + flags.after;
@@ -31,7 +26,7 @@ int List(ApiClient& api, const FilesFlags& flags, CommandContext& ctx) {
       }
     }
   }
-  Print(ctx, flags.remote, *answer, FormatTable(FileListHeader(), rows));
+  PrintAnswer(ctx, flags.remote, *answer, FormatTable(FileListHeader(), rows));
   return kExitOk;
 }
 
@@ -81,7 +76,7 @@ int RunFilesCommand(const CLI::App& command, const FilesFlags& flags, CommandCon
     table = command.got_subcommand("delete") ? "deleted " + Text(answer->get_object(), "id") + "\n"
                                              : FileDetails(answer->get_object());
   }
-  Print(ctx, flags.remote, *answer, table);
+  PrintAnswer(ctx, flags.remote, *answer, table);
   return kExitOk;
 }
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <boost/json/serialize.hpp>
 #include <cstdlib>
 #include <iostream>
 
@@ -37,6 +38,11 @@ ApiTarget TargetOf(const RemoteFlags& flags) {
 bool PrintsTables(const RemoteFlags& flags) {
   if (flags.json) return false;
   return flags.table || ::isatty(STDOUT_FILENO) != 0;
+}
+
+void PrintAnswer(CommandContext& ctx, const RemoteFlags& flags, const boost::json::value& answer,
+                 const std::string& table) {
+  ctx.out << (PrintsTables(flags) ? table : boost::json::serialize(answer) + "\n") << std::flush;
 }
 
 int Fail(CommandContext& ctx, const std::string& command, const Status& status) {

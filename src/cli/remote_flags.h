@@ -4,6 +4,7 @@
 // --table force one). Used on main's thread only.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <string>
 
 #include "cli/api_client.h"
@@ -31,6 +32,10 @@ ApiTarget TargetOf(const RemoteFlags& flags);
 
 // Whether to print tables (a terminal on stdout, unless --json) rather than JSON.
 bool PrintsTables(const RemoteFlags& flags);
+
+// Prints `answer` on ctx.out: `table` (its rendering) when PrintsTables, else its JSON on one line.
+void PrintAnswer(CommandContext& ctx, const RemoteFlags& flags, const boost::json::value& answer,
+                 const std::string& table);
 
 // Prints "sluice <command>: <message>" and returns kExitFailure.
 int Fail(CommandContext& ctx, const std::string& command, const Status& status);
