@@ -74,6 +74,7 @@ class BatchesApi {
   std::map<std::string, std::int64_t> ActiveByStatus() const;
   // Number of batches being driven now.
   std::size_t active() const { return active_.size(); }
+  Clock& clock() const { return clock_; }
 
  private:
   struct Active {

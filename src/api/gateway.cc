@@ -2,6 +2,7 @@
 
 #include <boost/asio/use_awaitable.hpp>
 
+#include "api/batch_events.h"
 #include "api/errors.h"
 #include "api/health.h"
 #include "api/metrics_response.h"
@@ -140,6 +141,9 @@ asio::awaitable<void> Gateway::Serve(http::Exchange& exchange, const Route& rout
     case Endpoint::kCancelBatch:
       response = co_await parts_.batches.Cancel(id, tenant);
       break;
+    case Endpoint::kBatchEvents:
+      co_await StreamBatchEvents(exchange, parts_.batches, parts_.batches.clock(), id, tenant);
+      co_return;
   }
   co_await exchange.Respond(std::move(response));
 }

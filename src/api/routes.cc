@@ -31,6 +31,7 @@ constexpr std::array kTable{
     Entry{"GET", "/v1/batches", Endpoint::kListBatches},
     Entry{"GET", "/v1/batches/{id}", Endpoint::kGetBatch},
     Entry{"POST", "/v1/batches/{id}/cancel", Endpoint::kCancelBatch},
+    Entry{"GET", "/v1/batches/{id}/events", Endpoint::kBatchEvents},
 };
 
 // The {id} in `path` when it fits `name`; nullopt when it does not fit.

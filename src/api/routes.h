@@ -30,6 +30,7 @@ enum class Endpoint {
   kListBatches,
   kGetBatch,
   kCancelBatch,
+  kBatchEvents,
 };
 
 struct Route {
