@@ -16,8 +16,9 @@ constexpr std::string_view kTeamAKey = "sk-team-a-0123456789abcdefghij";
 constexpr std::string_view kTeamBKey = "sk-team-b-0123456789abcdefghij";
 
 std::vector<config::GatewayKey> TwoKeys() {
-  return {{.name = "team-a", .key = std::string(kTeamAKey), .rpm = 600, .tpm = 0},
-          {.name = "team-b", .key = std::string(kTeamBKey), .rpm = 0, .tpm = 0}};
+  return {
+      {.name = "team-a", .key = std::string(kTeamAKey), .rpm = 600, .tpm = 0, .webhook_url = ""},
+      {.name = "team-b", .key = std::string(kTeamBKey), .rpm = 0, .tpm = 0, .webhook_url = ""}};
 }
 
 http::Request WithAuthorization(std::optional<std::string> value) {

@@ -173,6 +173,7 @@ asio::awaitable<http::Response> BatchesApi::Create(http::Request request, std::s
   }
   json::value metadata = body->contains("metadata") ? body->at("metadata") : json::value();
   if (auto bad = CheckMetadata(metadata)) co_return std::move(*bad);
+  if (auto bad = CheckWebhookUrl(metadata)) co_return std::move(*bad);
   auto output_expiry = ParseOutputExpiresAfter(*body);
   if (auto* bad = std::get_if<http::Response>(&output_expiry)) co_return std::move(*bad);
 
@@ -303,6 +304,18 @@ asio::awaitable<http::Response> BatchesApi::List(http::Request request, std::str
   co_return JsonOk(json::serialize(list_object));
 }
 
+std::optional<http::Response> BatchesApi::CheckWebhookUrl(const json::value& metadata) const {
+  const json::value* url =
+      metadata.is_object() ? metadata.get_object().if_contains("webhook_url") : nullptr;
+  if (url == nullptr) return std::nullopt;
+  std::optional<std::string> problem =
+      options_.webhook_url_problem
+          ? options_.webhook_url_problem(url->get_string())  // a string: CheckMetadata saw to it
+          : std::optional<std::string>("webhooks are not configured on this gateway (webhooks.secret)");
+  if (!problem) return std::nullopt;
+  return InvalidRequest(400, "Invalid 'metadata.webhook_url': " + *problem, "metadata.webhook_url");
+}
+
 std::map<std::string, std::int64_t> BatchesApi::ActiveByStatus() const {
   std::map<std::string, std::int64_t> counts;
   for (const auto& [id, batch] : active_) ++counts[std::string(StatusOf(batch.object))];
@@ -317,12 +330,20 @@ json::object BatchesApi::View(Active& batch) {
 }
 
 asio::awaitable<Status> BatchesApi::Save(Active& batch) {
-  batch.record.status = std::string(StatusOf(batch.object));
-  batch.record.data = json::serialize(batch.object);
-  store::Store& store = store_;
   batch::BatchRecord record = batch.record;
-  auto update = [&store, record] { return store.UpdateBatch(record); };
-  co_return co_await http::Offload<Status>(store_executor_, io_, update);
+  record.status = std::string(StatusOf(batch.object));
+  record.data = json::serialize(batch.object);
+  // Told once: when the terminal status is saved for the first time.
+  bool ends = options_.on_terminal && IsTerminal(record.status) &&
+              record.status != batch.record.status;
+  store::Store& store = store_;
+  auto update = [&store, record, ends, &hook = options_.on_terminal, object = batch.object] {
+    if (ends) SLUICE_RETURN_IF_ERROR(hook(object, record.tenant));
+    return store.UpdateBatch(record);
+  };
+  Status saved = co_await http::Offload<Status>(store_executor_, io_, update);
+  if (saved.ok()) batch.record = std::move(record);
+  co_return saved;
 }
 
 asio::awaitable<void> BatchesApi::Drive(std::string id) {

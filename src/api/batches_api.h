@@ -17,6 +17,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -51,6 +52,13 @@ struct BatchesApiOptions {
   // store to other calls in between, so a big batch's drop takes minutes: not on the output
   // executor, where the next batch's files would wait for it). Unset: the output executor.
   std::optional<boost::asio::any_io_executor> drop_executor;
+  // A batch reaching a terminal status: called on the store executor just before that status is
+  // saved, so what it records (a webhook in the outbox) is durable before the batch is; an error
+  // fails the save, which is tried again. Unset: nothing is called.
+  std::function<Status(const boost::json::object& batch, const std::string& tenant)> on_terminal;
+  // Why a batch's metadata.webhook_url cannot receive webhooks; nullopt when it can. Unset:
+  // webhooks are off, and a batch that names one is refused.
+  std::function<std::optional<std::string>(std::string_view url)> webhook_url_problem;
 };
 
 class BatchesApi {
@@ -98,6 +106,9 @@ class BatchesApi {
   std::optional<WallTime> OutputExpiresAt(const boost::json::object& batch,
                                           WallTime created_at) const;
   boost::asio::awaitable<Status> Save(Active& batch);
+  // The 400 for a metadata.webhook_url this gateway cannot send to; nullopt when there is none
+  // or it is fine.
+  std::optional<http::Response> CheckWebhookUrl(const boost::json::value& metadata) const;
   // The batch as clients see it. While it runs the dispatcher's live counts are copied into
   // it, so they never go back when the dispatcher lets a cancelled or expired batch go before
   // finalize has counted its results.

@@ -131,7 +131,9 @@ std::string ToString(const Config& config) {
   for (const auto& k : config.keys) {
     out << "  - name: " << k.name << "\n    key: <set>\n";
     out << "    rpm: " << k.rpm << "\n    tpm: " << k.tpm << "\n";
+    if (!k.webhook_url.empty()) out << "    webhook_url: " << k.webhook_url << "\n";
   }
+  if (!config.webhooks.secret.empty()) out << "webhooks:\n  secret: <set>\n";
   return out.str();
 }
 

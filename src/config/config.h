@@ -97,6 +97,7 @@ struct GatewayKey {
   std::string key;       // unique, at least kMinGatewayKeyLength printable characters, no spaces
   std::int64_t rpm = 0;  // this key's requests per minute; 0: no quota
   std::int64_t tpm = 0;  // this key's tokens per minute; 0: no quota
+  std::string webhook_url;  // where this tenant's batch webhooks go; empty: none
 };
 
 // Shorter keys are refused: a gateway key guards paid provider accounts, and a short one is
@@ -132,6 +133,16 @@ struct ProxyConfig {
   Duration stream_idle_timeout = std::chrono::seconds(60);
 };
 
+// Webhooks sent when batches end (webhooks:), signed per Standard Webhooks with `secret`, retried
+// with backoff from base_delay (doubling up to max_delay) until give_up_after has passed. Where
+// they go: a gateway key's webhook_url, or a batch's metadata.webhook_url.
+struct WebhooksConfig {
+  std::string secret;  // "whsec_<base64>"; empty: webhooks are off. Secret: never printed.
+  Duration base_delay = std::chrono::seconds(5);
+  Duration max_delay = std::chrono::hours(1);
+  Duration give_up_after = std::chrono::hours(24);
+};
+
 struct Config {
   HostPort listen;
   // Client connections `sluice serve` holds open at most (max_connections); beyond it a new
@@ -146,6 +157,7 @@ struct Config {
   FilesConfig files;
   RetentionConfig retention;
   ProxyConfig proxy;
+  WebhooksConfig webhooks;
   std::vector<ModelConfig> models;  // model names are unique
   std::vector<GatewayKey> keys;     // empty: open mode, loopback only (listen_check.h)
 

@@ -13,6 +13,8 @@
 #include "config/gateway_keys_reader.h"
 #include "config/value_parsers.h"
 #include "config/yaml_reader.h"
+#include "webhooks/signature.h"
+#include "webhooks/webhook_url.h"
 
 namespace sluice::config {
 namespace {
@@ -290,6 +292,37 @@ void ReadProxy(YamlReader& r, const YAML::Node& root, Config& config) {
   }
 }
 
+// webhooks: and the keys' webhook_url, once listen and keys are read: a URL must be http(s) and
+// not the gateway itself, and needs the secret.
+void ReadWebhooks(YamlReader& r, const YAML::Node& root, Config& config) {
+  std::optional<YAML::Node> node = r.Child(root, "webhooks");
+  if (node && r.CheckMap(*node, "webhooks", {"secret", "base_delay", "max_delay", "give_up_after"})) {
+    WebhooksConfig& hooks = config.webhooks;
+    if (auto secret = r.String(*node, "secret", Need::kRequired, "webhooks")) {
+      if (auto key = sluice::webhooks::DecodeSecret(secret->text); !key.ok()) {
+        r.Problem(secret->mark, "secret: " + key.status().message());
+      }
+      hooks.secret = secret->text;
+    }
+    if (auto d = ReadDuration(r, *node, "base_delay", "webhooks")) hooks.base_delay = *d;
+    if (auto d = ReadDuration(r, *node, "max_delay", "webhooks")) hooks.max_delay = *d;
+    if (auto d = ReadDuration(r, *node, "give_up_after", "webhooks")) hooks.give_up_after = *d;
+  }
+  std::optional<YAML::Node> keys = r.Child(root, "keys");
+  if (!keys || !keys->IsSequence()) return;
+  for (const auto& entry : *keys) {
+    if (!entry.IsMap() || !entry["webhook_url"]) continue;
+    auto url = r.String(entry, "webhook_url", Need::kOptional, "key");
+    if (!url) continue;
+    if (auto problem = sluice::webhooks::WebhookUrlProblem(url->text, config.listen.host, config.listen.port)) {
+      r.Problem(url->mark, "webhook_url: " + *problem);
+    } else if (config.webhooks.secret.empty()) {
+      r.Problem(url->mark, "webhook_url needs webhooks.secret (the key the webhooks are signed "
+                           "with; make one with: echo whsec_$(openssl rand -base64 32))");
+    }
+  }
+}
+
 Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
                            const EnvLookup& env) {
   Config config = DefaultConfig();
@@ -298,7 +331,7 @@ Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
   if (r.CheckMap(
           root, "the config",
           {"listen", "max_connections", "max_running_batches", "data_dir", "store", "log_level",
-           "log_format", "retry", "files", "retention", "proxy", "models", "keys"})) {
+           "log_format", "retry", "files", "retention", "proxy", "webhooks", "models", "keys"})) {
     ReadTopLevelScalars(r, root, config);
     ReadRetry(r, root, config);
     ReadFiles(r, root, config);
@@ -306,6 +339,7 @@ Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
     ReadProxy(r, root, config);
     ReadModels(r, root, config);
     config.keys = ReadGatewayKeys(r, root);
+    ReadWebhooks(r, root, config);
   }
   if (r.problems().empty()) return config;
   std::string message;

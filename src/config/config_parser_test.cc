@@ -275,6 +275,43 @@ TEST(ConfigParserTest, ProxyWaitIsConfigurable) {
               AllOf(HasSubstr("max_wait: expected a duration"), HasSubstr("wait")));
 }
 
+// A webhook secret as Standard Webhooks wants it (24+ bytes after whsec_).
+constexpr std::string_view kWebhookSecret = "whsec_YS10ZXN0LXNlY3JldC1vZi0zMi1ieXRlcy1sZW5ndGgh";
+
+// A config with the webhooks section `webhooks` and one key whose webhook_url is `url`.
+std::string WebhookConfig(std::string_view webhooks, std::string_view url) {
+  return "listen: 127.0.0.1:8080\n" + std::string(webhooks) +
+         "keys:\n  - name: team\n    key: team-key-0123456789abcdef\n    webhook_url: " +
+         std::string(url) + "\n";
+}
+
+TEST(ConfigParserTest, WebhooksNeedASecretAndAReachableUrl) {
+  std::string with_secret = "webhooks:\n  secret: " + std::string(kWebhookSecret) +
+                            "\n  base_delay: 100ms\n";
+  auto config = ParseConfig(WebhookConfig(with_secret, "https://hooks.example.com/x"),
+                            "sluice.yaml", KeysSet());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->webhooks.secret, kWebhookSecret);
+  EXPECT_EQ(config->webhooks.base_delay, std::chrono::milliseconds(100));
+  EXPECT_EQ(config->webhooks.give_up_after, std::chrono::hours(24));
+  EXPECT_EQ(config->keys[0].webhook_url, "https://hooks.example.com/x");
+  EXPECT_THAT(ToString(*config), AllOf(HasSubstr("secret: <set>"),
+                                        ::testing::Not(HasSubstr(std::string(kWebhookSecret)))));
+
+  EXPECT_EQ(ErrorOf(WebhookConfig("", "https://hooks.example.com/x")),
+            "sluice.yaml:5:18: webhook_url needs webhooks.secret (the key the webhooks are signed "
+            "with; make one with: echo whsec_$(openssl rand -base64 32))");
+  EXPECT_EQ(ErrorOf(WebhookConfig(with_secret, "ftp://hooks.example.com/x")),
+            "sluice.yaml:8:18: webhook_url: a webhook URL is http:// or https://, got "
+            "'ftp://hooks.example.com/x'");
+  EXPECT_THAT(ErrorOf(WebhookConfig(with_secret, "http://localhost:8080/v1/batches")),
+              HasSubstr("may not point at the gateway itself"));
+  EXPECT_THAT(ErrorOf(WebhookConfig("webhooks: {secret: hunter2}\n", "https://h.example/x")),
+              HasSubstr("sluice.yaml:2:20: secret: a webhook secret starts with whsec_"));
+  EXPECT_THAT(ErrorOf("webhooks: {secret: " + std::string(kWebhookSecret) + ", retries: 3}\n"),
+              HasSubstr("retries"));
+}
+
 TEST(ConfigParserTest, MaxConnectionsIsAPositiveCount) {
   EXPECT_EQ(ParseConfig("", "sluice.yaml", KeysSet())->max_connections, 1000);
   EXPECT_EQ(ParseConfig("max_connections: 20\n", "sluice.yaml", KeysSet())->max_connections, 20);

@@ -28,7 +28,8 @@ TEST(ConfigTest, ToStringNeverShowsSecrets) {
   d.model = "gpt-4o-mini";
   config.models.push_back({"gpt-4o-mini", {d}, std::nullopt});
   config.keys.push_back(
-      GatewayKey{.name = "team-a", .key = "gateway-very-secret", .rpm = 600, .tpm = 0});
+      GatewayKey{
+          .name = "team-a", .key = "gateway-very-secret", .rpm = 600, .tpm = 0, .webhook_url = ""});
   std::string text = ToString(config);
   EXPECT_THAT(text, Not(HasSubstr("sk-very-secret")));
   EXPECT_THAT(text, Not(HasSubstr("gateway-very-secret")));

@@ -102,7 +102,7 @@ TEST(GatewayKeysTest, QuotasMustBeWholeNumbersFromZero) {
       ErrorOf("keys: [{name: a, key: '${TEAM_A_KEY}', rpm: -1, tpm: 1.5, burst: 3}]\n");
   EXPECT_THAT(error, HasSubstr("rpm must be an integer >= 0, got '-1'"));
   EXPECT_THAT(error, HasSubstr("tpm must be an integer >= 0, got '1.5'"));
-  EXPECT_THAT(error, HasSubstr("unknown key 'burst' in a key (allowed: name, key, rpm, tpm)"));
+  EXPECT_THAT(error, HasSubstr("unknown key 'burst' in a key (allowed: name, key, rpm, tpm, webhook_url)"));
   Result<Config> zero =
       ParseConfig("keys: [{name: a, key: '${TEAM_A_KEY}', rpm: 0}]\n", "sluice.yaml", Env());
   ASSERT_TRUE(zero.ok()) << zero.status();

@@ -17,6 +17,7 @@
 #include "http/server.h"
 #include "metrics/metrics.h"
 #include "mock/mock_provider.h"
+#include "runtime/batch_webhooks.h"
 #include "runtime/retention_sweeper.h"
 #include "runtime/targets.h"
 #include "scheduler/dispatcher.h"
@@ -46,6 +47,7 @@ class Server final : public GatewayServer {
     ingest_thread_.join();
     output_thread_.join();
     drop_thread_.join();
+    webhook_thread_.join();
   }
 
   Status Init(config::Config config, const std::function<void(const std::string&)>& announce,
@@ -67,6 +69,7 @@ class Server final : public GatewayServer {
   asio::thread_pool ingest_thread_{1};
   asio::thread_pool output_thread_{1};  // writes finished batches' output files
   asio::thread_pool drop_thread_{1};    // then drops their items (Store::DropItems)
+  asio::thread_pool webhook_thread_{1};  // the webhooks' outbox files
   std::unique_ptr<mock::MockProvider> mock_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::FileBodies> bodies_;
@@ -78,6 +81,7 @@ class Server final : public GatewayServer {
   metrics::Metrics metrics_;
   std::unique_ptr<api::Proxy> proxy_;
   std::unique_ptr<api::FilesApi> files_;
+  std::unique_ptr<BatchWebhooks> webhooks_;  // before batches_, which calls it
   std::unique_ptr<api::BatchesApi> batches_;
   std::unique_ptr<api::Gateway> gateway_;
   std::unique_ptr<RetentionSweeper> sweeper_;
@@ -161,6 +165,19 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
   batch_options.output_executor = output_thread_.get_executor();
   batch_options.output_file_expiry = config_.retention.batch_output_files;
   batch_options.drop_executor = drop_thread_.get_executor();
+  SLUICE_ASSIGN_OR_RETURN(webhooks_, BatchWebhooks::Create(io_.get_executor(),
+                                                           webhook_thread_.get_executor(), clock_,
+                                                           config_));
+  if (webhooks_) {
+    BatchWebhooks& hooks = *webhooks_;
+    batch_options.on_terminal = [&hooks](const boost::json::object& batch,
+                                         const std::string& tenant) {
+      return hooks.OnTerminal(batch, tenant);
+    };
+    batch_options.webhook_url_problem = [&hooks](std::string_view url) {
+      return hooks.UrlProblem(url);
+    };
+  }
   batches_ = std::make_unique<api::BatchesApi>(io_.get_executor(), store_thread_.get_executor(),
                                                ingest_thread_.get_executor(), clock_, *store_,
                                                *bodies_, *dispatcher_, std::move(batch_options));
@@ -193,6 +210,7 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
   asio::co_spawn(io_, RunEngine(), asio::detached);
   asio::co_spawn(io_, ResumeBatches(), asio::detached);
   asio::co_spawn(io_, sweeper_->Run(), asio::detached);
+  if (webhooks_) asio::co_spawn(io_, webhooks_->Run(), asio::detached);
   return OkStatus();
 }
 
@@ -241,6 +259,7 @@ void Server::Drain(std::function<void()> done) {
   gateway_->SetReady(false);
   server_->Drain([this, done = std::move(done)]() mutable {
     sweeper_->Stop();
+    if (webhooks_) webhooks_->Stop();  // what is not delivered yet stays in the outbox
     batches_->Stop();
     dispatcher_->Stop();
     if (mock_) mock_->Drain();
