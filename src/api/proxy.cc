@@ -130,6 +130,11 @@ http::Response Relay(const Result<http::Response>& answer, const providers::Outc
   if (providers::RejectsCredentials(answer->status)) {
     return Error(502, "server_error", outcome.status.message(), "upstream_credentials_rejected");
   }
+  if (answer->status / 100 == 2 && outcome.verdict != providers::Verdict::kSuccess) {
+    // A success that could not be read (a body that is not JSON), still so after the retries.
+    return Error(502, "server_error",
+                 "The upstream provider's answer was damaged: " + outcome.status.message());
+  }
   http::Response response;
   response.status = request.ClientStatus(answer->status);
   response.body = outcome.body;  // in the client's shape, translated where the provider's differs
