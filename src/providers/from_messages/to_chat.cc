@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "providers/anthropic/json.h"
+#include "providers/anthropic/response.h"
 #include "providers/from_messages/validate.h"
 
 namespace sluice::providers {
@@ -81,13 +82,7 @@ Refused AppendTurn(const json::object& turn, const std::string& path, json::arra
       if (auto* refused = std::get_if<Refusal>(&part)) return std::move(*refused);
       parts.push_back(std::move(std::get<json::object>(part)));
     } else if (type == "tool_use" && role == "assistant") {
-      const json::value* input = block.if_contains("input");
-      tool_calls.push_back(json::object{
-          {"id", StringAt(block, "id")},
-          {"type", "function"},
-          {"function",
-           {{"name", StringAt(block, "name")},
-            {"arguments", input != nullptr ? json::serialize(*input) : std::string("{}")}}}});
+      tool_calls.push_back(ToolCall(block));
     } else if (type == "tool_result" && role == "user") {
       // is_error has no OpenAI field; the result's text says what went wrong.
       const json::value* result = block.if_contains("content");

@@ -28,26 +28,26 @@ TEST(ToMessageTest, TranslatesTextToolCallsStopReasonAndUsage) {
 }
 
 TEST(ToMessageTest, MapsFinishReasons) {
-  EXPECT_EQ(StopReason("stop"), "end_turn");
-  EXPECT_EQ(StopReason("length"), "max_tokens");
-  EXPECT_EQ(StopReason("tool_calls"), "tool_use");
-  EXPECT_EQ(StopReason("content_filter"), "refusal");
-  EXPECT_EQ(StopReason(""), "end_turn");
+  const std::pair<std::string_view, std::string_view> kReasons[] = {
+      {"stop", "end_turn"},          {"length", "max_tokens"},      {"tool_calls", "tool_use"},
+      {"function_call", "tool_use"}, {"content_filter", "refusal"}, {"", "end_turn"}};
+  for (const auto& [finish, stop] : kReasons) EXPECT_EQ(StopReason(finish), stop) << finish;
 }
 
 TEST(ToMessageTest, ErrorsTakeAnthropicsTypeForTheirStatus) {
-  EXPECT_EQ(AnthropicErrorType(400), "invalid_request_error");
-  EXPECT_EQ(AnthropicErrorType(401), "authentication_error");
-  EXPECT_EQ(AnthropicErrorType(403), "permission_error");
-  EXPECT_EQ(AnthropicErrorType(404), "not_found_error");
-  EXPECT_EQ(AnthropicErrorType(405), "invalid_request_error");
-  EXPECT_EQ(AnthropicErrorType(413), "request_too_large");
-  EXPECT_EQ(AnthropicErrorType(429), "rate_limit_error");
-  EXPECT_EQ(AnthropicErrorType(500), "api_error");
-  EXPECT_EQ(AnthropicErrorType(502), "api_error");
-  EXPECT_EQ(AnthropicErrorType(503), "overloaded_error");
-  EXPECT_EQ(AnthropicErrorType(504), "timeout_error");
-  EXPECT_EQ(AnthropicErrorType(529), "overloaded_error");
+  const std::pair<int, std::string_view> kTypes[] = {{400, "invalid_request_error"},
+                                                     {401, "authentication_error"},
+                                                     {403, "permission_error"},
+                                                     {404, "not_found_error"},
+                                                     {405, "invalid_request_error"},
+                                                     {413, "request_too_large"},
+                                                     {429, "rate_limit_error"},
+                                                     {500, "api_error"},
+                                                     {502, "api_error"},
+                                                     {503, "overloaded_error"},
+                                                     {504, "timeout_error"},
+                                                     {529, "overloaded_error"}};
+  for (const auto& [status, type] : kTypes) EXPECT_EQ(AnthropicErrorType(status), type) << status;
   EXPECT_EQ(ToAnthropicError(429, R"({"error":{"message":"slow down","type":"requests"}})"),
             R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})");
   EXPECT_EQ(ToAnthropicError(502, "<html>"),
