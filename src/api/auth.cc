@@ -60,24 +60,41 @@ Authenticator::Authenticator(std::vector<config::GatewayKey> keys) : keys_(std::
   for (const config::GatewayKey& k : keys_) digests_.push_back(Sha256(k.key));
 }
 
-std::variant<Caller, http::Response> Authenticator::Authenticate(
-    const http::Request& request) const {
-  if (keys_.empty()) return Caller{.tenant = std::string(kOpenModeTenant), .key = nullptr};
-  std::optional<std::string_view> token = BearerToken(request);
-  if (!token) return Unauthorized(std::string(kNoKeyMessage), std::nullopt);
+std::optional<std::size_t> Authenticator::Match(std::string_view token) const {
   // Equal-length digests compared with CRYPTO_memcmp, every key visited: the time taken says
   // nothing about how close the token came to any key.
-  const std::optional<Digest> presented = Sha256(*token);
+  const std::optional<Digest> presented = Sha256(token);
   std::optional<std::size_t> match;
   for (std::size_t i = 0; presented && i < digests_.size(); ++i) {
     if (!digests_[i]) continue;
     bool equal = CRYPTO_memcmp(presented->data(), digests_[i]->data(), presented->size()) == 0;
     if (equal && !match) match = i;
   }
-  if (match) {
-    return Caller{.tenant = keys_[*match].name, .key = &keys_[*match]};
+  return match;
+}
+
+std::variant<Caller, Authenticator::Rejection> Authenticator::Identify(
+    const http::Request& request) const {
+  if (keys_.empty()) return Caller{.tenant = std::string(kOpenModeTenant), .key = nullptr};
+  std::optional<std::string_view> bearer = BearerToken(request);
+  std::optional<std::string_view> api_key = request.headers.Get("x-api-key");
+  if (!bearer && !api_key) return Rejection::kNoKey;
+  std::optional<std::size_t> match = bearer ? Match(*bearer) : std::nullopt;
+  if (!match && api_key) match = Match(*api_key);
+  if (!match) return Rejection::kUnknownKey;
+  return Caller{.tenant = keys_[*match].name, .key = &keys_[*match]};
+}
+
+std::variant<Caller, http::Response> Authenticator::Authenticate(
+    const http::Request& request) const {
+  auto identified = Identify(request);
+  if (auto* caller = std::get_if<Caller>(&identified)) return std::move(*caller);
+  if (std::get<Rejection>(identified) == Rejection::kNoKey) {
+    return Unauthorized(std::string(kNoKeyMessage), std::nullopt);
   }
-  return Unauthorized("Incorrect API key provided: " + MaskKey(*token) + ".",
+  std::string_view token =
+      BearerToken(request).value_or(request.headers.Get("x-api-key").value_or(""));
+  return Unauthorized("Incorrect API key provided: " + MaskKey(token) + ".",
                       std::string("invalid_api_key"));
 }
 

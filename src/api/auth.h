@@ -1,5 +1,6 @@
-// Authenticator: who is calling, from the request's "Authorization: Bearer <key>" and the
-// configured gateway keys, or the 401 to send instead, worded as OpenAI words it. Keys are
+// Authenticator: who is calling, from the request's "Authorization: Bearer <key>" (or, as
+// Anthropic's SDKs send it, "x-api-key: <key>") and the configured gateway keys, or the 401 to
+// send instead, worded as OpenAI words it. Keys are
 // compared in constant time (SHA-256 digests, every key looked at). Immutable after
 // construction; Authenticate is thread-safe.
 #pragma once
@@ -43,10 +44,19 @@ class Authenticator {
   // Which routes need a caller (not /healthz, say) is the router's decision.
   std::variant<Caller, http::Response> Authenticate(const http::Request& request) const;
 
+  // Why a request has no caller.
+  enum class Rejection { kNoKey, kUnknownKey };
+  // The caller of `request`: the key of its Bearer token or, failing that, of its x-api-key
+  // header; or why there is none, for callers that word the 401 themselves.
+  std::variant<Caller, Rejection> Identify(const http::Request& request) const;
+
   bool open_mode() const { return keys_.empty(); }
 
  private:
   using Digest = std::array<unsigned char, 32>;
+
+  // The index of the key `token` is, if it is one.
+  std::optional<std::size_t> Match(std::string_view token) const;
 
   std::vector<config::GatewayKey> keys_;
   std::vector<std::optional<Digest>> digests_;  // SHA-256 of keys_[i].key; unset: unusable

@@ -55,6 +55,27 @@ TEST(AuthenticatorTest, AKnownKeyIsItsTenant) {
   EXPECT_EQ(std::get<Caller>(a).key->rpm, 600);
 }
 
+TEST(AuthenticatorTest, AnthropicsXApiKeyHeaderCarriesAKeyToo) {
+  Authenticator auth(TwoKeys());
+  http::Request request = WithAuthorization(std::nullopt);
+  request.headers.Add("x-api-key", std::string(kTeamAKey));
+  auto caller = auth.Identify(request);
+  ASSERT_TRUE(std::holds_alternative<Caller>(caller));
+  EXPECT_EQ(std::get<Caller>(caller).tenant, "team-a");
+  // Anthropic's SDK sends both when given an auth token too: either may be the gateway key.
+  http::Request both = WithAuthorization("Bearer some-anthropic-token");
+  both.headers.Add("x-api-key", std::string(kTeamBKey));
+  ASSERT_TRUE(std::holds_alternative<Caller>(auth.Identify(both)));
+  EXPECT_EQ(std::get<Caller>(auth.Identify(both)).tenant, "team-b");
+  http::Request wrong = WithAuthorization(std::nullopt);
+  wrong.headers.Add("x-api-key", "sk-nobody-0123456789abcdef");
+  EXPECT_EQ(std::get<Authenticator::Rejection>(auth.Identify(wrong)),
+            Authenticator::Rejection::kUnknownKey);
+  EXPECT_EQ(std::get<Authenticator::Rejection>(auth.Identify(WithAuthorization(std::nullopt))),
+            Authenticator::Rejection::kNoKey);
+  EXPECT_EQ(Rejection(auth, wrong).at("code"), "invalid_api_key");
+}
+
 TEST(AuthenticatorTest, MissingKeyIsOpenAisNoKeyError) {
   Authenticator auth(TwoKeys());
   for (std::optional<std::string> header :

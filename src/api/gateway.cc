@@ -2,6 +2,7 @@
 
 #include <boost/asio/use_awaitable.hpp>
 
+#include "api/anthropic_errors.h"
 #include "api/batch_events.h"
 #include "api/errors.h"
 #include "api/health.h"
@@ -15,21 +16,26 @@ namespace asio = boost::asio;
 namespace {
 
 // Forwards to the server's exchange, gives every answer an x-request-id (the SDKs' request_id)
-// and notes the status sent, for the metrics.
+// and notes the status sent, for the metrics. On Anthropic's paths every answer is put in
+// Anthropic's shape (request-id, error envelope), whichever part of the gateway gave it.
 class RecordingExchange final : public http::Exchange {
  public:
-  explicit RecordingExchange(http::Exchange& inner) : inner_(inner) {}
+  explicit RecordingExchange(http::Exchange& inner)
+      : inner_(inner), anthropic_(IsAnthropicPath(inner.request().Path())) {}
   const http::Request& request() const override { return inner_.request(); }
   asio::awaitable<Result<std::string_view>> ReadBody() override { return inner_.ReadBody(); }
   asio::awaitable<Status> Respond(http::Response response) override {
     status_ = response.status;
+    if (anthropic_) response = InAnthropicShape(std::move(response));
     return inner_.Respond(WithRequestId(std::move(response)));
   }
   asio::awaitable<Status> BeginStream(int status, http::Headers headers) override {
     status_ = status;
     if (!headers.Get("x-request-id")) headers.Set("x-request-id", NewId("req_"));
+    if (anthropic_) SetAnthropicRequestIds(headers);
     return inner_.BeginStream(status, std::move(headers));
   }
+  bool anthropic() const { return anthropic_; }
   asio::awaitable<Status> WriteChunk(std::string_view data) override {
     return inner_.WriteChunk(data);
   }
@@ -40,6 +46,7 @@ class RecordingExchange final : public http::Exchange {
 
  private:
   http::Exchange& inner_;
+  bool anthropic_;
   int status_ = 0;
 };
 
@@ -58,7 +65,14 @@ asio::awaitable<void> Gateway::Handle(http::Exchange& server_exchange) {
     const Route& route = std::get<Route>(matched);
     route_name = route.name;
     std::optional<http::Response> denied;
-    if (route.authenticated) {
+    if (route.authenticated && exchange.anthropic()) {
+      auto caller = parts_.auth.Identify(request);
+      if (auto* rejection = std::get_if<Authenticator::Rejection>(&caller)) {
+        denied = AnthropicUnauthorized(*rejection == Authenticator::Rejection::kUnknownKey);
+      } else {
+        tenant = std::get<Caller>(caller).tenant;
+      }
+    } else if (route.authenticated) {
       auto caller = parts_.auth.Authenticate(request);
       if (auto* response = std::get_if<http::Response>(&caller)) {
         denied = std::move(*response);
@@ -107,12 +121,17 @@ asio::awaitable<void> Gateway::Serve(http::Exchange& exchange, const Route& rout
     case Endpoint::kChatCompletions:
     case Endpoint::kCompletions:
     case Endpoint::kEmbeddings:
+    case Endpoint::kMessages:
       if (auto trouble = StoreTrouble()) {
         response = http::ErrorResponse({503, "server_error", *trouble, "store_unavailable", {}});
         response.headers.Set("retry-after", "1");
         break;
       }
-      co_await parts_.proxy.Handle(exchange, tenant);
+      if (route.endpoint == Endpoint::kMessages) {
+        co_await parts_.proxy.HandleMessages(exchange, tenant);
+      } else {
+        co_await parts_.proxy.Handle(exchange, tenant);
+      }
       co_return;
     case Endpoint::kUploadFile:
       co_await parts_.files.Upload(exchange, tenant);

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "api/errors.h"
+#include "api/messages_request.h"
 #include "common/go_duration.h"
 #include "common/ids.h"
 #include "http/offload.h"
@@ -17,15 +18,6 @@
 
 namespace sluice::api {
 namespace asio = boost::asio;
-
-struct Proxy::Call {
-  std::string endpoint;  // "/v1/chat/completions"
-  std::string tenant;
-  std::string model;
-  std::string body;
-  std::int64_t tokens = 0;  // reserved at admission
-  bool stream = false;
-};
 
 namespace {
 
@@ -38,8 +30,9 @@ http::Response Error(int status, std::string type, std::string message,
       {status, std::move(type), std::move(message), std::move(code), std::move(param)}));
 }
 
-// The request as a Call, or the error response for it.
-std::variant<Proxy::Call*, http::Response> Parse(const http::Request& request, Proxy::Call& call) {
+// The request to the OpenAI `endpoint` as a Call, or the error response for it.
+std::variant<Proxy::Call*, http::Response> Parse(const http::Request& request, std::string endpoint,
+                                                 Proxy::Call& call) {
   auto type = request.headers.Get("content-type");
   if (!type || type->substr(0, type->find(';')) != "application/json") return NotJson();
   boost::system::error_code ec;
@@ -53,10 +46,12 @@ std::variant<Proxy::Call*, http::Response> Parse(const http::Request& request, P
   call.model = model->get_string();
   const boost::json::value* stream = body.if_contains("stream");
   call.stream = stream != nullptr && stream->is_bool() && stream->get_bool();
-  if (call.stream && call.endpoint == "/v1/embeddings") {
+  if (call.stream && endpoint == "/v1/embeddings") {
     return InvalidRequest(400, "embeddings cannot be streamed", "stream");
   }
-  call.body = request.body;
+  call.estimate_endpoint = endpoint;
+  call.estimate_body = request.body;
+  call.request = MakeOpenAiRequest(std::move(endpoint), request.body);
   return &call;
 }
 
@@ -109,8 +104,10 @@ http::Response NoCapacity(scheduler::Dispatcher& dispatcher, const Proxy::Call& 
 // The upstream's headers a client acts on: when to retry, and (for a 429) the limits behind it.
 void CopyRetryHeaders(const http::Response& from, http::Response& to) {
   for (const http::Headers::Field& field : from.headers) {
-    bool limits = from.status == 429 && field.name.size() > 12 &&
-                  boost::algorithm::istarts_with(field.name, "x-ratelimit-");
+    bool limits =
+        from.status == 429 &&
+        ((field.name.size() > 12 && boost::algorithm::istarts_with(field.name, "x-ratelimit-")) ||
+         boost::algorithm::istarts_with(field.name, "anthropic-ratelimit-"));
     if (limits || boost::algorithm::iequals(field.name, "retry-after") ||
         boost::algorithm::iequals(field.name, "retry-after-ms") ||
         boost::algorithm::iequals(field.name, "x-should-retry")) {
@@ -122,7 +119,8 @@ void CopyRetryHeaders(const http::Response& from, http::Response& to) {
 // What the client gets for an upstream answer (as it came) or for no answer at all. An answer
 // refusing sluice's own credentials is the gateway's fault: a 502 that says so, never a 401 the
 // client would take for its gateway key.
-http::Response Relay(const Result<http::Response>& answer, const providers::Outcome& outcome) {
+http::Response Relay(const Result<http::Response>& answer, const providers::Outcome& outcome,
+                     const ProxyRequest& request) {
   if (!answer.ok()) {
     bool timeout = answer.status().code() == StatusCode::kDeadlineExceeded;
     return Error(
@@ -132,11 +130,16 @@ http::Response Relay(const Result<http::Response>& answer, const providers::Outc
   if (providers::RejectsCredentials(answer->status)) {
     return Error(502, "server_error", outcome.status.message(), "upstream_credentials_rejected");
   }
+  if (answer->status / 100 == 2 && outcome.verdict != providers::Verdict::kSuccess) {
+    // A success that could not be read (a body that is not JSON), still so after the retries.
+    return Error(502, "server_error",
+                 "The upstream provider's answer was damaged: " + outcome.status.message());
+  }
   http::Response response;
-  // Anthropic's 529 (overloaded) is no status OpenAI's clients know; 503 is retried the same.
-  response.status = answer->status == 529 ? 503 : answer->status;
-  response.body = outcome.body;  // in OpenAI's shape, translated for other providers
-  for (std::string_view name : {"content-type", "x-request-id", "openai-processing-ms"}) {
+  response.status = request.ClientStatus(answer->status);
+  response.body = outcome.body;  // in the client's shape, translated where the provider's differs
+  for (std::string_view name :
+       {"content-type", "x-request-id", "request-id", "openai-processing-ms"}) {
     if (auto value = answer->headers.Get(name)) {
       response.headers.Set(std::string(name), std::string(*value));
     }
@@ -164,21 +167,36 @@ Proxy::Proxy(scheduler::Dispatcher& dispatcher, http::Client& client, Clock& clo
 
 asio::awaitable<void> Proxy::Handle(http::Exchange& exchange, std::string tenant) {
   Call call;
-  call.endpoint = std::string(exchange.request().Path());
   call.tenant = std::move(tenant);
-  auto parsed = Parse(exchange.request(), call);
+  auto parsed = Parse(exchange.request(), std::string(exchange.request().Path()), call);
   if (auto* error = std::get_if<http::Response>(&parsed)) {
     http::Response response = std::move(*error);
     co_await exchange.Respond(std::move(response));
     co_return;
   }
+  co_await Serve(exchange, call);
+}
+
+asio::awaitable<void> Proxy::HandleMessages(http::Exchange& exchange, std::string tenant) {
+  Call call;
+  call.tenant = std::move(tenant);
+  if (std::optional<http::Response> error = ParseMessagesCall(exchange.request(), call)) {
+    http::Response response = std::move(*error);
+    co_await exchange.Respond(std::move(response));
+    co_return;
+  }
+  co_await Serve(exchange, call);
+}
+
+asio::awaitable<void> Proxy::Serve(http::Exchange& exchange, Call& call) {
   // Counting is CPU work: a large body is counted off the event loop.
   Result<tokens::RequestEstimate> estimated;
-  if (call.body.size() < options_.inline_estimate_bytes) {
-    estimated = tokens::EstimateRequest(call.endpoint, call.body, options_.estimate);
+  if (call.estimate_body.size() < options_.inline_estimate_bytes) {
+    estimated =
+        tokens::EstimateRequest(call.estimate_endpoint, call.estimate_body, options_.estimate);
   } else {
     auto count = [&call, estimate = options_.estimate] {
-      return tokens::EstimateRequest(call.endpoint, call.body, estimate);
+      return tokens::EstimateRequest(call.estimate_endpoint, call.estimate_body, estimate);
     };
     auto here = co_await asio::this_coro::executor;
     estimated = co_await http::Offload<Result<tokens::RequestEstimate>>(
@@ -206,7 +224,7 @@ asio::awaitable<http::Response> Proxy::Send(Call& call) {
       if (admission.status().code() == StatusCode::kNotFound) co_return NoSuchModel(call.model);
       co_return NoCapacity(dispatcher_, call, clock_.Now());
     }
-    providers::Encoded encoded = admission->provider->Encode(call.endpoint, call.body);
+    providers::Encoded encoded = call.request->Encode(*admission->provider);
     if (auto* refused = std::get_if<providers::Refusal>(&encoded)) {
       dispatcher_.Complete(*admission, providers::RefusedOutcome(*refused));
       co_return Refused(*refused);
@@ -214,7 +232,7 @@ asio::awaitable<http::Response> Proxy::Send(Call& call) {
     http::ClientRequest& request = std::get<http::ClientRequest>(encoded);
     request.total_timeout = admission->timeout;
     Result<http::Response> answer = co_await client_.Send(std::move(request));
-    providers::Outcome outcome = admission->provider->Decode(answer);
+    providers::Outcome outcome = call.request->Decode(*admission->provider, answer);
     dispatcher_.Complete(*admission, outcome);
     if (outcome.verdict == providers::Verdict::kRetry) {
       TimePoint now = clock_.Now();
@@ -226,7 +244,7 @@ asio::awaitable<http::Response> Proxy::Send(Call& call) {
         continue;
       }
     }
-    co_return Relay(answer, outcome);
+    co_return Relay(answer, outcome, *call.request);
   }
 }
 
@@ -241,7 +259,7 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
       co_await exchange.Respond(std::move(refused));
       co_return;
     }
-    providers::Encoded encoded = admission->provider->Encode(call.endpoint, call.body);
+    providers::Encoded encoded = call.request->Encode(*admission->provider);
     if (auto* refused = std::get_if<providers::Refusal>(&encoded)) {
       dispatcher_.Complete(*admission, providers::RefusedOutcome(*refused));
       http::Response response = Refused(*refused);
@@ -264,7 +282,7 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
         }
         head = std::move(error);
       }
-      providers::Outcome outcome = admission->provider->Decode(head);
+      providers::Outcome outcome = call.request->Decode(*admission->provider, head);
       dispatcher_.Complete(*admission, outcome);
       TimePoint now = clock_.Now();
       auto next =
@@ -276,7 +294,7 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
         co_await http::SleepUntil(clock_, *next);
         continue;
       }
-      http::Response relayed = Relay(head, outcome);
+      http::Response relayed = Relay(head, outcome, *call.request);
       co_await exchange.Respond(std::move(relayed));
       co_return;
     }
@@ -289,16 +307,15 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
     if (!request_id) request_id = upstream.headers().Get("request-id");  // Anthropic's name
     headers.Set("x-request-id", request_id ? std::string(*request_id) : NewId("req_"));
     std::unique_ptr<providers::StreamDecoder> decoder =
-        admission->provider->DecodeStream(upstream.status(), upstream.headers(), call.body);
+        call.request->DecodeStream(*admission->provider, upstream.status(), upstream.headers());
     Status sent = co_await exchange.BeginStream(200, std::move(headers));
     Status ended = OkStatus();
     while (sent.ok()) {
       auto piece = co_await upstream.Next();
-      if (!piece.ok()) {  // cut mid-stream: tell the client as OpenAI's SDKs expect
+      if (!piece.ok()) {  // cut mid-stream: tell the client as its SDKs expect
         ended = piece.status();
-        std::string error = http::FormatSseData(http::ErrorBody(
-            {502, "server_error", "The upstream stream was interrupted: " + ended.message(),
-             std::nullopt, std::nullopt}));
+        std::string error =
+            call.request->StreamError("The upstream stream was interrupted: " + ended.message());
         sent = co_await exchange.WriteChunk(error);
         break;
       }

@@ -1,5 +1,6 @@
-// Proxy: the OpenAI-compatible real-time endpoints (POST /v1/chat/completions, /v1/completions,
-// /v1/embeddings) through the same deployments, limiters and retry policy as batch items. Each
+// Proxy: the real-time endpoints — OpenAI's (POST /v1/chat/completions, /v1/completions,
+// /v1/embeddings) and Anthropic's (POST /v1/messages) — through the same deployments, limiters
+// and retry policy as batch items; each request speaks its client's dialect (ProxyRequest). Each
 // request asks the dispatcher for room on a deployment of its model, ahead of every batch; when
 // none comes within `max_wait` it gets a 429 with a retry-after computed from the limiter — it is
 // never sent to meet a certain upstream 429. Streams pass through chunk by chunk, read through
@@ -14,6 +15,7 @@
 
 #include "common/clock.h"
 #include "http/client.h"
+#include "api/proxy_request.h"
 #include "http/server.h"
 #include "scheduler/dispatcher.h"
 #include "tokens/request_estimate.h"
@@ -36,12 +38,17 @@ class Proxy {
   Proxy(scheduler::Dispatcher& dispatcher, http::Client& client, Clock& clock,
         ProxyOptions options);
 
-  // Answers one request to a proxied endpoint (the request's path) for `tenant`.
+  // Answers one request to an OpenAI endpoint (the request's path) for `tenant`.
   boost::asio::awaitable<void> Handle(http::Exchange& exchange, std::string tenant);
 
-  struct Call;  // one proxied request, parsed
+  // Answers one POST /v1/messages for `tenant`. Its errors are in OpenAI's shape except a
+  // relayed Anthropic answer and a stream's: the gateway reshapes them for this route.
+  boost::asio::awaitable<void> HandleMessages(http::Exchange& exchange, std::string tenant);
+
+  using Call = ProxyCall;
 
  private:
+  boost::asio::awaitable<void> Serve(http::Exchange& exchange, Call& call);
   boost::asio::awaitable<http::Response> Send(Call& call);
   boost::asio::awaitable<void> Stream(http::Exchange& exchange, Call& call);
 

@@ -22,6 +22,7 @@ constexpr std::array kTable{
     Entry{"POST", "/v1/chat/completions", Endpoint::kChatCompletions},
     Entry{"POST", "/v1/completions", Endpoint::kCompletions},
     Entry{"POST", "/v1/embeddings", Endpoint::kEmbeddings},
+    Entry{"POST", "/v1/messages", Endpoint::kMessages},
     Entry{"POST", "/v1/files", Endpoint::kUploadFile},
     Entry{"GET", "/v1/files", Endpoint::kListFiles},
     Entry{"GET", "/v1/files/{id}", Endpoint::kGetFile},
@@ -70,6 +71,12 @@ http::Response InvalidUrl(const http::Request& request) {
   error.type = "invalid_request_error";
   error.message = "Invalid URL (" + request.method + " " + std::string(request.Path()) + ")";
   return http::ErrorResponse(error);
+}
+
+bool IsAnthropicPath(std::string_view path) {
+  constexpr std::string_view kMessages = "/v1/messages";
+  return path.starts_with(kMessages) &&
+         (path.size() == kMessages.size() || path[kMessages.size()] == '/');
 }
 
 std::variant<Route, http::Response> MatchRoute(const http::Request& request) {

@@ -21,6 +21,7 @@ enum class Endpoint {
   kChatCompletions,
   kCompletions,
   kEmbeddings,
+  kMessages,  // Anthropic's Messages API
   kUploadFile,
   kListFiles,
   kGetFile,
@@ -45,5 +46,9 @@ std::variant<Route, http::Response> MatchRoute(const http::Request& request);
 
 // 404 {"error":{"message":"Invalid URL (GET /x)",...}}.
 http::Response InvalidUrl(const http::Request& request);
+
+// True for the paths of Anthropic's API (/v1/messages and below), whose answers — errors too —
+// are in Anthropic's shape.
+bool IsAnthropicPath(std::string_view path);
 
 }  // namespace sluice::api

@@ -26,6 +26,7 @@ TEST(RoutesTest, MatchesEveryEndpointWithItsId) {
   EXPECT_FALSE(Matched("GET", "/metrics").authenticated);
   EXPECT_EQ(Matched("GET", "/v1/models?limit=5").endpoint, Endpoint::kListModels);
   EXPECT_EQ(Matched("POST", "/v1/chat/completions").endpoint, Endpoint::kChatCompletions);
+  EXPECT_EQ(Matched("POST", "/v1/messages").endpoint, Endpoint::kMessages);
   Route content = Matched("GET", "/v1/files/file-abc/content");
   EXPECT_EQ(content.endpoint, Endpoint::kFileContent);
   EXPECT_EQ(content.id, "file-abc");

@@ -17,6 +17,8 @@
 
 namespace sluice::providers {
 
+class MessagesRelay;  // providers/messages_relay.h
+
 // Where and as whom to send: one deployment of a model.
 struct Upstream {
   std::string base_url;   // "https://api.openai.com/v1"
@@ -75,6 +77,10 @@ class Provider {
   // OpenAI-shaped `request_body` that asked for it (its model and stream_options).
   virtual std::unique_ptr<StreamDecoder> DecodeStream(int status, const http::Headers& headers,
                                                       std::string_view request_body) const = 0;
+  // How this provider relays Anthropic Messages requests as they are (sluice's POST
+  // /v1/messages), when its upstream speaks that API; nullptr otherwise (the caller translates
+  // them to chat completions then). Owned by the provider.
+  virtual const MessagesRelay* messages_relay() const { return nullptr; }
 };
 
 // The Outcome of a refused request as a batch result: a final 400 whose body is OpenAI's error

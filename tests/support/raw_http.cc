@@ -65,6 +65,14 @@ Result<RawResponse> RawHttp(std::uint16_t port, const std::string& method,
                             const std::string& target, const std::string& body,
                             TestDuration timeout, const std::string& content_type,
                             const std::string& api_key) {
+  return RawHttpWithHeaders(port, method, target, body, timeout,
+                            {"Authorization: Bearer " + api_key, "Content-Type: " + content_type});
+}
+
+Result<RawResponse> RawHttpWithHeaders(std::uint16_t port, const std::string& method,
+                                       const std::string& target, const std::string& body,
+                                       TestDuration timeout,
+                                       const std::vector<std::string>& headers) {
   auto deadline = SteadyClock::now() + timeout;
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return InternalError(std::string("socket: ") + std::strerror(errno));
@@ -73,11 +81,10 @@ Result<RawResponse> RawHttp(std::uint16_t port, const std::string& method,
     close(fd);
     return UnavailableError(std::string("connect: ") + std::strerror(errno));
   }
-  std::string request = method + " " + target +
-                        " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                        "\r\nConnection: close\r\nAuthorization: Bearer " + api_key +
-                        "\r\nContent-Type: " + content_type +
-                        "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" +
+                        std::to_string(port) + "\r\nConnection: close\r\n";
+  for (const std::string& header : headers) request += header + "\r\n";
+  request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
       static_cast<ssize_t>(request.size())) {
     close(fd);

@@ -26,6 +26,13 @@ Result<RawResponse> RawHttp(std::uint16_t port, const std::string& method,
                             const std::string& content_type = "application/json",
                             const std::string& api_key = "sk-test");
 
+// The same with exactly `headers` ("Name: value", no line ends) besides Host, Connection and
+// Content-Length: for requests that carry their key another way (x-api-key) or none.
+Result<RawResponse> RawHttpWithHeaders(std::uint16_t port, const std::string& method,
+                                       const std::string& target, const std::string& body,
+                                       TestDuration timeout,
+                                       const std::vector<std::string>& headers);
+
 // The multipart/form-data body of a Files API upload of `content` as in.jsonl with purpose
 // "batch" and `fields` (e.g. expires_after[seconds]) before the file, and its content type.
 struct UploadForm {

@@ -1,20 +1,19 @@
 // The Anthropic adapter: OpenAI chat completions sent as Messages requests (x-api-key,
 // anthropic-version), answers, errors and streams translated back to OpenAI's shapes, and
-// Anthropic's rate-limit headers read as hints. Only /v1/chat/completions is served.
+// Anthropic's rate-limit headers read as hints. Only /v1/chat/completions is served; Messages
+// requests from Anthropic's clients are relayed as they are (messages_relay.h).
 #include "providers/provider.h"
 
 #include <boost/json.hpp>
 #include <chrono>
 
+#include "providers/anthropic/messages_relay.h"
 #include "providers/anthropic/request.h"
 #include "providers/anthropic/response.h"
 #include "providers/anthropic/stream_decoder.h"
 
 namespace sluice::providers {
 namespace {
-
-// The Messages API version whose wire format the translation follows (WIRE.md §5.1).
-constexpr const char* kAnthropicVersion = "2023-06-01";
 
 bool IncludesUsage(std::string_view request_body) {
   boost::system::error_code ec;
@@ -29,11 +28,7 @@ bool IncludesUsage(std::string_view request_body) {
 class AnthropicProvider final : public Provider {
  public:
   AnthropicProvider(Upstream upstream, AnthropicOptions options)
-      : upstream_(std::move(upstream)), options_(options) {
-    while (!upstream_.base_url.empty() && upstream_.base_url.back() == '/') {
-      upstream_.base_url.pop_back();
-    }
-  }
+      : upstream_(std::move(upstream)), options_(options), relay_(upstream_, *options_.clock) {}
 
   Encoded Encode(std::string_view endpoint_url, std::string_view body) const override {
     if (endpoint_url != "/v1/chat/completions") {
@@ -43,49 +38,35 @@ class AnthropicProvider final : public Provider {
     }
     auto translated = ToMessagesRequest(body, {upstream_.model, options_.default_max_tokens});
     if (auto* refused = std::get_if<Refusal>(&translated)) return std::move(*refused);
-    http::ClientRequest request;
-    request.method = "POST";
-    // base_url is the API's root (https://api.anthropic.com); a root given with /v1 works too.
-    request.url =
-        upstream_.base_url + (upstream_.base_url.ends_with("/v1") ? "" : "/v1") + "/messages";
-    request.headers.Set("content-type", "application/json");
-    request.headers.Set("anthropic-version", kAnthropicVersion);
-    if (!upstream_.api_key.empty()) request.headers.Set("x-api-key", upstream_.api_key);
+    http::ClientRequest request = MessagesRequestTo(upstream_);
+    request.headers.Set("anthropic-version", std::string(kAnthropicVersion));
     request.body = std::move(std::get<std::string>(translated));
     return request;
   }
 
+  // The relay's reading (verdict, hints, usage), with the body in OpenAI's shape.
   Outcome Decode(const Result<http::Response>& answer) const override {
-    if (!answer.ok()) return UnansweredOutcome(answer.status());
-    Outcome outcome =
-        AnsweredOutcome(*answer, ParseAnthropicLimitHints(*answer, options_.clock->WallNow()),
-                        upstream_.name, "request-id");
+    Outcome outcome = relay_.Decode(answer);
+    if (!answer.ok() || (outcome.verdict == Verdict::kRetry && answer->status / 100 == 2)) {
+      return outcome;  // no answer, or a damaged one: retried
+    }
     if (outcome.verdict != Verdict::kSuccess) {
       outcome.body = ToOpenAiError(answer->status, answer->body);
       return outcome;
     }
     auto completion = ToChatCompletion(answer->body, CreatedNow());
-    if (!completion) {
-      // A 200 whose body is not JSON: the answer was damaged on the way; ask again.
-      outcome.verdict = Verdict::kRetry;
-      outcome.status = UnavailableError("upstream answered 200 with a body that is not JSON");
-      return outcome;
-    }
-    outcome.body = std::move(completion->body);
-    outcome.usage = completion->usage;
+    if (completion) outcome.body = std::move(completion->body);
     return outcome;
   }
 
   std::unique_ptr<StreamDecoder> DecodeStream(int status, const http::Headers& headers,
                                               std::string_view request_body) const override {
-    http::Response head{status, headers, ""};
-    Outcome outcome =
-        AnsweredOutcome(head, ParseAnthropicLimitHints(head, options_.clock->WallNow()),
-                        upstream_.name, "request-id");
     return std::make_unique<AnthropicStreamDecoder>(
-        std::move(outcome),
+        relay_.HeadOutcome(status, headers),
         AnthropicStreamDecoder::Options{IncludesUsage(request_body), CreatedNow()});
   }
+
+  const MessagesRelay* messages_relay() const override { return &relay_; }
 
  private:
   std::int64_t CreatedNow() const {
@@ -96,6 +77,7 @@ class AnthropicProvider final : public Provider {
 
   Upstream upstream_;
   AnthropicOptions options_;
+  AnthropicMessagesRelay relay_;
 };
 
 }  // namespace

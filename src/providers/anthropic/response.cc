@@ -30,13 +30,7 @@ json::object AssistantMessage(const json::value* content) {
         text += StringAt(b, "text");
         has_text = true;
       } else if (type == "tool_use") {
-        const json::value* input = b.if_contains("input");
-        tool_calls.push_back(json::object{
-            {"id", StringAt(b, "id")},
-            {"type", "function"},
-            {"function",
-             {{"name", StringAt(b, "name")},
-              {"arguments", input != nullptr ? json::serialize(*input) : std::string("{}")}}}});
+        tool_calls.push_back(ToolCall(b));
       }  // thinking and redacted_thinking blocks have no OpenAI form: dropped (WIRE.md §5.4)
     }
   }
@@ -59,6 +53,15 @@ bool IsPlainText(std::string_view body) {
 }
 
 }  // namespace
+
+json::object ToolCall(const json::object& tool_use) {
+  const json::value* input = tool_use.if_contains("input");
+  return {{"id", StringAt(tool_use, "id")},
+          {"type", "function"},
+          {"function",
+           {{"name", StringAt(tool_use, "name")},
+            {"arguments", input != nullptr ? json::serialize(*input) : std::string("{}")}}}};
+}
 
 void AnthropicUsage::Update(const json::object& usage) {
   ReadCounter(usage, "input_tokens", input_tokens);

@@ -29,6 +29,10 @@ struct AnthropicUsage {
   boost::json::object ToJson() const;
 };
 
+// A tool_use block {id, name, input} as OpenAI's tool call {id, type: "function", function:
+// {name, arguments: the input as JSON text}}.
+boost::json::object ToolCall(const boost::json::object& tool_use);
+
 // end_turn, stop_sequence, pause_turn → stop; max_tokens, model_context_window_exceeded →
 // length; tool_use → tool_calls; refusal → content_filter; anything else → stop.
 std::string_view FinishReason(std::string_view stop_reason);

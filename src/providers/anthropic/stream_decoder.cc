@@ -21,14 +21,15 @@ std::string Event(const json::value& data) { return http::FormatSseData(json::se
 }  // namespace
 
 AnthropicStreamDecoder::AnthropicStreamDecoder(Outcome head, Options options)
-    : outcome_(std::move(head)), options_(options) {}
+    : reader_(std::move(head)), options_(options) {}
 
 std::string AnthropicStreamDecoder::Feed(std::string_view piece) {
   std::string relayed;
   for (const http::SseEvent& event : events_.Feed(piece)) {
     boost::system::error_code ec;
     json::value data = json::parse(event.data, ec);
-    if (ec || !data.is_object() || stopped_ || failed_) continue;
+    if (ec || !data.is_object() || reader_.over()) continue;
+    reader_.Observe(data.as_object());
     relayed += OnEvent(data.as_object());
   }
   return relayed;
@@ -40,20 +41,17 @@ std::string AnthropicStreamDecoder::OnEvent(const json::object& event) {
     if (const json::object* message = ObjectAt(event, "message")) {
       id_ = StringAt(*message, "id");
       model_ = StringAt(*message, "model");
-      if (const json::object* usage = ObjectAt(*message, "usage")) usage_.Update(*usage);
     }
     return Chunk({{"role", "assistant"}, {"content", ""}}, nullptr);
   }
   if (type == "content_block_start") return OnBlockStart(event);
   if (type == "content_block_delta") return OnBlockDelta(event);
   if (type == "message_delta") {
-    if (const json::object* usage = ObjectAt(event, "usage")) usage_.Update(*usage);
     const json::object* delta = ObjectAt(event, "delta");
     std::string_view reason = delta != nullptr ? StringAt(*delta, "stop_reason") : "";
     return Chunk({}, json::string(FinishReason(reason)));
   }
   if (type == "message_stop") {
-    stopped_ = true;
     return (options_.include_usage ? UsageChunk() : std::string()) + "data: [DONE]\n\n";
   }
   if (type == "error") return OnError(event);
@@ -90,12 +88,8 @@ std::string AnthropicStreamDecoder::OnBlockDelta(const json::object& event) {
 }
 
 std::string AnthropicStreamDecoder::OnError(const json::object& event) {
-  failed_ = true;
   const json::object* error = ObjectAt(event, "error");
-  std::string type(error != nullptr ? StringAt(*error, "type") : "api_error");
-  std::string message(error != nullptr ? StringAt(*error, "message") : "");
-  outcome_.verdict = Verdict::kFail;
-  outcome_.status = UnavailableError("upstream stream failed: " + type + ": " + message);
+  std::string_view type = error != nullptr ? StringAt(*error, "type") : "api_error";
   return http::FormatSseData(
       ToOpenAiError(type == "overloaded_error" ? 503 : 500, json::serialize(event)));
 }
@@ -121,21 +115,10 @@ json::object AnthropicStreamDecoder::ChunkHead() const {
 std::string AnthropicStreamDecoder::UsageChunk() const {
   json::object chunk = ChunkHead();
   chunk["choices"] = json::array();
-  chunk["usage"] = usage_.ToJson();
+  chunk["usage"] = reader_.usage().ToJson();
   return Event(chunk);
 }
 
-Outcome AnthropicStreamDecoder::Finish(const Status& ended) {
-  Outcome outcome = outcome_;
-  outcome.usage = usage_.ToUsage();
-  if (!ended.ok()) {
-    outcome.verdict = Verdict::kFail;
-    outcome.status = ended;
-  } else if (!stopped_ && !failed_) {
-    outcome.verdict = Verdict::kFail;
-    outcome.status = UnavailableError("the upstream stream ended before message_stop");
-  }
-  return outcome;
-}
+Outcome AnthropicStreamDecoder::Finish(const Status& ended) { return reader_.Finish(ended); }
 
 }  // namespace sluice::providers

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "http/sse.h"
+#include "providers/anthropic/event_reader.h"
 #include "providers/anthropic/response.h"
 #include "providers/provider.h"
 
@@ -43,14 +44,11 @@ class AnthropicStreamDecoder final : public StreamDecoder {
   boost::json::object ChunkHead() const;  // id, object, created, model
 
   http::SseParser events_;
-  Outcome outcome_;
+  MessagesEventReader reader_;  // usage, the end, errors
   Options options_;
-  AnthropicUsage usage_;
   std::string id_;
   std::string model_;
   std::map<std::int64_t, int> tool_calls_;  // content block index → OpenAI tool call index
-  bool stopped_ = false;                    // message_stop arrived
-  bool failed_ = false;                     // an error event arrived
 };
 
 }  // namespace sluice::providers
