@@ -11,6 +11,7 @@
 
 #include "common/duration.h"
 #include "config/gateway_keys_reader.h"
+#include "config/routing_reader.h"
 #include "config/value_parsers.h"
 #include "config/yaml_reader.h"
 
@@ -101,14 +102,20 @@ void ReadTokenLimits(YamlReader& r, const YAML::Node& node, DeploymentConfig& d)
   }
 }
 
-DeploymentConfig ReadDeployment(YamlReader& r, const YAML::Node& node, const std::string& name) {
+std::optional<cost::Prices> ReadPrices(YamlReader& r, const YAML::Node& node);
+
+DeploymentConfig ReadDeployment(YamlReader& r, const YAML::Node& node, const std::string& name,
+                                const router::BreakerOptions& breaker) {
   DeploymentConfig d;
   d.model = name;
   if (!r.CheckMap(node, "a deployment",
                   {"provider", "base_url", "api_key", "model", "rpm", "tpm", "itpm", "otpm",
-                   "max_tokens", "max_in_flight", "timeout"})) {
+                   "max_tokens", "max_in_flight", "timeout", "weight", "priority", "prices",
+                   "breaker"})) {
     return d;
   }
+  d.prices = ReadPrices(r, node);
+  ReadDeploymentRouting(r, node, breaker, d);
   bool known_provider = ReadProvider(r, node, d);
   ReadEndpoint(r, node, known_provider, d);
   if (auto model = r.String(node, "model", Need::kOptional, "deployment")) d.model = model->text;
@@ -136,8 +143,9 @@ std::optional<double> ReadPrice(YamlReader& r, const YAML::Node& node, std::stri
   return value;
 }
 
-std::optional<cost::Prices> ReadPrices(YamlReader& r, const YAML::Node& model) {
-  std::optional<YAML::Node> node = r.Child(model, "prices");
+// `prices:` of a model or a deployment.
+std::optional<cost::Prices> ReadPrices(YamlReader& r, const YAML::Node& owner) {
+  std::optional<YAML::Node> node = r.Child(owner, "prices");
   if (!node || !r.CheckMap(*node, "prices", {"input", "cached_input", "output"})) {
     return std::nullopt;
   }
@@ -149,9 +157,9 @@ std::optional<cost::Prices> ReadPrices(YamlReader& r, const YAML::Node& model) {
   return prices;
 }
 
-ModelConfig ReadModel(YamlReader& r, const YAML::Node& node) {
+ModelConfig ReadModel(YamlReader& r, const YAML::Node& node, const router::BreakerOptions& breaker) {
   ModelConfig model;
-  if (!r.CheckMap(node, "a model", {"name", "deployments", "prices"})) return model;
+  if (!r.CheckMap(node, "a model", {"name", "deployments", "prices", "routing"})) return model;
   model.prices = ReadPrices(r, node);
   if (auto name = r.String(node, "name", Need::kRequired, "model")) {
     if (name->text.empty()) r.Problem(name->mark, "model name is empty");
@@ -160,7 +168,10 @@ ModelConfig ReadModel(YamlReader& r, const YAML::Node& node) {
   std::optional<YAML::Node> list = r.Sequence(node, "deployments", Need::kRequired, "model");
   if (!list) return model;
   if (list->size() == 0) r.Problem(list->Mark(), "model '" + model.name + "' has no deployments");
-  for (const auto& entry : *list) model.deployments.push_back(ReadDeployment(r, entry, model.name));
+  for (const auto& entry : *list) {
+    model.deployments.push_back(ReadDeployment(r, entry, model.name, breaker));
+  }
+  ReadModelRouting(r, node, model);
   return model;
 }
 
@@ -169,7 +180,7 @@ void ReadModels(YamlReader& r, const YAML::Node& root, Config& config) {
   if (!list) return;
   std::map<std::string, YAML::Mark> first_seen;
   for (const auto& entry : *list) {
-    ModelConfig model = ReadModel(r, entry);
+    ModelConfig model = ReadModel(r, entry, config.breaker);
     if (model.name.empty()) continue;
     // ReadModel found a name, so the entry is a map with a "name" key.
     YAML::Mark name_mark = r.Child(entry, "name")->Mark();
@@ -298,12 +309,13 @@ Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
   if (r.CheckMap(
           root, "the config",
           {"listen", "max_connections", "max_running_batches", "data_dir", "store", "log_level",
-           "log_format", "retry", "files", "retention", "proxy", "models", "keys"})) {
+           "log_format", "retry", "files", "retention", "proxy", "breaker", "models", "keys"})) {
     ReadTopLevelScalars(r, root, config);
     ReadRetry(r, root, config);
     ReadFiles(r, root, config);
     ReadRetention(r, root, config);
     ReadProxy(r, root, config);
+    config.breaker = ReadBreaker(r, root, config.breaker);  // before the models: their defaults
     ReadModels(r, root, config);
     config.keys = ReadGatewayKeys(r, root);
   }
