@@ -307,28 +307,14 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
       planner_.breaker(dispatch.deployment).State(now) != router::BreakerState::kClosed) {
     // The deployment is down (this failure opened its breaker, or it was already open): the item
     // goes to another one, or waits for it to recover, without spending one of its attempts.
-    if (observer_.retried) observer_.retried(dispatch.deployment);
-    ++progress_.retries;
-    dispatch.ticket.not_before = now;
-    dispatch.ticket.passed_over = 0;
-    dispatch.ticket.overtaken_until = TimePoint{};
-    planner_.Enqueue(target.model, dispatch.ticket);
-    held.waiting_retry = true;
-    ++progress_.waiting_retry;
+    Requeue(dispatch, held, now);
     co_return;
   }
   if (outcome.verdict == providers::Verdict::kRetry && keep_trying) {
     auto next = retry_policy_.NextAttempt(held.attempt, outcome.retry_after, now, random_);
     if (next) {
       ++held.attempt;
-      ++progress_.retries;
-      if (observer_.retried) observer_.retried(dispatch.deployment);
-      dispatch.ticket.not_before = *next;
-      dispatch.ticket.passed_over = 0;
-      dispatch.ticket.overtaken_until = TimePoint{};
-      planner_.Enqueue(target.model, dispatch.ticket);
-      held.waiting_retry = true;
-      ++progress_.waiting_retry;
+      Requeue(dispatch, held, *next);
       co_return;
     }
   }
@@ -341,6 +327,17 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
   } else {
     Finish(it, outcome);
   }
+}
+
+void Dispatcher::Requeue(Dispatch dispatch, Held& held, TimePoint not_before) {
+  ++progress_.retries;
+  if (observer_.retried) observer_.retried(dispatch.deployment);
+  dispatch.ticket.not_before = not_before;
+  dispatch.ticket.passed_over = 0;
+  dispatch.ticket.overtaken_until = TimePoint{};
+  planner_.Enqueue(targets_[dispatch.deployment].model, dispatch.ticket);
+  held.waiting_retry = true;
+  ++progress_.waiting_retry;
 }
 
 asio::awaitable<Result<Admission>> Dispatcher::Admit(std::string model, std::string tenant,

@@ -221,6 +221,8 @@ class Dispatcher {
   void FailBatch(const std::string& batch_id, const Status& status);
   boost::asio::awaitable<void> Send(Dispatch dispatch);
   boost::asio::awaitable<void> CommitLoop();
+  // Queues a failed attempt's ticket again, to go at `not_before` (a retry).
+  void Requeue(Dispatch dispatch, Held& held, TimePoint not_before);
   void Finish(HeldMap::iterator held, const providers::Outcome& outcome);
   // Takes the batch's queued tickets out of the planner: nothing more of it is sent.
   void Withdraw(ActiveBatch& batch);
