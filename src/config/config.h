@@ -69,8 +69,8 @@ struct DeploymentConfig {
   // `ordered` fills the lowest priority tier first (>= 0).
   std::int64_t weight = 1;
   std::int64_t priority = 0;
-  // This deployment's prices, overriding the model's (`cheapest` routing, costs); unset: the
-  // model's.
+  // This deployment's prices, over the model's, for `cheapest` routing (cost reports use the
+  // model's prices); unset: the model's.
   std::optional<cost::Prices> prices;
   // When it stops receiving requests: the config's `breaker:`, with this deployment's own
   // `breaker:` keys over it.

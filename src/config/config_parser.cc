@@ -67,16 +67,7 @@ void ReadEndpoint(YamlReader& r, const YAML::Node& node, bool known_provider, De
 // A duration above zero at `key` of `node`, if present and valid.
 std::optional<Duration> ReadDuration(YamlReader& r, const YAML::Node& node, std::string_view key,
                                      std::string_view what) {
-  auto text = r.String(node, key, Need::kOptional, what);
-  if (!text) return std::nullopt;
-  Result<Duration> parsed = ParseDuration(text->text);
-  if (!parsed.ok() || *parsed <= Duration::zero()) {
-    r.Problem(text->mark, std::string(key) +
-                              ": expected a duration above zero such as 30s or 2m, got '" +
-                              text->text + "'");
-    return std::nullopt;
-  }
-  return *parsed;
+  return r.PositiveDuration(node, key, Need::kOptional, what);
 }
 
 // tpm for OpenAI and compatible servers; itpm, otpm and max_tokens for Anthropic, which meters

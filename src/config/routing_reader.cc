@@ -3,25 +3,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "common/duration.h"
-
 namespace sluice::config {
 namespace {
-
-// A duration above zero at `key`, if present and valid.
-std::optional<Duration> ReadPositiveDuration(YamlReader& r, const YAML::Node& node,
-                                             std::string_view key) {
-  auto text = r.String(node, key, Need::kOptional, "breaker");
-  if (!text) return std::nullopt;
-  Result<Duration> parsed = ParseDuration(text->text);
-  if (!parsed.ok() || *parsed <= Duration::zero()) {
-    r.Problem(text->mark, std::string(key) +
-                              ": expected a duration above zero such as 5s or 500ms, got '" +
-                              text->text + "'");
-    return std::nullopt;
-  }
-  return *parsed;
-}
 
 // A ratio in (0, 1] at `key`, if present and valid.
 std::optional<double> ReadRatio(YamlReader& r, const YAML::Node& node, std::string_view key) {
@@ -56,8 +39,12 @@ router::BreakerOptions ReadBreaker(YamlReader& r, const YAML::Node& node,
   if (auto n = r.PositiveInt(*map, "min_requests", Need::kOptional, "breaker")) {
     breaker.min_requests = static_cast<int>(std::min<std::int64_t>(*n, 1'000'000));
   }
-  if (auto d = ReadPositiveDuration(r, *map, "window")) breaker.window = *d;
-  if (auto d = ReadPositiveDuration(r, *map, "cooldown")) breaker.cooldown = *d;
+  if (auto d = r.PositiveDuration(*map, "window", Need::kOptional, "breaker")) {
+    breaker.window = *d;
+  }
+  if (auto d = r.PositiveDuration(*map, "cooldown", Need::kOptional, "breaker")) {
+    breaker.cooldown = *d;
+  }
   return breaker;
 }
 
@@ -85,9 +72,10 @@ void ReadModelRouting(YamlReader& r, const YAML::Node& node, ModelConfig& model)
   if (*strategy != router::Strategy::kCheapest || model.prices) return;
   for (std::size_t i = 0; i < model.deployments.size(); ++i) {
     if (model.deployments[i].prices) continue;
-    r.Problem(routing->mark, "routing: cheapest needs prices for every deployment, and deployment " +
-                                 std::to_string(i) + " of model '" + model.name +
-                                 "' has none (set prices on it or on the model)");
+    r.Problem(routing->mark,
+              "routing: cheapest needs prices for every deployment, and deployment " +
+                  std::to_string(i) + " of model '" + model.name +
+                  "' has none (set prices on it or on the model)");
     return;
   }
 }
