@@ -52,7 +52,7 @@ class Metrics {
   // sluice_upstream_rate_limited_total{deployment}.
   void UpstreamFinished(std::string_view deployment, int status, Duration latency);
   // The class of an attempt's outcome ("ok", "rate_limited", "overloaded", "server_error",
-  // "timeout", "connection", "client_error", "cancelled"):
+  // "invalid_response", "timeout", "connection", "client_error", "cancelled"):
   // sluice_upstream_answers_total{deployment,class}.
   void CountAnswer(std::string_view deployment, std::string_view answer_class);
   // sluice_deployment_breaker_state{deployment,state} (1 for the state it is in, 0 for the two

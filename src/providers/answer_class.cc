@@ -18,7 +18,8 @@ AnswerClass ClassOf(const Outcome& outcome) {
   if (status == 429) return AnswerClass::kRateLimited;
   if (status == 503 || status == 529) return AnswerClass::kOverloaded;
   if (status >= 400 && status < 500) return AnswerClass::kClientError;
-  return AnswerClass::kServerError;  // 5xx, or an answer that could not be read
+  if (status >= 200 && status < 300) return AnswerClass::kInvalidResponse;
+  return AnswerClass::kServerError;
 }
 
 std::string_view AnswerClassName(AnswerClass answer) {
@@ -31,6 +32,8 @@ std::string_view AnswerClassName(AnswerClass answer) {
       return "overloaded";
     case AnswerClass::kServerError:
       return "server_error";
+    case AnswerClass::kInvalidResponse:
+      return "invalid_response";
     case AnswerClass::kTimeout:
       return "timeout";
     case AnswerClass::kConnection:

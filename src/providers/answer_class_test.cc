@@ -25,7 +25,7 @@ TEST(AnswerClassTest, ClassifiesAnswers) {
   EXPECT_EQ(ClassOf(Answered(503)), AnswerClass::kOverloaded);
   EXPECT_EQ(ClassOf(Answered(529)), AnswerClass::kOverloaded);
   EXPECT_EQ(ClassOf(Answered(500)), AnswerClass::kServerError);
-  EXPECT_EQ(ClassOf(Answered(200)), AnswerClass::kServerError) << "a 2xx that could not be read";
+  EXPECT_EQ(ClassOf(Answered(200)), AnswerClass::kInvalidResponse) << "a 2xx that was not read";
   EXPECT_EQ(ClassOf(Answered(400, Verdict::kFail)), AnswerClass::kClientError);
   EXPECT_EQ(ClassOf(Unanswered(DeadlineExceededError("slow"))), AnswerClass::kTimeout);
   EXPECT_EQ(ClassOf(Unanswered(UnavailableError("refused"))), AnswerClass::kConnection);
@@ -40,6 +40,7 @@ TEST(AnswerClassTest, OnlyFailuresOfTheDeploymentCountAgainstIt) {
   EXPECT_FALSE(IsDeploymentFailure(AnswerClass::kOk));
   EXPECT_FALSE(IsDeploymentFailure(AnswerClass::kRateLimited));
   EXPECT_FALSE(IsDeploymentFailure(AnswerClass::kClientError));
+  EXPECT_FALSE(IsDeploymentFailure(AnswerClass::kInvalidResponse));
   EXPECT_FALSE(IsDeploymentFailure(AnswerClass::kCancelled));
   EXPECT_EQ(AnswerClassName(AnswerClass::kRateLimited), "rate_limited");
 }
