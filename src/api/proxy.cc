@@ -61,6 +61,20 @@ http::Response NoSuchModel(const std::string& model) {
       std::nullopt, "model_not_found");
 }
 
+// The 503 for a request of a model whose every deployment is failing (each breaker open): nothing
+// is sent upstream; the client's SDK retries a 503 with backoff.
+http::Response AllDeploymentsFailing(const std::string& model) {
+  return Error(503, "server_error",
+               fmt::format("Every deployment of model `{}` is failing; the gateway sends it no "
+                           "requests until one recovers. Please try again shortly.",
+                           model),
+               "service_unavailable");
+}
+
+// The response for an admission that failed: unknown model, all deployments failing, no room.
+http::Response NotAdmitted(scheduler::Dispatcher& dispatcher, const Proxy::Call& call,
+                           const Status& refused, TimePoint now);
+
 // The 429 for a request that found no room in time, with the headers every SDK honours.
 http::Response NoCapacity(scheduler::Dispatcher& dispatcher, const Proxy::Call& call,
                           TimePoint now) {
@@ -154,6 +168,13 @@ http::Response Relay(const Result<http::Response>& answer, const providers::Outc
   return WithRequestId(std::move(response));
 }
 
+http::Response NotAdmitted(scheduler::Dispatcher& dispatcher, const Proxy::Call& call,
+                           const Status& refused, TimePoint now) {
+  if (refused.code() == StatusCode::kNotFound) return NoSuchModel(call.model);
+  if (refused.code() == StatusCode::kUnavailable) return AllDeploymentsFailing(call.model);
+  return NoCapacity(dispatcher, call, now);
+}
+
 // The 400 for a request the deployment's provider cannot honour, naming the parameter.
 http::Response Refused(const providers::Refusal& refusal) {
   return InvalidRequest(400, refusal.message, refusal.param);
@@ -220,10 +241,7 @@ asio::awaitable<http::Response> Proxy::Send(Call& call) {
   for (int attempt = 1;; ++attempt) {
     auto admission =
         co_await dispatcher_.Admit(call.model, call.tenant, call.tokens, options_.max_wait);
-    if (!admission.ok()) {
-      if (admission.status().code() == StatusCode::kNotFound) co_return NoSuchModel(call.model);
-      co_return NoCapacity(dispatcher_, call, clock_.Now());
-    }
+    if (!admission.ok()) co_return NotAdmitted(dispatcher_, call, admission.status(), clock_.Now());
     providers::Encoded encoded = call.request->Encode(*admission->provider);
     if (auto* refused = std::get_if<providers::Refusal>(&encoded)) {
       dispatcher_.Complete(*admission, providers::RefusedOutcome(*refused));
@@ -253,9 +271,7 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
     auto admission =
         co_await dispatcher_.Admit(call.model, call.tenant, call.tokens, options_.max_wait);
     if (!admission.ok()) {
-      http::Response refused = admission.status().code() == StatusCode::kNotFound
-                                   ? NoSuchModel(call.model)
-                                   : NoCapacity(dispatcher_, call, clock_.Now());
+      http::Response refused = NotAdmitted(dispatcher_, call, admission.status(), clock_.Now());
       co_await exchange.Respond(std::move(refused));
       co_return;
     }

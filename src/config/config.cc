@@ -88,6 +88,17 @@ std::vector<std::string> Config::ModelNames() const {
 
 Config DefaultConfig() { return Config{}; }
 
+std::string BreakerSummary(const router::BreakerOptions& b) {
+  auto ms = [](Duration d) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + "ms";
+  };
+  std::ostringstream out;
+  out << "{consecutive_failures: " << b.consecutive_failures
+      << ", failure_ratio: " << b.failure_ratio << ", min_requests: " << b.min_requests
+      << ", window: " << ms(b.window) << ", cooldown: " << ms(b.cooldown) << "}";
+  return out.str();
+}
+
 std::string ToString(const Config& config) {
   std::ostringstream out;
   out << "listen: " << config.listen.ToString() << "\n";
@@ -108,9 +119,11 @@ std::string ToString(const Config& config) {
   out << "retention: {batch_input_files: " << kept(config.retention.batch_input_files)
       << ", batch_output_files: " << kept(config.retention.batch_output_files)
       << ", sweep_interval: " << kept(config.retention.sweep_interval) << "}\n";
+  out << "breaker: " << BreakerSummary(config.breaker) << "\n";
   out << "models:" << (config.models.empty() ? " []" : "") << "\n";
   for (const auto& m : config.models) {
-    out << "  - name: " << m.name << "\n    deployments:\n";
+    out << "  - name: " << m.name << "\n";
+    out << "    routing: " << router::StrategyName(m.routing) << "\n    deployments:\n";
     for (const auto& d : m.deployments) {
       out << "      - provider: " << ProviderKindName(d.provider) << "\n";
       out << "        base_url: " << d.base_url << "\n";
@@ -125,6 +138,14 @@ std::string ToString(const Config& config) {
         out << "        tpm: " << d.tpm << "\n";
       }
       out << "        max_in_flight: " << d.max_in_flight << "\n";
+      out << "        weight: " << d.weight << "\n";
+      out << "        priority: " << d.priority << "\n";
+      if (d.prices) {
+        out << "        prices: {input: " << d.prices->input
+            << ", cached_input: " << d.prices->cached_input << ", output: " << d.prices->output
+            << "}\n";
+      }
+      out << "        breaker: " << BreakerSummary(d.breaker) << "\n";
     }
   }
   out << "keys:" << (config.keys.empty() ? " []" : "") << "\n";

@@ -12,6 +12,8 @@
 
 #include "common/clock.h"
 #include "cost/prices.h"
+#include "router/circuit_breaker.h"
+#include "router/strategy.h"
 
 namespace sluice::config {
 
@@ -63,6 +65,16 @@ struct DeploymentConfig {
   std::int64_t max_tokens = 4096;
   std::int64_t max_in_flight = 64;               // concurrent requests to this deployment (> 0)
   Duration timeout = std::chrono::seconds(120);  // one attempt, end to end ("30s", "2m")
+  // Routing among the model's deployments (router/strategy.h): `weighted` shares by weight (>= 1),
+  // `ordered` fills the lowest priority tier first (>= 0).
+  std::int64_t weight = 1;
+  std::int64_t priority = 0;
+  // This deployment's prices, over the model's, for `cheapest` routing (cost reports use the
+  // model's prices); unset: the model's.
+  std::optional<cost::Prices> prices;
+  // When it stops receiving requests: the config's `breaker:`, with this deployment's own
+  // `breaker:` keys over it.
+  router::BreakerOptions breaker{};
 };
 
 // A model name clients ask for, and the deployments that serve it (at least one).
@@ -70,6 +82,9 @@ struct ModelConfig {
   std::string name;
   std::vector<DeploymentConfig> deployments;
   std::optional<cost::Prices> prices;  // unset: costs are not reported
+  // How a request picks among the deployments (routing: expected-finish, weighted, cheapest,
+  // ordered).
+  router::Strategy routing = router::Strategy::kExpectedFinish;
 };
 
 struct StoreConfig {
@@ -158,6 +173,8 @@ struct Config {
   RetentionConfig retention;
   ProxyConfig proxy;
   WebhooksConfig webhooks;
+  // Every deployment's circuit breaker unless it sets its own keys (breaker:).
+  router::BreakerOptions breaker{};
   std::vector<ModelConfig> models;  // model names are unique
   std::vector<GatewayKey> keys;     // empty: open mode, loopback only (listen_check.h)
 
@@ -168,6 +185,10 @@ struct Config {
 // The configuration used when no file is given: listen on 127.0.0.1:8080, embedded store in
 // ./sluice-data, no models, no gateway keys, info-level text logs.
 Config DefaultConfig();
+
+// "{consecutive_failures: 5, failure_ratio: 0.5, min_requests: 20, window: 30000ms, cooldown:
+// 5000ms}".
+std::string BreakerSummary(const router::BreakerOptions& breaker);
 
 // A readable multi-line summary for logs and `--help`-style output. API keys are shown only as
 // "<set>" or "<unset>", never their value; gateway keys by their names only.

@@ -11,6 +11,7 @@
 
 #include "common/duration.h"
 #include "config/gateway_keys_reader.h"
+#include "config/routing_reader.h"
 #include "config/value_parsers.h"
 #include "config/yaml_reader.h"
 #include "webhooks/signature.h"
@@ -68,16 +69,7 @@ void ReadEndpoint(YamlReader& r, const YAML::Node& node, bool known_provider, De
 // A duration above zero at `key` of `node`, if present and valid.
 std::optional<Duration> ReadDuration(YamlReader& r, const YAML::Node& node, std::string_view key,
                                      std::string_view what) {
-  auto text = r.String(node, key, Need::kOptional, what);
-  if (!text) return std::nullopt;
-  Result<Duration> parsed = ParseDuration(text->text);
-  if (!parsed.ok() || *parsed <= Duration::zero()) {
-    r.Problem(text->mark, std::string(key) +
-                              ": expected a duration above zero such as 30s or 2m, got '" +
-                              text->text + "'");
-    return std::nullopt;
-  }
-  return *parsed;
+  return r.PositiveDuration(node, key, Need::kOptional, what);
 }
 
 // tpm for OpenAI and compatible servers; itpm, otpm and max_tokens for Anthropic, which meters
@@ -103,14 +95,20 @@ void ReadTokenLimits(YamlReader& r, const YAML::Node& node, DeploymentConfig& d)
   }
 }
 
-DeploymentConfig ReadDeployment(YamlReader& r, const YAML::Node& node, const std::string& name) {
+std::optional<cost::Prices> ReadPrices(YamlReader& r, const YAML::Node& node);
+
+DeploymentConfig ReadDeployment(YamlReader& r, const YAML::Node& node, const std::string& name,
+                                const router::BreakerOptions& breaker) {
   DeploymentConfig d;
   d.model = name;
   if (!r.CheckMap(node, "a deployment",
                   {"provider", "base_url", "api_key", "model", "rpm", "tpm", "itpm", "otpm",
-                   "max_tokens", "max_in_flight", "timeout"})) {
+                   "max_tokens", "max_in_flight", "timeout", "weight", "priority", "prices",
+                   "breaker"})) {
     return d;
   }
+  d.prices = ReadPrices(r, node);
+  ReadDeploymentRouting(r, node, breaker, d);
   bool known_provider = ReadProvider(r, node, d);
   ReadEndpoint(r, node, known_provider, d);
   if (auto model = r.String(node, "model", Need::kOptional, "deployment")) d.model = model->text;
@@ -138,8 +136,9 @@ std::optional<double> ReadPrice(YamlReader& r, const YAML::Node& node, std::stri
   return value;
 }
 
-std::optional<cost::Prices> ReadPrices(YamlReader& r, const YAML::Node& model) {
-  std::optional<YAML::Node> node = r.Child(model, "prices");
+// `prices:` of a model or a deployment.
+std::optional<cost::Prices> ReadPrices(YamlReader& r, const YAML::Node& owner) {
+  std::optional<YAML::Node> node = r.Child(owner, "prices");
   if (!node || !r.CheckMap(*node, "prices", {"input", "cached_input", "output"})) {
     return std::nullopt;
   }
@@ -151,9 +150,9 @@ std::optional<cost::Prices> ReadPrices(YamlReader& r, const YAML::Node& model) {
   return prices;
 }
 
-ModelConfig ReadModel(YamlReader& r, const YAML::Node& node) {
+ModelConfig ReadModel(YamlReader& r, const YAML::Node& node, const router::BreakerOptions& breaker) {
   ModelConfig model;
-  if (!r.CheckMap(node, "a model", {"name", "deployments", "prices"})) return model;
+  if (!r.CheckMap(node, "a model", {"name", "deployments", "prices", "routing"})) return model;
   model.prices = ReadPrices(r, node);
   if (auto name = r.String(node, "name", Need::kRequired, "model")) {
     if (name->text.empty()) r.Problem(name->mark, "model name is empty");
@@ -162,7 +161,10 @@ ModelConfig ReadModel(YamlReader& r, const YAML::Node& node) {
   std::optional<YAML::Node> list = r.Sequence(node, "deployments", Need::kRequired, "model");
   if (!list) return model;
   if (list->size() == 0) r.Problem(list->Mark(), "model '" + model.name + "' has no deployments");
-  for (const auto& entry : *list) model.deployments.push_back(ReadDeployment(r, entry, model.name));
+  for (const auto& entry : *list) {
+    model.deployments.push_back(ReadDeployment(r, entry, model.name, breaker));
+  }
+  ReadModelRouting(r, node, model);
   return model;
 }
 
@@ -171,7 +173,7 @@ void ReadModels(YamlReader& r, const YAML::Node& root, Config& config) {
   if (!list) return;
   std::map<std::string, YAML::Mark> first_seen;
   for (const auto& entry : *list) {
-    ModelConfig model = ReadModel(r, entry);
+    ModelConfig model = ReadModel(r, entry, config.breaker);
     if (model.name.empty()) continue;
     // ReadModel found a name, so the entry is a map with a "name" key.
     YAML::Mark name_mark = r.Child(entry, "name")->Mark();
@@ -331,12 +333,14 @@ Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
   if (r.CheckMap(
           root, "the config",
           {"listen", "max_connections", "max_running_batches", "data_dir", "store", "log_level",
-           "log_format", "retry", "files", "retention", "proxy", "webhooks", "models", "keys"})) {
+           "log_format", "retry", "files", "retention", "proxy", "webhooks", "breaker", "models",
+           "keys"})) {
     ReadTopLevelScalars(r, root, config);
     ReadRetry(r, root, config);
     ReadFiles(r, root, config);
     ReadRetention(r, root, config);
     ReadProxy(r, root, config);
+    config.breaker = ReadBreaker(r, root, config.breaker);  // before the models: their defaults
     ReadModels(r, root, config);
     config.keys = ReadGatewayKeys(r, root);
     ReadWebhooks(r, root, config);

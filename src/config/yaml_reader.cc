@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "common/duration.h"
 #include "config/value_parsers.h"
 
 namespace sluice::config {
@@ -129,6 +130,20 @@ std::optional<std::int64_t> YamlReader::Integer(const YAML::Node& map, std::stri
     return std::nullopt;
   }
   return *value;
+}
+
+std::optional<Duration> YamlReader::PositiveDuration(const YAML::Node& map, std::string_view key,
+                                                     Need need, std::string_view what) {
+  std::optional<Scalar> scalar = String(map, key, need, what);
+  if (!scalar) return std::nullopt;
+  Result<Duration> parsed = ParseDuration(scalar->text);
+  if (!parsed.ok() || *parsed <= Duration::zero()) {
+    Problem(scalar->mark, std::string(key) +
+                              ": expected a duration above zero such as 30s or 2m, got '" +
+                              scalar->text + "'");
+    return std::nullopt;
+  }
+  return *parsed;
 }
 
 std::optional<YAML::Node> YamlReader::Sequence(const YAML::Node& map, std::string_view key,

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "config/env_substitution.h"
 
@@ -54,6 +55,10 @@ class YamlReader {
   // As String, then a decimal integer >= 0 ("rpm must be an integer >= 0, got '-5'").
   std::optional<std::int64_t> NonNegativeInt(const YAML::Node& map, std::string_view key, Need need,
                                              std::string_view what);
+  // As String, then a duration above zero ("timeout: expected a duration above zero such as 30s
+  // or 2m, got 'soon'").
+  std::optional<Duration> PositiveDuration(const YAML::Node& map, std::string_view key, Need need,
+                                           std::string_view what);
   // The sequence at `map[key]`; nullopt (reported when required or not a sequence) otherwise.
   std::optional<YAML::Node> Sequence(const YAML::Node& map, std::string_view key, Need need,
                                      std::string_view what);

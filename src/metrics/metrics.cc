@@ -65,6 +65,19 @@ struct Metrics::Families {
                                                 "Requests a deployment's limiter could grant now.");
   Family<Gauge>& limiter_tokens = GaugeFamily(registry, "sluice_limiter_tokens_available",
                                               "Tokens a deployment's limiter could grant now.");
+  Family<Counter>& upstream_answers =
+      CounterFamily(registry, "sluice_upstream_answers_total",
+                    "Attempts sent to a deployment, by the class of their outcome.");
+  Family<Gauge>& breaker_state =
+      GaugeFamily(registry, "sluice_deployment_breaker_state",
+                  "1 for the state a deployment's circuit breaker is in (closed, open, half-open).");
+  Family<Gauge>& latency_ewma =
+      GaugeFamily(registry, "sluice_deployment_latency_ewma_seconds",
+                  "Moving average of a deployment's successful answer times (the router's).");
+  Family<Gauge>& available = GaugeFamily(
+      registry, "sluice_deployment_available",
+      "What a deployment's limiter could grant now, per budget (requests, tokens, input_tokens, "
+      "output_tokens).");
   Family<Gauge>& batches = GaugeFamily(registry, "sluice_batches", "Batches by status.");
   Gauge& items_queued =
       GaugeFamily(registry, "sluice_items_queued", "Items waiting to be sent, in all batches.")
@@ -96,6 +109,26 @@ void Metrics::UpstreamFinished(std::string_view deployment, int status, Duration
   if (status == 429) families_->upstream_rate_limited.Add(labels).Increment();
   labels.emplace("code", status == 0 ? std::string("none") : std::to_string(status));
   families_->upstream_responses.Add(labels).Increment();
+}
+
+void Metrics::CountAnswer(std::string_view deployment, std::string_view answer_class) {
+  prometheus::Labels labels = Deployment(deployment);
+  labels.emplace("class", std::string(answer_class));
+  families_->upstream_answers.Add(labels).Increment();
+}
+
+void Metrics::SetDeploymentHealth(std::string_view deployment, const DeploymentHealth& health) {
+  for (std::string_view state : {"closed", "open", "half-open"}) {
+    prometheus::Labels labels = Deployment(deployment);
+    labels.emplace("state", std::string(state));
+    families_->breaker_state.Add(labels).Set(state == health.breaker_state ? 1 : 0);
+  }
+  families_->latency_ewma.Add(Deployment(deployment)).Set(health.latency_ewma_seconds);
+  for (const auto& [budget, amount] : health.available) {
+    prometheus::Labels labels = Deployment(deployment);
+    labels.emplace("budget", std::string(budget));
+    families_->available.Add(labels).Set(amount);
+  }
 }
 
 void Metrics::CountRetry(std::string_view deployment) {

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/clock.h"
 
@@ -19,6 +21,15 @@ struct HttpRequestRecord {
   std::string_view route;   // the route template, "/v1/files/{id}"; "unmatched" for a 404 path
   int status = 0;           // the status sent
   std::string_view tenant;  // the caller's tenant; empty when none was established (a 401)
+};
+
+// One deployment's standing for /metrics, refreshed on every scrape.
+struct DeploymentHealth {
+  std::string_view breaker_state;  // "closed", "open", "half-open"
+  double latency_ewma_seconds = 0;  // 0 before the first successful answer
+  // What its limiter could grant now, per budget it meters ("requests", "tokens",
+  // "input_tokens", "output_tokens"); budgets whose limit is not known yet are left out.
+  std::vector<std::pair<std::string_view, double>> available;
 };
 
 class Metrics {
@@ -40,6 +51,14 @@ class Metrics {
   // sluice_upstream_request_duration_seconds{deployment} and, for a 429,
   // sluice_upstream_rate_limited_total{deployment}.
   void UpstreamFinished(std::string_view deployment, int status, Duration latency);
+  // The class of an attempt's outcome ("ok", "rate_limited", "overloaded", "server_error",
+  // "invalid_response", "timeout", "connection", "client_error", "cancelled"):
+  // sluice_upstream_answers_total{deployment,class}.
+  void CountAnswer(std::string_view deployment, std::string_view answer_class);
+  // sluice_deployment_breaker_state{deployment,state} (1 for the state it is in, 0 for the two
+  // others), sluice_deployment_latency_ewma_seconds{deployment} and
+  // sluice_deployment_available{deployment,budget}.
+  void SetDeploymentHealth(std::string_view deployment, const DeploymentHealth& health);
   // A failed attempt will be tried again: sluice_upstream_retries_total{deployment}.
   void CountRetry(std::string_view deployment);
 

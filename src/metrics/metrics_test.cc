@@ -94,6 +94,28 @@ TEST(MetricsTest, TokensAccumulateByModelAndDirection) {
               HasSubstr(R"(sluice_tokens_total{direction="output",model="gpt-4o-mini"} 300)"));
 }
 
+TEST(MetricsTest, DeploymentHealthShowsBreakerLatencyHeadroomAndAnswerClasses) {
+  Metrics metrics;
+  metrics.SetDeploymentHealth("m#1", {.breaker_state = "open",
+                                      .latency_ewma_seconds = 0.25,
+                                      .available = {{"requests", 7}, {"output_tokens", 900}}});
+  metrics.CountAnswer("m#1", "connection");
+  metrics.CountAnswer("m#1", "connection");
+  metrics.CountAnswer("m#1", "ok");
+  std::string text = metrics.Render();
+  EXPECT_THAT(text, HasSubstr("sluice_deployment_breaker_state{deployment=\"m#1\",state=\"open\"} 1"));
+  EXPECT_THAT(text,
+              HasSubstr("sluice_deployment_breaker_state{deployment=\"m#1\",state=\"closed\"} 0"));
+  EXPECT_THAT(text, HasSubstr("sluice_deployment_latency_ewma_seconds{deployment=\"m#1\"} 0.25"));
+  EXPECT_THAT(text,
+              HasSubstr("sluice_deployment_available{budget=\"requests\",deployment=\"m#1\"} 7"));
+  EXPECT_THAT(text, HasSubstr("sluice_deployment_available{budget=\"output_tokens\","
+                              "deployment=\"m#1\"} 900"));
+  EXPECT_THAT(text,
+              HasSubstr("sluice_upstream_answers_total{class=\"connection\",deployment=\"m#1\"} 2"));
+  EXPECT_THAT(text, HasSubstr("sluice_upstream_answers_total{class=\"ok\",deployment=\"m#1\"} 1"));
+}
+
 TEST(MetricsTest, GaugesHoldTheLastValueSet) {
   Metrics metrics;
   EXPECT_THAT(metrics.Render(), HasSubstr("sluice_items_queued 0"));

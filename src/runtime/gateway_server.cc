@@ -17,7 +17,9 @@
 #include "http/server.h"
 #include "metrics/metrics.h"
 #include "mock/mock_provider.h"
+#include "providers/answer_class.h"
 #include "runtime/batch_webhooks.h"
+#include "runtime/deployment_health.h"
 #include "runtime/retention_sweeper.h"
 #include "runtime/targets.h"
 #include "scheduler/dispatcher.h"
@@ -231,6 +233,8 @@ void Server::ObserveUpstream() {
   observer.started = [this](int d) { metrics_.UpstreamStarted(deployment_names_[d]); };
   observer.finished = [this](int d, const providers::Outcome& outcome, Duration latency) {
     metrics_.UpstreamFinished(deployment_names_[d], outcome.status_code, latency);
+    metrics_.CountAnswer(deployment_names_[d],
+                         providers::AnswerClassName(providers::ClassOf(outcome)));
     metrics_.CountTokens(dispatcher_->targets()[d].model, outcome.usage.prompt_tokens,
                          outcome.usage.completion_tokens);
   };
@@ -245,6 +249,7 @@ void Server::RefreshMetrics() {
     const auto& limiter = planner.limiter(static_cast<int>(d));
     metrics_.SetLimiterHeadroom(deployment_names_[d], limiter.AvailableRequests(now).value_or(-1),
                                 limiter.AvailableTokens(now).value_or(-1));
+    metrics_.SetDeploymentHealth(deployment_names_[d], Health(planner, static_cast<int>(d), now));
   }
   for (std::string_view status : {"validating", "in_progress", "finalizing", "cancelling"}) {
     metrics_.SetBatches(status, 0);

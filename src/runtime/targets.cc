@@ -23,7 +23,15 @@ Result<std::vector<scheduler::Target>> Targets(const config::Config& config, con
         limits.tpm = d.tpm;
         provider = providers::MakeOpenAiProvider(std::move(upstream));
       }
-      targets.push_back({model.name, std::move(provider), std::move(limits), d.timeout});
+      scheduler::DeploymentRouting routing{.weight = static_cast<int>(d.weight),
+                                           .priority = static_cast<int>(d.priority),
+                                           .price = 0,
+                                           .breaker = d.breaker};
+      if (auto prices = d.prices ? d.prices : model.prices) {
+        routing.price = prices->input + prices->output;
+      }
+      targets.push_back({model.name, std::move(provider), std::move(limits), d.timeout, routing,
+                         model.routing});
     }
   }
   return targets;

@@ -11,6 +11,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "http/sleep.h"
+#include "providers/answer_class.h"
 #include "providers/limiter_feedback.h"
 #include "store/store_errors.h"
 
@@ -61,7 +62,8 @@ Dispatcher::Dispatcher(asio::any_io_executor io, asio::any_io_executor store_exe
       wake_(io),
       commit_wake_(io) {
   for (const Target& target : targets_) {
-    planner_.AddDeployment(target.model, target.limits, clock_.Now());
+    planner_.AddDeployment(target.model, target.limits, clock_.Now(), target.routing);
+    planner_.SetStrategy(target.model, target.strategy);
   }
 }
 
@@ -290,7 +292,7 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
   }
   TimePoint now = clock_.Now();
   if (observer_.finished) observer_.finished(dispatch.deployment, outcome, now - sent_at);
-  Learn(dispatch.deployment, outcome, now);
+  Learn(dispatch.deployment, outcome, now - sent_at, now);
   --progress_.in_flight;
   wake_.Notify();
   auto it = held_.find(dispatch.ticket.id);
@@ -301,18 +303,18 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
     co_return;
   }
   bool keep_trying = !stopping_ && !held.batch->cancelled;
+  if (outcome.verdict == providers::Verdict::kRetry && keep_trying &&
+      planner_.breaker(dispatch.deployment).State(now) != router::BreakerState::kClosed) {
+    // The deployment is down (this failure opened its breaker, or it was already open): the item
+    // goes to another one, or waits for it to recover, without spending one of its attempts.
+    Requeue(dispatch, held, now);
+    co_return;
+  }
   if (outcome.verdict == providers::Verdict::kRetry && keep_trying) {
     auto next = retry_policy_.NextAttempt(held.attempt, outcome.retry_after, now, random_);
     if (next) {
       ++held.attempt;
-      ++progress_.retries;
-      if (observer_.retried) observer_.retried(dispatch.deployment);
-      dispatch.ticket.not_before = *next;
-      dispatch.ticket.passed_over = 0;
-      dispatch.ticket.overtaken_until = TimePoint{};
-      planner_.Enqueue(target.model, dispatch.ticket);
-      held.waiting_retry = true;
-      ++progress_.waiting_retry;
+      Requeue(dispatch, held, *next);
       co_return;
     }
   }
@@ -327,11 +329,26 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
   }
 }
 
+void Dispatcher::Requeue(Dispatch dispatch, Held& held, TimePoint not_before) {
+  ++progress_.retries;
+  if (observer_.retried) observer_.retried(dispatch.deployment);
+  dispatch.ticket.not_before = not_before;
+  dispatch.ticket.passed_over = 0;
+  dispatch.ticket.overtaken_until = TimePoint{};
+  planner_.Enqueue(targets_[dispatch.deployment].model, dispatch.ticket);
+  held.waiting_retry = true;
+  ++progress_.waiting_retry;
+}
+
 asio::awaitable<Result<Admission>> Dispatcher::Admit(std::string model, std::string tenant,
                                                      std::int64_t tokens, Duration wait) {
   auto target = std::find_if(targets_.begin(), targets_.end(),
                              [&model](const Target& t) { return t.model == model; });
   if (target == targets_.end()) co_return NotFoundError("no deployment serves model " + model);
+  if (planner_.Unavailable(model, clock_.Now())) {
+    co_return UnavailableError("every deployment of model " + model +
+                               " is failing (circuit breaker open)");
+  }
   auto lane = interactive_lanes_.find(tenant);
   if (lane == interactive_lanes_.end()) {
     int number = planner_.AddLane({Priority::kInteractive, tenant});
@@ -365,7 +382,7 @@ void Dispatcher::Complete(const Admission& admission, const providers::Outcome& 
   TimePoint now = clock_.Now();
   if (observer_.finished)
     observer_.finished(admission.deployment, outcome, now - admission.admitted_at);
-  Learn(admission.deployment, outcome, now);
+  Learn(admission.deployment, outcome, now - admission.admitted_at, now);
   wake_.Notify();
 }
 
@@ -382,10 +399,33 @@ Duration Dispatcher::RetryAfter(const std::string& model, const std::string& ten
   return std::max<Duration>(when - now, Duration::zero());
 }
 
-void Dispatcher::Learn(int deployment, const providers::Outcome& outcome, TimePoint now) {
+void Dispatcher::Learn(int deployment, const providers::Outcome& outcome, Duration latency,
+                       TimePoint now) {
   ratelimit::DeploymentLimiter& limiter = planner_.limiter(deployment);
   if (auto news = limiter.Observe(providers::LimiterFeedback(outcome), now)) {
     spdlog::info("{}", *news);
+  }
+  providers::AnswerClass answer = providers::ClassOf(outcome);
+  router::Signal signal = providers::IsDeploymentFailure(answer) ? router::Signal::kFailure
+                          : answer == providers::AnswerClass::kCancelled ? router::Signal::kNeutral
+                                                                         : router::Signal::kSuccess;
+  std::optional<Duration> measured;
+  if (answer == providers::AnswerClass::kOk) measured = latency;
+  bool probing = planner_.breaker(deployment).State(now) == router::BreakerState::kHalfOpen;
+  if (auto changed = planner_.Answered(deployment, signal, measured, now)) {
+    const std::string& name = targets_[deployment].limits.name;
+    if (*changed == router::BreakerState::kOpen && probing) {
+      spdlog::debug("{}: circuit breaker probe failed ({}); open again", name,
+                    providers::AnswerClassName(answer));
+    } else if (*changed == router::BreakerState::kOpen) {
+      spdlog::info("{}: circuit breaker open after {} ({}); no requests for {} ms, then one probe",
+                   name, providers::AnswerClassName(answer), outcome.status.message(),
+                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                       planner_.breaker(deployment).options().cooldown)
+                       .count());
+    } else {
+      spdlog::info("{}: circuit breaker closed: the probe succeeded", name);
+    }
   }
   if (outcome.status_code == 429) ++progress_.rate_limited;
   progress_.prompt_tokens += outcome.usage.prompt_tokens;

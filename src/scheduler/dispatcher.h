@@ -38,6 +38,8 @@ struct Target {
   std::shared_ptr<const providers::Provider> provider;
   ratelimit::LimiterOptions limits;
   Duration timeout = std::chrono::seconds(120);  // one attempt, end to end
+  DeploymentRouting routing{};                  // weight, tier, price, breaker settings
+  router::Strategy strategy = router::Strategy::kExpectedFinish;  // its model's
 };
 
 struct DispatcherOptions {
@@ -126,8 +128,9 @@ class Dispatcher {
   void CancelBatch(const std::string& batch_id);
 
   // Waits up to `wait` for a deployment of `model` to have room for an interactive request of
-  // `tokens`, ahead of every batch. kNotFound for a model without deployments;
-  // kResourceExhausted when no room came in time, with retry_after() telling when it should.
+  // `tokens`, ahead of every batch. kNotFound for a model without deployments; kUnavailable,
+  // without waiting, when every deployment's breaker is open; kResourceExhausted when no room
+  // came in time, with RetryAfter telling when it should.
   boost::asio::awaitable<Result<Admission>> Admit(std::string model, std::string tenant,
                                                   std::int64_t tokens, Duration wait);
   // The admitted request has finished with `outcome`: frees its slot, learns from the answer.
@@ -218,10 +221,14 @@ class Dispatcher {
   void FailBatch(const std::string& batch_id, const Status& status);
   boost::asio::awaitable<void> Send(Dispatch dispatch);
   boost::asio::awaitable<void> CommitLoop();
+  // Queues a failed attempt's ticket again, to go at `not_before` (a retry).
+  void Requeue(Dispatch dispatch, Held& held, TimePoint not_before);
   void Finish(HeldMap::iterator held, const providers::Outcome& outcome);
   // Takes the batch's queued tickets out of the planner: nothing more of it is sent.
   void Withdraw(ActiveBatch& batch);
-  void Learn(int deployment, const providers::Outcome& outcome, TimePoint now);
+  // Feeds an answer to the deployment's limiter and breaker (logging a breaker's change once);
+  // `latency` is the time the attempt took.
+  void Learn(int deployment, const providers::Outcome& outcome, Duration latency, TimePoint now);
   bool Idle() const;
 
   boost::asio::any_io_executor io_;

@@ -81,9 +81,14 @@ class DispatcherTest : public ::testing::Test {
     options.retry.max_attempts = 3;
     auto provider = std::shared_ptr<const providers::Provider>(
         providers::MakeOpenAiProvider({"http://127.0.0.1:9/v1", "k", "m"}));
-    Dispatcher dispatcher(
-        io.get_executor(), store_thread.get_executor(), SystemClock::Instance(), *store_, client,
-        {{"m", provider, {.rpm = 100000, .tpm = 10000000, .max_in_flight = 8}}}, options);
+    // These tests are about retries, some of which fail every first attempt: a breaker (tested
+    // in planner_routing_test.cc) would hold them back for its cooldown.
+    DeploymentRouting no_breaker{.breaker = {.consecutive_failures = 1'000'000,
+                                             .min_requests = 1'000'000}};
+    Target target{"m", provider, {.rpm = 100000, .tpm = 10000000, .max_in_flight = 8},
+                  std::chrono::seconds(120), no_breaker};
+    Dispatcher dispatcher(io.get_executor(), store_thread.get_executor(), SystemClock::Instance(),
+                          *store_, client, {target}, options);
     auto done = asio::co_spawn(io, dispatcher.RunOnly("b"), asio::use_future);
     if (during) during(dispatcher);
     io.run();

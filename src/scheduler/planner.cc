@@ -15,11 +15,32 @@ void Earliest(std::optional<TimePoint>& wake_at, TimePoint t) {
 Planner::Planner(PlannerOptions options) : options_(options) { AddLane({}); }
 
 int Planner::AddDeployment(const std::string& model, ratelimit::LimiterOptions limits,
-                           TimePoint now) {
-  deployments_.push_back({model, ratelimit::DeploymentLimiter(limits, now)});
+                           TimePoint now, DeploymentRouting routing) {
+  router::CircuitBreaker breaker(routing.breaker);
+  deployments_.push_back(
+      {model, ratelimit::DeploymentLimiter(limits, now), routing, std::move(breaker)});
   int number = static_cast<int>(deployments_.size()) - 1;
   models_[model].deployments.push_back(number);
   return number;
+}
+
+void Planner::SetStrategy(const std::string& model, router::Strategy strategy) {
+  models_[model].router = router::Router(strategy);
+}
+
+std::optional<router::BreakerState> Planner::Answered(int deployment, router::Signal signal,
+                                                      std::optional<Duration> latency,
+                                                      TimePoint now) {
+  Deployment& d = deployments_[deployment];
+  if (latency) d.latency.Add(*latency);
+  return d.breaker.OnAnswer(signal, now);
+}
+
+bool Planner::Unavailable(const std::string& model, TimePoint now) const {
+  auto queue = models_.find(model);
+  if (queue == models_.end()) return false;
+  return std::none_of(queue->second.deployments.begin(), queue->second.deployments.end(),
+                      [&](int d) { return deployments_[d].breaker.Allows(now); });
 }
 
 TimePoint Planner::Quota::When(std::int64_t cost, TimePoint now) const {
@@ -123,18 +144,37 @@ void Planner::Enqueue(const std::string& model, Ticket ticket) {
 std::optional<int> Planner::Admit(ModelQueue& queue, std::int64_t tokens, TimePoint now,
                                   std::optional<TimePoint>& wake_at,
                                   std::optional<TimePoint>* fits_at) {
-  const std::size_t n = queue.deployments.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    int d = queue.deployments[(queue.next_deployment + i) % n];
-    ratelimit::DeploymentLimiter& limiter = deployments_[d].limiter;
-    if (!limiter.HasFreeSlot()) continue;  // woken by Finished, not by time
-    if (limiter.TryAdmit(tokens, now)) {
-      queue.next_deployment = (queue.next_deployment + i + 1) % n;
-      return d;
+  std::vector<router::Candidate> with_room;
+  for (int d : queue.deployments) {
+    Deployment& deployment = deployments_[d];
+    if (!deployment.breaker.Allows(now)) {
+      // Open: looked at again when its probe is due; half-open with the probe out: when it ends.
+      std::optional<TimePoint> probe = deployment.breaker.ProbeAt();
+      if (probe && *probe > now) Earliest(wake_at, *probe);
+      continue;
     }
+    ratelimit::DeploymentLimiter& limiter = deployment.limiter;
+    if (!limiter.HasFreeSlot()) continue;  // woken by Finished, not by time
     TimePoint when = limiter.WhenAdmissible(tokens, now);
-    Earliest(wake_at, when);
-    if (fits_at != nullptr) Earliest(*fits_at, when);
+    if (when > now) {
+      Earliest(wake_at, when);
+      if (fits_at != nullptr) Earliest(*fits_at, when);
+      continue;
+    }
+    with_room.push_back({.deployment = d,
+                         .weight = deployment.routing.weight,
+                         .priority = deployment.routing.priority,
+                         .price = deployment.routing.price,
+                         .in_flight = limiter.in_flight(),
+                         .concurrency = limiter.concurrency_limit(),
+                         .latency = deployment.latency.mean()});
+  }
+  for (std::size_t i : queue.router.Rank(with_room)) {
+    Deployment& deployment = deployments_[with_room[i].deployment];
+    if (deployment.limiter.TryAdmit(tokens, now)) {
+      deployment.breaker.OnSend(now);
+      return with_room[i].deployment;
+    }
   }
   return std::nullopt;
 }

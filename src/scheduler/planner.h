@@ -9,6 +9,10 @@
 // the tenant that has been served the fewest tokens goes first (fair sharing: a small batch is
 // not stuck behind another tenant's huge one). A batch lane left unserved ages one priority step
 // per `aging` (never above high), so nothing starves.
+// Routing: a ticket goes to one of its model's deployments that has room now (a free slot, the
+// budgets for it, and a breaker that lets it through); the model's router::Strategy picks among
+// them. A deployment whose breaker is open gets nothing until its probe is due, which is then a
+// time to wake at.
 // Pure: every call takes `now`; owned by the scheduler's control executor. Thread-compatible.
 #pragma once
 
@@ -21,6 +25,9 @@
 
 #include "common/clock.h"
 #include "ratelimit/deployment_limiter.h"
+#include "router/circuit_breaker.h"
+#include "router/latency_ewma.h"
+#include "router/strategy.h"
 
 namespace sluice::scheduler {
 
@@ -42,6 +49,14 @@ struct LaneOptions {
 struct TenantLimits {
   std::int64_t rpm = 0;
   std::int64_t tpm = 0;
+};
+
+// How the router sees one deployment (router/strategy.h) and its breaker's settings.
+struct DeploymentRouting {
+  int weight = 1;     // weighted
+  int priority = 0;   // ordered: the tier, lower first
+  double price = 0;   // cheapest: dollars per million tokens (input + output rate)
+  router::BreakerOptions breaker{};
 };
 
 struct Ticket {
@@ -72,7 +87,10 @@ class Planner {
   explicit Planner(PlannerOptions options);
 
   // Adds a deployment serving `model`; returns its number.
-  int AddDeployment(const std::string& model, ratelimit::LimiterOptions limits, TimePoint now);
+  int AddDeployment(const std::string& model, ratelimit::LimiterOptions limits, TimePoint now,
+                    DeploymentRouting routing = {});
+  // How `model`'s deployments are chosen among (expected-finish unless set).
+  void SetStrategy(const std::string& model, router::Strategy strategy);
 
   // Caps what `tenant`'s lanes may take, whatever the deployments have left.
   void SetTenantLimits(const std::string& tenant, TenantLimits limits, TimePoint now);
@@ -97,9 +115,24 @@ class Planner {
 
   void Finished(int deployment) { deployments_[deployment].limiter.Release(); }
 
+  // An answer (or failure) of a request sent to `deployment`: feeds its breaker, and its latency
+  // EWMA when `latency` is set (successful answers). Returns the breaker's new state when it
+  // changed.
+  std::optional<router::BreakerState> Answered(int deployment, router::Signal signal,
+                                               std::optional<Duration> latency, TimePoint now);
+  // True when no deployment of `model` lets a request through now (each breaker open, or
+  // half-open with its probe out): an interactive request is answered 503 at once.
+  bool Unavailable(const std::string& model, TimePoint now) const;
+
   ratelimit::DeploymentLimiter& limiter(int deployment) { return deployments_[deployment].limiter; }
   const ratelimit::DeploymentLimiter& limiter(int deployment) const {
     return deployments_[deployment].limiter;
+  }
+  const router::CircuitBreaker& breaker(int deployment) const {
+    return deployments_[deployment].breaker;
+  }
+  const router::LatencyEwma& latency(int deployment) const {
+    return deployments_[deployment].latency;
   }
   std::size_t deployment_count() const { return deployments_.size(); }
   std::size_t queued() const { return queued_; }
@@ -108,6 +141,9 @@ class Planner {
   struct Deployment {
     std::string model;
     ratelimit::DeploymentLimiter limiter;
+    DeploymentRouting routing;
+    router::CircuitBreaker breaker;
+    router::LatencyEwma latency{};
   };
   struct LaneQueue {  // one lane's tickets for one model
     std::deque<Ticket> fresh;
@@ -117,7 +153,7 @@ class Planner {
   struct ModelQueue {
     std::vector<int> deployments;
     std::map<int, LaneQueue> lanes;   // only lanes with tickets
-    std::size_t next_deployment = 0;  // round-robin start
+    router::Router router;
   };
   struct Quota {  // a tenant's own buckets
     std::optional<ratelimit::TokenBucket> requests;
@@ -138,8 +174,8 @@ class Planner {
   std::vector<int> LaneOrder(const ModelQueue& queue, TimePoint now);
   int EffectivePriority(Lane& lane, TimePoint now);
   void Served(int lane, std::int64_t tokens, TimePoint now);
-  // The deployment of `queue` that admits `tokens` now, if any; otherwise lowers wake_at to when
-  // one could.
+  // The deployment of `queue` the router picks among those that admit `tokens` now, if any;
+  // otherwise lowers wake_at to when one could (a budget refilled, a probe due).
   // `fits_at` (optional) gets when the ticket could go on the deployments with a free slot.
   std::optional<int> Admit(ModelQueue& queue, std::int64_t tokens, TimePoint now,
                            std::optional<TimePoint>& wake_at,
