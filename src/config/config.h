@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/fallback_class.h"
 #include "cost/prices.h"
 
 namespace sluice::config {
@@ -65,11 +66,20 @@ struct DeploymentConfig {
   Duration timeout = std::chrono::seconds(120);  // one attempt, end to end ("30s", "2m")
 };
 
+// A model to try instead when a request's final answer from this one is of a class in `on`.
+struct FallbackConfig {
+  std::string model;               // another configured model
+  std::vector<FallbackClass> on;   // at least one, each once
+};
+
 // A model name clients ask for, and the deployments that serve it (at least one).
 struct ModelConfig {
   std::string name;
   std::vector<DeploymentConfig> deployments;
   std::optional<cost::Prices> prices;  // unset: costs are not reported
+  // Tried in order, each at most once per request; a fallback's own fallbacks follow it. No
+  // chain of fallbacks leads back to a model on it.
+  std::vector<FallbackConfig> fallbacks;
 };
 
 struct StoreConfig {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/duration.h"
+#include "config/fallbacks_reader.h"
 #include "config/gateway_keys_reader.h"
 #include "config/value_parsers.h"
 #include "config/yaml_reader.h"
@@ -151,7 +152,7 @@ std::optional<cost::Prices> ReadPrices(YamlReader& r, const YAML::Node& model) {
 
 ModelConfig ReadModel(YamlReader& r, const YAML::Node& node) {
   ModelConfig model;
-  if (!r.CheckMap(node, "a model", {"name", "deployments", "prices"})) return model;
+  if (!r.CheckMap(node, "a model", {"name", "deployments", "prices", "fallbacks"})) return model;
   model.prices = ReadPrices(r, node);
   if (auto name = r.String(node, "name", Need::kRequired, "model")) {
     if (name->text.empty()) r.Problem(name->mark, "model name is empty");
@@ -168,6 +169,7 @@ void ReadModels(YamlReader& r, const YAML::Node& root, Config& config) {
   std::optional<YAML::Node> list = r.Sequence(root, "models", Need::kOptional, "the config");
   if (!list) return;
   std::map<std::string, YAML::Mark> first_seen;
+  FallbackMarks fallback_marks;
   for (const auto& entry : *list) {
     ModelConfig model = ReadModel(r, entry);
     if (model.name.empty()) continue;
@@ -179,8 +181,10 @@ void ReadModels(YamlReader& r, const YAML::Node& root, Config& config) {
                                r.Location(it->second) + ")");
       continue;
     }
+    model.fallbacks = ReadFallbacks(r, entry, model.name, fallback_marks);
     config.models.push_back(std::move(model));
   }
+  CheckFallbackGraph(r, config.models, fallback_marks);
 }
 
 void ReadTopLevelScalars(YamlReader& r, const YAML::Node& root, Config& config) {
