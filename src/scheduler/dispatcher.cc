@@ -261,7 +261,7 @@ asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch, std:
                                          .lane = batch->lane,
                                          .overtaken_until = {}});
       int attempt = item.attempt;
-      held_.emplace(ticket, Held{batch, std::move(item), attempt, false});
+      held_.emplace(ticket, Held{batch, std::move(item), attempt, false, {}});
       ++batch->held;
     }
   }
@@ -322,7 +322,7 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
     --batch->held;
     held_.erase(it);
     batch->changed.Notify();
-  } else {
+  } else if (!keep_trying || !FallBack(dispatch.ticket, held, outcome)) {
     Finish(it, outcome);
   }
 }
@@ -401,6 +401,8 @@ void Dispatcher::Learn(int deployment, const providers::Outcome& outcome, TimePo
 void Dispatcher::Finish(HeldMap::iterator held, const providers::Outcome& outcome) {
   ActiveBatch* batch = held->second.batch.get();
   uncommitted_.push_back({batch->spec.id, ResultOf(held->second.leased, outcome)});
+  const std::vector<std::string>& tried = held->second.tried;
+  if (tried.size() > 1) uncommitted_.back().result.model = tried.back();
   ++batch->uncommitted;
   --batch->held;
   held_.erase(held);
