@@ -14,6 +14,7 @@
 #include "http/offload.h"
 #include "http/sleep.h"
 #include "http/sse.h"
+#include "providers/fallback_class_of.h"
 
 namespace sluice::api {
 namespace asio = boost::asio;
@@ -25,6 +26,13 @@ struct Proxy::Call {
   std::string body;
   std::int64_t tokens = 0;  // reserved at admission
   bool stream = false;
+  std::vector<std::string> tried;  // the models sent to so far; the last is `model`
+};
+
+// The answer one model gave (unsent; nullopt once a stream has begun), and its fallback class.
+struct Proxy::Served {
+  std::optional<http::Response> response;
+  std::optional<FallbackClass> fallback;
 };
 
 namespace {
@@ -104,6 +112,22 @@ http::Response NoCapacity(scheduler::Dispatcher& dispatcher, const Proxy::Call& 
   response.headers.Set("x-ratelimit-remaining-tokens", fmt::format("{:.0f}", tokens));
   response.headers.Set("x-ratelimit-reset-tokens", reset(limit_tokens, tokens));
   return response;
+}
+
+// A model with a rate_limited fallback makes no request wait: when none of its deployments has
+// room for it at once, the fallback is tried. Without room for the tenant itself (its quota
+// spans every model) a fallback would not help, so the request waits as usual.
+bool NoRoomNow(const scheduler::Dispatcher& dispatcher, const Proxy::Call& call, TimePoint now) {
+  if (!dispatcher.fallbacks().Next(call.tried, FallbackClass::kRateLimited)) return false;
+  const scheduler::Planner& planner = dispatcher.planner();
+  if (planner.WhenTenantAdmits(call.tenant, call.tokens, now) > now) return false;
+  const auto& targets = dispatcher.targets();
+  for (std::size_t d = 0; d < targets.size(); ++d) {
+    if (targets[d].model != call.model) continue;
+    const auto& limiter = planner.limiter(static_cast<int>(d));
+    if (limiter.HasFreeSlot() && limiter.WhenAdmissible(call.tokens, now) <= now) return false;
+  }
+  return true;
 }
 
 // The upstream's headers a client acts on: when to retry, and (for a 429) the limits behind it.
@@ -190,26 +214,47 @@ asio::awaitable<void> Proxy::Handle(http::Exchange& exchange, std::string tenant
     co_return;
   }
   call.tokens = estimated->total();
-  if (call.stream) {
-    co_await Stream(exchange, call);
-    co_return;
+  call.tried = {call.model};
+  while (true) {
+    Served served = call.stream ? co_await Stream(exchange, call) : co_await Send(call);
+    if (!served.response) co_return;  // streamed
+    std::optional<std::string> next;
+    if (served.fallback) next = dispatcher_.fallbacks().Next(call.tried, *served.fallback);
+    if (!next) {
+      http::Response response = std::move(*served.response);
+      co_await exchange.Respond(std::move(response));
+      co_return;
+    }
+    call.model = *next;
+    call.tried.push_back(*next);
   }
-  http::Response response = co_await Send(call);
-  co_await exchange.Respond(std::move(response));
 }
 
-asio::awaitable<http::Response> Proxy::Send(Call& call) {
+// The answer `model` gave, naming it.
+http::Response From(const std::string& model, http::Response response) {
+  response.headers.Set("x-sluice-model", model);
+  return response;
+}
+
+asio::awaitable<Proxy::Served> Proxy::Send(Call& call) {
+  if (NoRoomNow(dispatcher_, call, clock_.Now())) {
+    co_return Served{From(call.model, NoCapacity(dispatcher_, call, clock_.Now())),
+                     FallbackClass::kRateLimited};
+  }
   for (int attempt = 1;; ++attempt) {
     auto admission =
         co_await dispatcher_.Admit(call.model, call.tenant, call.tokens, options_.max_wait);
     if (!admission.ok()) {
-      if (admission.status().code() == StatusCode::kNotFound) co_return NoSuchModel(call.model);
-      co_return NoCapacity(dispatcher_, call, clock_.Now());
+      if (admission.status().code() == StatusCode::kNotFound) {
+        co_return Served{NoSuchModel(call.model), std::nullopt};
+      }
+      co_return Served{From(call.model, NoCapacity(dispatcher_, call, clock_.Now())),
+                       FallbackClass::kRateLimited};
     }
     providers::Encoded encoded = admission->provider->Encode(call.endpoint, call.body);
     if (auto* refused = std::get_if<providers::Refusal>(&encoded)) {
       dispatcher_.Complete(*admission, providers::RefusedOutcome(*refused));
-      co_return Refused(*refused);
+      co_return Served{From(call.model, Refused(*refused)), std::nullopt};
     }
     http::ClientRequest& request = std::get<http::ClientRequest>(encoded);
     request.total_timeout = admission->timeout;
@@ -226,27 +271,29 @@ asio::awaitable<http::Response> Proxy::Send(Call& call) {
         continue;
       }
     }
-    co_return Relay(answer, outcome);
+    co_return Served{From(call.model, Relay(answer, outcome)), providers::FallbackClassOf(outcome)};
   }
 }
 
-asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
+asio::awaitable<Proxy::Served> Proxy::Stream(http::Exchange& exchange, Call& call) {
+  if (NoRoomNow(dispatcher_, call, clock_.Now())) {
+    co_return Served{From(call.model, NoCapacity(dispatcher_, call, clock_.Now())),
+                     FallbackClass::kRateLimited};
+  }
   for (int attempt = 1;; ++attempt) {
     auto admission =
         co_await dispatcher_.Admit(call.model, call.tenant, call.tokens, options_.max_wait);
     if (!admission.ok()) {
-      http::Response refused = admission.status().code() == StatusCode::kNotFound
-                                   ? NoSuchModel(call.model)
-                                   : NoCapacity(dispatcher_, call, clock_.Now());
-      co_await exchange.Respond(std::move(refused));
-      co_return;
+      if (admission.status().code() == StatusCode::kNotFound) {
+        co_return Served{NoSuchModel(call.model), std::nullopt};
+      }
+      co_return Served{From(call.model, NoCapacity(dispatcher_, call, clock_.Now())),
+                       FallbackClass::kRateLimited};
     }
     providers::Encoded encoded = admission->provider->Encode(call.endpoint, call.body);
     if (auto* refused = std::get_if<providers::Refusal>(&encoded)) {
       dispatcher_.Complete(*admission, providers::RefusedOutcome(*refused));
-      http::Response response = Refused(*refused);
-      co_await exchange.Respond(std::move(response));
-      co_return;
+      co_return Served{From(call.model, Refused(*refused)), std::nullopt};
     }
     http::ClientRequest& request = std::get<http::ClientRequest>(encoded);
     request.total_timeout = admission->timeout;
@@ -276,15 +323,15 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
         co_await http::SleepUntil(clock_, *next);
         continue;
       }
-      http::Response relayed = Relay(head, outcome);
-      co_await exchange.Respond(std::move(relayed));
-      co_return;
+      co_return Served{From(call.model, Relay(head, outcome)),
+                       providers::FallbackClassOf(outcome)};
     }
 
     http::ResponseStream& upstream = **opened;
     http::Headers headers;
     headers.Set("content-type", "text/event-stream");
     headers.Set("cache-control", "no-cache");
+    headers.Set("x-sluice-model", call.model);
     auto request_id = upstream.headers().Get("x-request-id");
     if (!request_id) request_id = upstream.headers().Get("request-id");  // Anthropic's name
     headers.Set("x-request-id", request_id ? std::string(*request_id) : NewId("req_"));
@@ -309,7 +356,7 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
     providers::Outcome outcome = decoder->Finish(ended);
     if (sent.ok()) co_await exchange.EndStream();
     dispatcher_.Complete(*admission, outcome);
-    co_return;
+    co_return Served{};
   }
 }
 
