@@ -216,7 +216,12 @@ asio::awaitable<void> Proxy::Handle(http::Exchange& exchange, std::string tenant
   call.tokens = estimated->total();
   call.tried = {call.model};
   while (true) {
-    Served served = call.stream ? co_await Stream(exchange, call) : co_await Send(call);
+    Served served;  // not `stream ? co_await … : co_await …`: g++ 12 frees that twice
+    if (call.stream) {
+      served = co_await Stream(exchange, call);
+    } else {
+      served = co_await Send(call);
+    }
     if (!served.response) co_return;  // streamed
     std::optional<std::string> next;
     if (served.fallback) next = dispatcher_.fallbacks().Next(call.tried, *served.fallback);
