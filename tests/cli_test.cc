@@ -10,9 +10,13 @@
 
 #include "support/process.h"
 #include "support/raw_http.h"
+#include "support/scratch_working_directory.h"
 
 namespace sluice::test_support {
 namespace {
+
+// What `sluice serve` writes (./sluice-test-data, ./sluice-data) goes to a temporary directory.
+const auto* const kScratch = ::testing::AddGlobalTestEnvironment(new ScratchWorkingDirectory);
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
