@@ -83,6 +83,18 @@ class FallbackTest : public ::testing::Test {
     fixture_.WriteInput("sluice.yaml", TwoModels(fixture_, small_port_, big_port_, classes, small_rpm));
   }
 
+  // Runs one line too long for a 30-token window; `errors` gets the error file's lines.
+  void RunTooLongLine(std::vector<OutputLine>& errors) {
+    std::string input = Line("long", std::string(200, 'x')) + "\n";
+    ProcessResult run = fixture_.Run({fixture_.WriteInput("in.jsonl", input), "--output",
+                                      fixture_.Path("out.jsonl"), "--errors",
+                                      fixture_.Path("err.jsonl")});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    Result<std::vector<OutputLine>> lines = fixture_.ReadOutput(fixture_.Path("err.jsonl"));
+    ASSERT_TRUE(lines.ok()) << lines.status();
+    errors = std::move(*lines);
+  }
+
   RunFixture fixture_;
   std::uint16_t small_port_ = 0;
   std::uint16_t big_port_ = 0;
@@ -130,31 +142,21 @@ TEST_F(FallbackTest, ALineTooLongForItsModelIsAnsweredByTheFallbackOnce) {
 
 TEST_F(FallbackTest, AClassWithoutAFallbackKeepsItsOwnErrorLine) {
   Start({"--context-window", "30"}, "unavailable");  // no fallback for context_window
-  std::string input = Line("long", std::string(200, 'x')) + "\n";
-  ProcessResult run = fixture_.Run({fixture_.WriteInput("in.jsonl", input), "--output",
-                                    fixture_.Path("out.jsonl"), "--errors",
-                                    fixture_.Path("err.jsonl")});
-  ASSERT_EQ(run.exit_code, 0) << run.err;
-  Result<std::vector<OutputLine>> errors = fixture_.ReadOutput(fixture_.Path("err.jsonl"));
-  ASSERT_TRUE(errors.ok()) << errors.status();
-  ASSERT_EQ(errors->size(), 1u);
-  EXPECT_EQ(Field((*errors)[0].json, "fallback_model"), "");
-  EXPECT_EQ((*errors)[0].json.at("response").at("status_code"), 400);
+  std::vector<OutputLine> errors;
+  ASSERT_NO_FATAL_FAILURE(RunTooLongLine(errors));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(Field(errors[0].json, "fallback_model"), "");
+  EXPECT_EQ(errors[0].json.at("response").at("status_code"), 400);
   EXPECT_EQ(Stat(big_port_, "received"), 0) << "context_window has no fallback here";
 }
 
 TEST_F(FallbackTest, AFallbackThatFailsTooGivesOneErrorLineNamingIt) {
   Start({"--context-window", "30"}, "context_window", {"--context-window", "30"});
-  std::string input = Line("long", std::string(200, 'x')) + "\n";
-  ProcessResult run = fixture_.Run({fixture_.WriteInput("in.jsonl", input), "--output",
-                                    fixture_.Path("out.jsonl"), "--errors",
-                                    fixture_.Path("err.jsonl")});
-  ASSERT_EQ(run.exit_code, 0) << run.err;
-  Result<std::vector<OutputLine>> errors = fixture_.ReadOutput(fixture_.Path("err.jsonl"));
-  ASSERT_TRUE(errors.ok()) << errors.status();
-  ASSERT_EQ(errors->size(), 1u);
-  EXPECT_EQ(Field((*errors)[0].json, "fallback_model"), "big");
-  const boost::json::value& response = (*errors)[0].json.at("response");
+  std::vector<OutputLine> errors;
+  ASSERT_NO_FATAL_FAILURE(RunTooLongLine(errors));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(Field(errors[0].json, "fallback_model"), "big");
+  const boost::json::value& response = errors[0].json.at("response");
   EXPECT_EQ(response.at("status_code"), 400);
   EXPECT_EQ(response.at("body").at("error").at("code"), "context_length_exceeded");
   EXPECT_EQ(Stat(small_port_, "received"), 1) << "a 400 is not retried";
