@@ -138,6 +138,7 @@ TEST_F(FallbackTest, ALineTooLongForItsModelIsAnsweredByTheFallbackOnce) {
   EXPECT_THAT(run.out, HasSubstr("tokens: " + std::to_string(prompt) + " in, " +
                                  std::to_string(completion) + " out\n"));
   EXPECT_THAT(run.out, HasSubstr(fmt::format("cost of this run: ${:.4f}\n", cost)));
+  EXPECT_THAT(run.out, HasSubstr("fallbacks: 1 requests went on to a fallback model\n"));
 }
 
 TEST_F(FallbackTest, AClassWithoutAFallbackKeepsItsOwnErrorLine) {
@@ -177,6 +178,7 @@ TEST_F(FallbackTest, AnUnavailableModelsLinesAreAnsweredByTheFallback) {
     EXPECT_TRUE(line.succeeded) << line.custom_id;
     EXPECT_EQ(Field(line.json, "fallback_model"), "big");
   }
+  EXPECT_THAT(run.out, HasSubstr("fallbacks: 5 requests went on to a fallback model\n"));
   EXPECT_EQ(Stat(small_port_, "received"), 10) << "two attempts each (retry.max_attempts)";
   EXPECT_EQ(Stat(big_port_, "answered"), 5);
 }
