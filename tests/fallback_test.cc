@@ -211,6 +211,30 @@ TEST_F(FallbackTest, TheProxyFallsBackAndNamesTheModelPlainAndStreamed) {
   EXPECT_EQ(Stat(big_port_, "answered"), 2);
 }
 
+// Once a stream's first chunk has reached the client, a failure ends that stream: no fallback
+// can answer it any more. A plain request failing the same way goes on to big.
+TEST_F(FallbackTest, AStreamCutAfterItsFirstChunkDoesNotFallBack) {
+  Start({"--fail-reset", "1"}, "unavailable");
+  Result<Serving> serving = StartServe(fixture_.config_path());
+  ASSERT_TRUE(serving.ok()) << serving.status();
+  Result<RawResponse> streamed = RawHttp(
+      serving->port, "POST", "/v1/chat/completions",
+      R"({"model":"small","stream":true,"messages":[{"role":"user","content":"hi"}]})",
+      kDeadline);
+  ASSERT_TRUE(streamed.ok()) << streamed.status();
+  EXPECT_EQ(streamed->status, 200);
+  EXPECT_THAT(streamed->head, HasSubstr("x-sluice-model: small\r\n"));
+  EXPECT_THAT(streamed->body, HasSubstr("interrupted"));
+  EXPECT_EQ(Stat(big_port_, "received"), 0);
+  Result<RawResponse> plain =
+      RawHttp(serving->port, "POST", "/v1/chat/completions",
+              R"({"model":"small","messages":[{"role":"user","content":"hi"}]})", kDeadline);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->status, 200) << plain->body;
+  EXPECT_THAT(plain->head, HasSubstr("x-sluice-model: big\r\n"));
+  EXPECT_EQ(Stat(big_port_, "answered"), 1);
+}
+
 // A model with a rate_limited fallback makes no request wait for room: once small's one
 // request a minute is spent, the next goes to big at once.
 TEST_F(FallbackTest, TheProxyTriesTheFallbackWhenTheModelHasNoRoom) {
