@@ -10,9 +10,13 @@
 
 #include "support/process.h"
 #include "support/raw_http.h"
+#include "support/scratch_working_directory.h"
 
 namespace sluice::test_support {
 namespace {
+
+// What `sluice serve` writes (./sluice-test-data, ./sluice-data) goes to a temporary directory.
+const auto* const kScratch = ::testing::AddGlobalTestEnvironment(new ScratchWorkingDirectory);
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -110,7 +114,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfigCase{"unknown_provider.yaml", "6:19: ",
                       "unknown provider 'openia' (allowed: openai, openai-compatible, anthropic)"},
         BadConfigCase{"duplicate_model.yaml", "7:11: ", "duplicate model name 'gpt-4o-mini'"},
-        BadConfigCase{"syntax_error.yaml", "6:", "YAML syntax error"}),
+        BadConfigCase{"syntax_error.yaml", "6:", "YAML syntax error"},
+        BadConfigCase{"unknown_deployment_field.yaml", "6:9: ", "unknown key 'rpms'"},
+        BadConfigCase{"anthropic_without_key.yaml", "4:9: ",
+                      "missing required key 'api_key' in anthropic deployment"},
+        BadConfigCase{"fallback_cycle.yaml", "11:17: ", "fallback cycle: fast -> smart -> fast"},
+        BadConfigCase{"fallback_unknown_model.yaml", "6:16: ",
+                      "model 'fast' falls back to unknown model 'smrt' (configured: fast)"}),
     [](const auto& test) { return test.param.file.substr(0, test.param.file.find('.')); });
 
 TEST(CliIntegrationTest, EveryConfigProblemIsReportedAtOnce) {

@@ -6,9 +6,13 @@
 #include <csignal>
 
 #include "support/process.h"
+#include "support/scratch_working_directory.h"
 
 namespace sluice::test_support {
 namespace {
+
+// What `sluice serve` writes (./sluice-test-data, ./sluice-data) goes to a temporary directory.
+const auto* const kScratch = ::testing::AddGlobalTestEnvironment(new ScratchWorkingDirectory);
 
 using ::testing::HasSubstr;
 using ::testing::Not;

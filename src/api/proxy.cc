@@ -15,9 +15,16 @@
 #include "http/offload.h"
 #include "http/sleep.h"
 #include "http/sse.h"
+#include "providers/fallback_class_of.h"
 
 namespace sluice::api {
 namespace asio = boost::asio;
+
+// The answer one model gave (unsent; nullopt once a stream has begun), and its fallback class.
+struct Proxy::Served {
+  std::optional<http::Response> response;
+  std::optional<FallbackClass> fallback;
+};
 
 namespace {
 
@@ -71,9 +78,10 @@ http::Response AllDeploymentsFailing(const std::string& model) {
                "service_unavailable");
 }
 
-// The response for an admission that failed: unknown model, all deployments failing, no room.
-http::Response NotAdmitted(scheduler::Dispatcher& dispatcher, const Proxy::Call& call,
-                           const Status& refused, TimePoint now);
+// The answer to an admission that failed, and its fallback class: none for an unknown model,
+// unavailable when every deployment is failing, rate_limited when none had room in time.
+Proxy::Served NotAdmitted(scheduler::Dispatcher& dispatcher, const Proxy::Call& call,
+                          const Status& refused, TimePoint now);
 
 // The 429 for a request that found no room in time, with the headers every SDK honours.
 http::Response NoCapacity(scheduler::Dispatcher& dispatcher, const Proxy::Call& call,
@@ -168,11 +176,40 @@ http::Response Relay(const Result<http::Response>& answer, const providers::Outc
   return WithRequestId(std::move(response));
 }
 
-http::Response NotAdmitted(scheduler::Dispatcher& dispatcher, const Proxy::Call& call,
-                           const Status& refused, TimePoint now) {
-  if (refused.code() == StatusCode::kNotFound) return NoSuchModel(call.model);
-  if (refused.code() == StatusCode::kUnavailable) return AllDeploymentsFailing(call.model);
-  return NoCapacity(dispatcher, call, now);
+// The answer `model` gave, naming it.
+http::Response From(const std::string& model, http::Response response) {
+  response.headers.Set("x-sluice-model", model);
+  return response;
+}
+
+// The 429 for no room for the request (in time, or now when it has a rate_limited fallback).
+Proxy::Served NoRoom(scheduler::Dispatcher& dispatcher, const Proxy::Call& call, TimePoint now) {
+  return {From(call.model, NoCapacity(dispatcher, call, now)), FallbackClass::kRateLimited};
+}
+
+Proxy::Served NotAdmitted(scheduler::Dispatcher& dispatcher, const Proxy::Call& call,
+                          const Status& refused, TimePoint now) {
+  if (refused.code() == StatusCode::kNotFound) return {NoSuchModel(call.model), std::nullopt};
+  if (refused.code() == StatusCode::kUnavailable) {
+    return {From(call.model, AllDeploymentsFailing(call.model)), FallbackClass::kUnavailable};
+  }
+  return NoRoom(dispatcher, call, now);
+}
+
+// A model with a rate_limited fallback makes no request wait: when none of its deployments has
+// room for it at once, the fallback is tried. Without room for the tenant itself (its quota
+// spans every model) a fallback would not help, so the request waits as usual.
+bool NoRoomNow(const scheduler::Dispatcher& dispatcher, const Proxy::Call& call, TimePoint now) {
+  if (!dispatcher.fallbacks().Next(call.tried, FallbackClass::kRateLimited)) return false;
+  const scheduler::Planner& planner = dispatcher.planner();
+  if (planner.WhenTenantAdmits(call.tenant, call.tokens, now) > now) return false;
+  const auto& targets = dispatcher.targets();
+  for (std::size_t d = 0; d < targets.size(); ++d) {
+    if (targets[d].model != call.model) continue;
+    const auto& limiter = planner.limiter(static_cast<int>(d));
+    if (limiter.HasFreeSlot() && limiter.WhenAdmissible(call.tokens, now) <= now) return false;
+  }
+  return true;
 }
 
 // The 400 for a request the deployment's provider cannot honour, naming the parameter.
@@ -229,15 +266,29 @@ asio::awaitable<void> Proxy::Serve(http::Exchange& exchange, Call& call) {
     co_return;
   }
   call.tokens = estimated->total();
-  if (call.stream) {
-    co_await Stream(exchange, call);
-    co_return;
+  call.tried = {call.model};
+  while (true) {
+    Served served;  // not `stream ? co_await … : co_await …`: g++ 12 frees that twice
+    if (call.stream) {
+      served = co_await Stream(exchange, call);
+    } else {
+      served = co_await Send(call);
+    }
+    if (!served.response) co_return;  // streamed
+    std::optional<std::string> next;
+    if (served.fallback) next = dispatcher_.fallbacks().Next(call.tried, *served.fallback);
+    if (!next) {
+      http::Response response = std::move(*served.response);
+      co_await exchange.Respond(std::move(response));
+      co_return;
+    }
+    call.model = *next;
+    call.tried.push_back(*next);
   }
-  http::Response response = co_await Send(call);
-  co_await exchange.Respond(std::move(response));
 }
 
-asio::awaitable<http::Response> Proxy::Send(Call& call) {
+asio::awaitable<Proxy::Served> Proxy::Send(Call& call) {
+  if (NoRoomNow(dispatcher_, call, clock_.Now())) co_return NoRoom(dispatcher_, call, clock_.Now());
   for (int attempt = 1;; ++attempt) {
     auto admission =
         co_await dispatcher_.Admit(call.model, call.tenant, call.tokens, options_.max_wait);
@@ -245,7 +296,7 @@ asio::awaitable<http::Response> Proxy::Send(Call& call) {
     providers::Encoded encoded = call.request->Encode(*admission->provider);
     if (auto* refused = std::get_if<providers::Refusal>(&encoded)) {
       dispatcher_.Complete(*admission, providers::RefusedOutcome(*refused));
-      co_return Refused(*refused);
+      co_return Served{From(call.model, Refused(*refused)), std::nullopt};
     }
     http::ClientRequest& request = std::get<http::ClientRequest>(encoded);
     request.total_timeout = admission->timeout;
@@ -262,25 +313,21 @@ asio::awaitable<http::Response> Proxy::Send(Call& call) {
         continue;
       }
     }
-    co_return Relay(answer, outcome, *call.request);
+    co_return Served{From(call.model, Relay(answer, outcome, *call.request)),
+                     providers::FallbackClassOf(outcome)};
   }
 }
 
-asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
+asio::awaitable<Proxy::Served> Proxy::Stream(http::Exchange& exchange, Call& call) {
+  if (NoRoomNow(dispatcher_, call, clock_.Now())) co_return NoRoom(dispatcher_, call, clock_.Now());
   for (int attempt = 1;; ++attempt) {
     auto admission =
         co_await dispatcher_.Admit(call.model, call.tenant, call.tokens, options_.max_wait);
-    if (!admission.ok()) {
-      http::Response refused = NotAdmitted(dispatcher_, call, admission.status(), clock_.Now());
-      co_await exchange.Respond(std::move(refused));
-      co_return;
-    }
+    if (!admission.ok()) co_return NotAdmitted(dispatcher_, call, admission.status(), clock_.Now());
     providers::Encoded encoded = call.request->Encode(*admission->provider);
     if (auto* refused = std::get_if<providers::Refusal>(&encoded)) {
       dispatcher_.Complete(*admission, providers::RefusedOutcome(*refused));
-      http::Response response = Refused(*refused);
-      co_await exchange.Respond(std::move(response));
-      co_return;
+      co_return Served{From(call.model, Refused(*refused)), std::nullopt};
     }
     http::ClientRequest& request = std::get<http::ClientRequest>(encoded);
     request.total_timeout = admission->timeout;
@@ -310,9 +357,8 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
         co_await http::SleepUntil(clock_, *next);
         continue;
       }
-      http::Response relayed = Relay(head, outcome, *call.request);
-      co_await exchange.Respond(std::move(relayed));
-      co_return;
+      co_return Served{From(call.model, Relay(head, outcome, *call.request)),
+                       providers::FallbackClassOf(outcome)};
     }
 
     http::ResponseStream& upstream = **opened;
@@ -322,6 +368,7 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
     auto request_id = upstream.headers().Get("x-request-id");
     if (!request_id) request_id = upstream.headers().Get("request-id");  // Anthropic's name
     headers.Set("x-request-id", request_id ? std::string(*request_id) : NewId("req_"));
+    headers.Set("x-sluice-model", call.model);
     std::unique_ptr<providers::StreamDecoder> decoder =
         call.request->DecodeStream(*admission->provider, upstream.status(), upstream.headers());
     Status sent = co_await exchange.BeginStream(200, std::move(headers));
@@ -342,7 +389,7 @@ asio::awaitable<void> Proxy::Stream(http::Exchange& exchange, Call& call) {
     providers::Outcome outcome = decoder->Finish(ended);
     if (sent.ok()) co_await exchange.EndStream();
     dispatcher_.Complete(*admission, outcome);
-    co_return;
+    co_return Served{};
   }
 }
 

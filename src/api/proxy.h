@@ -4,7 +4,10 @@
 // request asks the dispatcher for room on a deployment of its model, ahead of every batch; when
 // none comes within `max_wait` it gets a 429 with a retry-after computed from the limiter — it is
 // never sent to meet a certain upstream 429. Streams pass through chunk by chunk, read through
-// the deployment's Provider (its StreamDecoder) for usage and limit hints.
+// the deployment's Provider (its StreamDecoder) for usage and limit hints. A final answer of a
+// fallback class (scheduler/fallbacks.h) sends the request on to the model's next fallback, with
+// its own admission, limits and retries; a stream falls back only before its first byte. Every
+// answer from a model names it in `x-sluice-model`.
 // Threading: Handle runs on the server's io executor, which must be the dispatcher's and the
 // client's (one event loop).
 #pragma once
@@ -46,11 +49,12 @@ class Proxy {
   boost::asio::awaitable<void> HandleMessages(http::Exchange& exchange, std::string tenant);
 
   using Call = ProxyCall;
+  struct Served;  // what one model made of it
 
  private:
   boost::asio::awaitable<void> Serve(http::Exchange& exchange, Call& call);
-  boost::asio::awaitable<http::Response> Send(Call& call);
-  boost::asio::awaitable<void> Stream(http::Exchange& exchange, Call& call);
+  boost::asio::awaitable<Served> Send(Call& call);
+  boost::asio::awaitable<Served> Stream(http::Exchange& exchange, Call& call);
 
   scheduler::Dispatcher& dispatcher_;
   http::Client& client_;

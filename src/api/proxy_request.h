@@ -41,6 +41,7 @@ struct ProxyCall {
   std::string estimate_body;
   std::int64_t tokens = 0;  // reserved at admission
   std::unique_ptr<ProxyRequest> request;
+  std::vector<std::string> tried;  // the models sent to so far; the last is `model`
 };
 
 // An OpenAI-shaped request to `endpoint` ("/v1/chat/completions", ...), sent through each

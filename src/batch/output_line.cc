@@ -63,7 +63,9 @@ std::string ErrorTail(std::string_view code, std::string_view message) {
 
 std::string FormatResultLine(const ResultRecord& result, std::string_view batch_id) {
   std::string line = "{\"id\":" + JsonQuote(LineId(batch_id, result.index)) +
-                     ",\"custom_id\":" + JsonQuote(result.custom_id) + ",\"response\":";
+                     ",\"custom_id\":" + JsonQuote(result.custom_id);
+  if (!result.model.empty()) line += ",\"fallback_model\":" + JsonQuote(result.model);
+  line += ",\"response\":";
   if (!result.error_code.empty() || result.status_code == 0) {
     return line + ErrorTail(result.error_code, result.error_message);
   }

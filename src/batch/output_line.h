@@ -15,7 +15,9 @@ namespace sluice::batch {
 // answer still makes exactly one line. A result with an error_code, or no response, is an error
 // line ("response": null). A body that is not JSON is never embedded: the line is an error
 // "upstream_invalid_response" that names the status and quotes the body's start. The line id is
-// stable: the same batch and index always give the same "batch_req_…" id.
+// stable: the same batch and index always give the same "batch_req_…" id. A result a fallback
+// model gave carries that model's name as "fallback_model" (after "custom_id"), a sluice
+// extension.
 std::string FormatResultLine(const ResultRecord& result, std::string_view batch_id);
 
 }  // namespace sluice::batch

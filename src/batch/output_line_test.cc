@@ -32,6 +32,21 @@ TEST(OutputLineTest, SuccessCarriesTheResponse) {
   EXPECT_NE(line, FormatResultLine(r, "batch_y"));
 }
 
+TEST(OutputLineTest, AFallbacksAnswerNamesTheModelThatGaveIt) {
+  ResultRecord r;
+  r.custom_id = "q";
+  r.success = true;
+  r.status_code = 200;
+  r.body = R"({"id":"chatcmpl-1","model":"gpt-4o"})";
+  simdjson::dom::parser parser;
+  auto own = Parse(parser, FormatResultLine(r, "b"));
+  EXPECT_EQ(own["fallback_model"].error(), simdjson::NO_SUCH_FIELD);
+  r.model = "smart";
+  auto fallen_back = Parse(parser, FormatResultLine(r, "b"));
+  EXPECT_EQ(std::string_view(fallen_back["fallback_model"]), "smart");
+  EXPECT_EQ(std::string_view(fallen_back["response"]["body"]["model"]), "gpt-4o");
+}
+
 TEST(OutputLineTest, ErrorWithoutResponse) {
   ResultRecord r;
   r.custom_id = "q";

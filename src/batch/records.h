@@ -57,6 +57,9 @@ struct ResultRecord {
   std::string error_code;  // when there was no response: batch_expired, ...
   std::string error_message;
   Usage usage;
+  // The configured model that gave this answer when a fallback did (not the item's own model);
+  // empty otherwise.
+  std::string model;
 };
 
 struct ItemCounts {

@@ -71,6 +71,11 @@ CLI::App* AddMockCommand(CLI::App& app, MockFlags& flags) {
   cmd->add_option("--jitter", o.latency_jitter, "Latency jitter as a fraction (0..1)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  cmd->add_option("--context-window", o.context_window,
+                  "Tokens a request may hold (prompt + output cap); past it a 400 "
+                  "context_length_exceeded; 0 = no window")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   AddFaultFlags(*cmd, o.faults);
   cmd->add_flag_callback(
       "--no-limit-headers", [&o] { o.state_limits = false; },

@@ -79,6 +79,9 @@ std::string RunSummary(const runtime::RunReport& r) {
                       Seconds(r.estimated_duration));
   text += fmt::format("sent {} attempts: {} retries, {} answered 429\n", p.sent, p.retries,
                       p.rate_limited);
+  if (p.fallbacks > 0) {
+    text += fmt::format("fallbacks: {} requests went on to a fallback model\n", p.fallbacks);
+  }
   text += r.cost ? fmt::format("cost of this run: ${:.4f}\n", *r.cost) : UnknownPrices(r);
   return text;
 }

@@ -147,6 +147,14 @@ std::string ToString(const Config& config) {
       }
       out << "        breaker: " << BreakerSummary(d.breaker) << "\n";
     }
+    if (!m.fallbacks.empty()) out << "    fallbacks:\n";
+    for (const auto& f : m.fallbacks) {
+      out << "      - model: " << f.model << "\n        on: [";
+      for (std::size_t i = 0; i < f.on.size(); ++i) {
+        out << (i ? ", " : "") << FallbackClassName(f.on[i]);
+      }
+      out << "]\n";
+    }
   }
   out << "keys:" << (config.keys.empty() ? " []" : "") << "\n";
   for (const auto& k : config.keys) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/fallback_class.h"
 #include "cost/prices.h"
 #include "router/circuit_breaker.h"
 #include "router/strategy.h"
@@ -77,6 +78,12 @@ struct DeploymentConfig {
   router::BreakerOptions breaker{};
 };
 
+// A model to try instead when a request's final answer from this one is of a class in `on`.
+struct FallbackConfig {
+  std::string model;               // another configured model
+  std::vector<FallbackClass> on;   // at least one, each once
+};
+
 // A model name clients ask for, and the deployments that serve it (at least one).
 struct ModelConfig {
   std::string name;
@@ -85,6 +92,9 @@ struct ModelConfig {
   // How a request picks among the deployments (routing: expected-finish, weighted, cheapest,
   // ordered).
   router::Strategy routing = router::Strategy::kExpectedFinish;
+  // Tried in order, each at most once per request; a fallback's own fallbacks follow it. No
+  // chain of fallbacks leads back to a model on it.
+  std::vector<FallbackConfig> fallbacks;
 };
 
 struct StoreConfig {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/duration.h"
+#include "config/fallbacks_reader.h"
 #include "config/gateway_keys_reader.h"
 #include "config/routing_reader.h"
 #include "config/value_parsers.h"
@@ -152,7 +153,9 @@ std::optional<cost::Prices> ReadPrices(YamlReader& r, const YAML::Node& owner) {
 
 ModelConfig ReadModel(YamlReader& r, const YAML::Node& node, const router::BreakerOptions& breaker) {
   ModelConfig model;
-  if (!r.CheckMap(node, "a model", {"name", "deployments", "prices", "routing"})) return model;
+  if (!r.CheckMap(node, "a model", {"name", "deployments", "prices", "routing", "fallbacks"})) {
+    return model;
+  }
   model.prices = ReadPrices(r, node);
   if (auto name = r.String(node, "name", Need::kRequired, "model")) {
     if (name->text.empty()) r.Problem(name->mark, "model name is empty");
@@ -172,6 +175,7 @@ void ReadModels(YamlReader& r, const YAML::Node& root, Config& config) {
   std::optional<YAML::Node> list = r.Sequence(root, "models", Need::kOptional, "the config");
   if (!list) return;
   std::map<std::string, YAML::Mark> first_seen;
+  FallbackMarks fallback_marks;
   for (const auto& entry : *list) {
     ModelConfig model = ReadModel(r, entry, config.breaker);
     if (model.name.empty()) continue;
@@ -183,8 +187,10 @@ void ReadModels(YamlReader& r, const YAML::Node& root, Config& config) {
                                r.Location(it->second) + ")");
       continue;
     }
+    model.fallbacks = ReadFallbacks(r, entry, model.name, fallback_marks);
     config.models.push_back(std::move(model));
   }
+  CheckFallbackGraph(r, config.models, fallback_marks);
 }
 
 void ReadTopLevelScalars(YamlReader& r, const YAML::Node& root, Config& config) {

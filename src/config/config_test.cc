@@ -26,7 +26,7 @@ TEST(ConfigTest, ToStringNeverShowsSecrets) {
   DeploymentConfig d;
   d.api_key = "sk-very-secret";
   d.model = "gpt-4o-mini";
-  config.models.push_back({"gpt-4o-mini", {d}, std::nullopt});
+  config.models.push_back({"gpt-4o-mini", {d}, std::nullopt, {}, {}});
   config.keys.push_back(
       GatewayKey{
           .name = "team-a", .key = "gateway-very-secret", .rpm = 600, .tpm = 0, .webhook_url = ""});

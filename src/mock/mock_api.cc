@@ -25,6 +25,30 @@ Reply Error(int status, std::string message, std::optional<std::string> code = s
       {status, std::move(type), std::move(message), std::move(code), std::nullopt}));
 }
 
+// OpenAI's 400 for a chat request that does not fit the model's context window, worded as the
+// API words it; nullopt when it fits (or there is no window, or it is not a chat request).
+std::optional<http::ApiError> ContextLengthError(const MockRequest& r, std::int64_t window) {
+  if (window <= 0 || r.endpoint != Endpoint::kChatCompletions) return std::nullopt;
+  std::int64_t prompt = r.PromptTokens();
+  std::string message;
+  if (r.max_tokens && prompt + *r.max_tokens > window) {
+    message = fmt::format(
+        "This model's maximum context length is {} tokens. However, you requested {} tokens ({} "
+        "in the messages, {} in the completion). Please reduce the length of the messages or "
+        "completion.",
+        window, prompt + *r.max_tokens, prompt, *r.max_tokens);
+  } else if (prompt > window) {
+    message = fmt::format(
+        "This model's maximum context length is {} tokens. However, your messages resulted in {} "
+        "tokens. Please reduce the length of the messages.",
+        window, prompt);
+  } else {
+    return std::nullopt;
+  }
+  return http::ApiError{400, "invalid_request_error", std::move(message),
+                        "context_length_exceeded", "messages"};
+}
+
 Reply NotFound(const http::Request& r) {
   return Error(404, fmt::format("Invalid URL ({} {})", r.method, r.Path()));
 }
@@ -167,6 +191,10 @@ Reply MockApi::HandleGeneration(Endpoint endpoint, const http::Request& request,
     return Respond(http::ErrorResponse(*parsed.error));
   }
   const MockRequest& r = parsed.request;
+  if (auto too_long = ContextLengthError(r, options_.context_window)) {
+    ++stats_.rejected;
+    return Finish(Respond(http::ErrorResponse(*too_long)), now, 0, r);
+  }
   Admission admission =
       limiter_.Admit(BearerToken(request), r.AdmissionCost(options_.default_max_tokens), now);
   if (!admission.admitted) {

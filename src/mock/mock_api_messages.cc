@@ -70,6 +70,13 @@ Reply MockApi::HandleMessages(const http::Request& request, TimePoint now, WallT
     return ErrorReply(parsed.error->status, parsed.error->type, parsed.error->message, request_id);
   }
   const MessagesRequest& r = parsed.request;
+  if (std::int64_t window = options_.context_window; window > 0 && r.InputTokens() > window) {
+    ++stats_.rejected;
+    return ErrorReply(400, "invalid_request_error",
+                      fmt::format("prompt is too long: {} tokens > {} maximum", r.InputTokens(),
+                                  window),
+                      request_id);
+  }
   MessagesInput input = CacheLookup(r, now);
   std::int64_t counted = input.input_tokens + input.cache_creation_input_tokens;  // not reads
   AnthropicAdmission admission = anthropic_limiter_.Admit(key, counted, now);

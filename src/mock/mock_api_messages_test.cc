@@ -40,6 +40,17 @@ std::string CachedSystem(std::size_t chars, std::string_view question) {
   return json::serialize(body);
 }
 
+TEST(MockMessagesTest, APromptPastTheContextWindowIsTooLong) {
+  MockOptions options;
+  options.context_window = 100;
+  MockApi api(options);
+  Reply reply = api.Handle(Messages(CachedSystem(800, "hi")), kNow, kWall);
+  ASSERT_EQ(reply.response.status, 400) << reply.response.body;
+  json::object error = Body(reply).at("error").as_object();
+  EXPECT_EQ(error.at("type"), "invalid_request_error");
+  EXPECT_EQ(error.at("message"), "prompt is too long: 201 tokens > 100 maximum");
+}
+
 TEST(MockMessagesTest, AnswerHasAnthropicShapeAndIsCompact) {
   MockApi api({});
   Reply reply = api.Handle(Messages(std::string(kHello)), kNow, kWall);

@@ -38,6 +38,28 @@ http::Request Get(std::string target) {
 
 json::object Body(const Reply& reply) { return json::parse(reply.response.body).as_object(); }
 
+TEST(MockApiTest, ARequestPastTheContextWindowGetsOpenAisContextLengthError) {
+  MockOptions options;
+  options.context_window = 24;
+  MockApi api(options);
+  // 5 prompt tokens + 20 output tokens > 24.
+  Reply reply = api.Handle(Post("/v1/chat/completions", std::string(kChat)), kNow, kWall);
+  ASSERT_EQ(reply.response.status, 400);
+  json::object error = Body(reply).at("error").as_object();
+  EXPECT_EQ(error.at("code"), "context_length_exceeded");
+  EXPECT_EQ(error.at("type"), "invalid_request_error");
+  EXPECT_EQ(error.at("param"), "messages");
+  EXPECT_EQ(error.at("message"),
+            "This model's maximum context length is 24 tokens. However, you requested 25 tokens "
+            "(5 in the messages, 20 in the completion). Please reduce the length of the messages "
+            "or completion.");
+  options.context_window = 25;
+  MockApi roomy(options);
+  EXPECT_EQ(roomy.Handle(Post("/v1/chat/completions", std::string(kChat)), kNow, kWall)
+                .response.status,
+            200);
+}
+
 TEST(MockApiTest, ChatCompletionHasOpenAiShape) {
   MockApi api({});
   Reply reply = api.Handle(Post("/v1/chat/completions", std::string(kChat)), kNow, kWall);

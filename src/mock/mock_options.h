@@ -38,6 +38,10 @@ struct MockOptions {
   // Token charge for a chat/completions request that sets neither max_tokens nor
   // max_completion_tokens (OpenAI's reference throttler uses 15; we default to 16).
   std::int64_t default_max_tokens = 16;
+  // Every model's context window in tokens (prompt estimate + output cap); a request past it gets
+  // OpenAI's 400 context_length_exceeded (Anthropic's "prompt is too long" on /v1/messages).
+  // 0: no window.
+  std::int64_t context_window = 0;
   // Embedding vector length when the request sets no `dimensions` (text-embedding-3-small: 1536).
   std::int64_t embedding_dimensions = 1536;
   // false: answers leave out x-ratelimit-limit-* (as some OpenAI-compatible servers do), so a

@@ -57,6 +57,7 @@ std::string NewBatchId() {
 batch::IngestOptions IngestOptionsFor(const config::Config& config, const RunRequest& request) {
   batch::IngestOptions options;
   options.estimate.tokenizers = request.tokenizers;
+  options.estimate.counted_as = CountedAs(config);
   std::vector<std::string> names = config.ModelNames();
   options.rules.model_known = [names](std::string_view model) {
     return std::find(names.begin(), names.end(), model) != names.end();
@@ -112,6 +113,7 @@ Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequ
   options.retry.max_attempts = static_cast<int>(config.retry.max_attempts);
   options.retry.base_delay = config.retry.base_delay;
   options.retry.max_delay = config.retry.max_delay;
+  options.fallbacks = FallbacksOf(config);
   scheduler::Dispatcher dispatcher(io.get_executor(), store_thread.get_executor(),
                                    SystemClock::Instance(), store, *client, std::move(targets),
                                    options);

@@ -56,7 +56,7 @@ class BatchRunStoreTest : public ::testing::Test {
     deployment.base_url = "http://127.0.0.1:" + std::to_string(mock_->port()) + "/v1";
     deployment.rpm = 100000;
     deployment.tpm = 100000000;
-    config_.models.push_back({"gpt-4o-mini", {deployment}, std::nullopt});
+    config_.models.push_back({"gpt-4o-mini", {deployment}, std::nullopt, {}, {}});
     config_.store.data_dir = root_ + "/data";
     retry_.wait = [this](Duration wait) { waits_.push_back(wait); };
   }

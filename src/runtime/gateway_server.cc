@@ -37,7 +37,10 @@ config::ModelConfig BuiltInModel(const std::string& name, config::DeploymentConf
   deployment.model = name;
   deployment.rpm = rpm;
   deployment.tpm = tpm;
-  return {name, {deployment}, std::nullopt};
+  config::ModelConfig model;
+  model.name = name;
+  model.deployments = {std::move(deployment)};
+  return model;
 }
 
 class Server final : public GatewayServer {
@@ -142,6 +145,7 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
   options.retry.max_attempts = static_cast<int>(config_.retry.max_attempts);
   options.retry.base_delay = config_.retry.base_delay;
   options.retry.max_delay = config_.retry.max_delay;
+  options.fallbacks = FallbacksOf(config_);
   dispatcher_ = std::make_unique<scheduler::Dispatcher>(
       io_.get_executor(), store_thread_.get_executor(), clock_, *store_, *client_,
       std::move(targets), options);
@@ -153,6 +157,7 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
   tokenizers_ = tokens::Tokenizers::Open(tokens::Tokenizers::DefaultDirectories());
   api::ProxyOptions proxy_options;
   proxy_options.estimate.tokenizers = tokenizers_.get();
+  proxy_options.estimate.counted_as = CountedAs(config_);
   proxy_options.max_wait = config_.proxy.max_wait;
   proxy_options.stream_idle_timeout = config_.proxy.stream_idle_timeout;
   proxy_options.counting_executor = ingest_thread_.get_executor();
@@ -163,7 +168,7 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
   api::BatchesApiOptions batch_options;
   batch_options.models = config_.ModelNames();
   batch_options.work_dir = data_dir + "/tmp";
-  batch_options.ingest.estimate.tokenizers = tokenizers_.get();
+  batch_options.ingest.estimate = proxy_options.estimate;
   batch_options.output_executor = output_thread_.get_executor();
   batch_options.output_file_expiry = config_.retention.batch_output_files;
   batch_options.drop_executor = drop_thread_.get_executor();

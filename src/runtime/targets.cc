@@ -37,6 +37,26 @@ Result<std::vector<scheduler::Target>> Targets(const config::Config& config, con
   return targets;
 }
 
+scheduler::Fallbacks FallbacksOf(const config::Config& config) {
+  std::map<std::string, std::vector<scheduler::FallbackRoute>, std::less<>> routes;
+  for (const config::ModelConfig& model : config.models) {
+    for (const config::FallbackConfig& f : model.fallbacks) {
+      routes[model.name].push_back({f.model, f.on});
+    }
+  }
+  return scheduler::Fallbacks(std::move(routes));
+}
+
+std::shared_ptr<const std::map<std::string, std::string, std::less<>>> CountedAs(
+    const config::Config& config) {
+  auto aliases = std::make_shared<std::map<std::string, std::string, std::less<>>>();
+  for (const config::ModelConfig& model : config.models) {
+    if (model.deployments.empty() || model.deployments[0].model == model.name) continue;
+    aliases->emplace(model.name, model.deployments[0].model);
+  }
+  return aliases;
+}
+
 std::string DeploymentName(const std::vector<scheduler::Target>& targets, std::size_t index) {
   std::size_t ordinal = 0;
   for (std::size_t i = 0; i < index; ++i) ordinal += targets[i].model == targets[index].model;

@@ -263,7 +263,7 @@ asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch, std:
                                          .lane = batch->lane,
                                          .overtaken_until = {}});
       int attempt = item.attempt;
-      held_.emplace(ticket, Held{batch, std::move(item), attempt, false});
+      held_.emplace(ticket, Held{batch, std::move(item), attempt, false, {}});
       ++batch->held;
     }
   }
@@ -308,6 +308,10 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
     // The deployment is down (this failure opened its breaker, or it was already open): the item
     // goes to another one, or waits for it to recover, without spending one of its attempts.
     Requeue(dispatch, held, now);
+    // When every deployment of its model is down, a fallback takes the waiting items (this one
+    // too) rather than one per probe.
+    const std::string& model = targets_[dispatch.deployment].model;
+    if (planner_.Unavailable(model, now)) FallBackQueued(model, outcome);
     co_return;
   }
   if (outcome.verdict == providers::Verdict::kRetry && keep_trying) {
@@ -324,7 +328,7 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
     --batch->held;
     held_.erase(it);
     batch->changed.Notify();
-  } else {
+  } else if (!keep_trying || !FallBack(dispatch.ticket, held, outcome)) {
     Finish(it, outcome);
   }
 }
@@ -441,6 +445,8 @@ void Dispatcher::Learn(int deployment, const providers::Outcome& outcome, Durati
 void Dispatcher::Finish(HeldMap::iterator held, const providers::Outcome& outcome) {
   ActiveBatch* batch = held->second.batch.get();
   uncommitted_.push_back({batch->spec.id, ResultOf(held->second.leased, outcome)});
+  const std::vector<std::string>& tried = held->second.tried;
+  if (tried.size() > 1) uncommitted_.back().result.model = tried.back();
   ++batch->uncommitted;
   --batch->held;
   held_.erase(held);

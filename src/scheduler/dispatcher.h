@@ -26,6 +26,7 @@
 #include "http/client.h"
 #include "providers/provider.h"
 #include "retry/retry_policy.h"
+#include "scheduler/fallbacks.h"
 #include "scheduler/notifier.h"
 #include "scheduler/planner.h"
 #include "store/store.h"
@@ -57,6 +58,8 @@ struct DispatcherOptions {
   retry::RetryOptions store_retry = retry::kStoreRetry;
   PlannerOptions planner;
   std::uint64_t seed = 1;
+  // Where an item goes when its final answer is of a fallback class (fresh attempts there).
+  Fallbacks fallbacks;
 };
 
 struct BatchSpec {
@@ -98,6 +101,7 @@ struct Progress {
   std::int64_t sent = 0;          // attempts sent upstream
   std::int64_t retries = 0;       // attempts that were retried
   std::int64_t rate_limited = 0;  // 429 answers
+  std::int64_t fallbacks = 0;     // items sent on to a fallback model
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;
   std::map<std::string, batch::Usage> usage_by_model;  // answers received in this run
@@ -162,6 +166,7 @@ class Dispatcher {
   // The counts of a batch being run; nullopt when it is not.
   std::optional<BatchCounts> Counts(const std::string& batch_id) const;
   const retry::RetryPolicy& retry_policy() const { return retry_policy_; }
+  const Fallbacks& fallbacks() const { return options_.fallbacks; }
   const std::vector<Target>& targets() const { return targets_; }
   const Planner& planner() const { return planner_; }
 
@@ -190,6 +195,8 @@ class Dispatcher {
     batch::LeasedItem leased;
     int attempt = 1;
     bool waiting_retry = false;  // queued again after a transient failure
+    // The models it was sent to, in order, once a fallback took it (the item's own first).
+    std::vector<std::string> tried;
   };
   using HeldMap = std::unordered_map<std::int64_t, Held>;  // by ticket id
   struct Waiter {  // an interactive request waiting for admission
@@ -224,6 +231,12 @@ class Dispatcher {
   // Queues a failed attempt's ticket again, to go at `not_before` (a retry).
   void Requeue(Dispatch dispatch, Held& held, TimePoint not_before);
   void Finish(HeldMap::iterator held, const providers::Outcome& outcome);
+  // Queues the item again for the next fallback of its outcome's class, with fresh attempts;
+  // false when it has none left (dispatcher_fallback.cc).
+  bool FallBack(Ticket ticket, Held& held, const providers::Outcome& outcome);
+  // Every deployment of `model` is down (`outcome` the failure that showed it): its queued batch
+  // items that have a fallback for that class go on to it now instead of waiting for a probe.
+  void FallBackQueued(const std::string& model, const providers::Outcome& outcome);
   // Takes the batch's queued tickets out of the planner: nothing more of it is sent.
   void Withdraw(ActiveBatch& batch);
   // Feeds an answer to the deployment's limiter and breaker (logging a breaker's change once);

@@ -129,6 +129,22 @@ bool Planner::Remove(const std::string& model, int lane, std::int64_t id) {
   return true;
 }
 
+std::vector<Ticket> Planner::TakeQueued(const std::string& model) {
+  std::vector<Ticket> taken;
+  auto queue = models_.find(model);
+  if (queue == models_.end()) return taken;
+  for (auto& [lane, tickets] : queue->second.lanes) {
+    std::size_t before = taken.size();
+    taken.insert(taken.end(), tickets.fresh.begin(), tickets.fresh.end());
+    for (const auto& [when, ticket] : tickets.retries) taken.push_back(ticket);
+    std::size_t count = taken.size() - before;
+    queued_ -= count;
+    lanes_[lane].queued -= count;
+  }
+  queue->second.lanes.clear();
+  return taken;
+}
+
 void Planner::Enqueue(const std::string& model, Ticket ticket) {
   Lane& lane = lanes_[ticket.lane];
   if (lane.queued++ == 0) lane.waiting_since.reset();  // an idle lane does not age

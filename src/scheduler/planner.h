@@ -104,6 +104,8 @@ class Planner {
   std::vector<std::int64_t> RemoveLane(int lane);
   // Removes one queued ticket of `lane` (for `model`); false when it is not queued.
   bool Remove(const std::string& model, int lane, std::int64_t id);
+  // Removes every queued ticket of `model`, each lane's fresh ones first; returns them.
+  std::vector<Ticket> TakeQueued(const std::string& model);
 
   // Queues a ticket for `model` (which must have a deployment) in its lane. Fresh tickets keep
   // their order; a ticket with not_before in the future waits until then.

@@ -22,6 +22,24 @@ TEST(PlannerTest, DispatchesInOrderWhileCapacityLasts) {
   EXPECT_EQ(planner.queued(), 0u);
 }
 
+TEST(PlannerTest, TakeQueuedEmptiesOneModelsQueueAndLeavesTheOthers) {
+  TimePoint t0{};
+  Planner planner({});
+  planner.AddDeployment("m", {.rpm = 100, .tpm = 1000}, t0);
+  planner.AddDeployment("other", {.rpm = 100, .tpm = 1000}, t0);
+  planner.Enqueue("m", {.id = 0, .tokens = 10});
+  planner.Enqueue("m", {.id = 1, .tokens = 10, .not_before = t0 + 5s});
+  planner.Enqueue("other", {.id = 2, .tokens = 10});
+  std::vector<Ticket> taken = planner.TakeQueued("m");
+  ASSERT_EQ(taken.size(), 2u);
+  EXPECT_EQ(taken[0].id, 0);
+  EXPECT_EQ(taken[1].id, 1);
+  EXPECT_EQ(planner.queued(), 1u);
+  EXPECT_EQ(planner.Next(t0 + 10s).dispatch->ticket.id, 2);
+  EXPECT_FALSE(planner.Next(t0 + 10s).dispatch.has_value());
+  EXPECT_TRUE(planner.TakeQueued("unknown").empty());
+}
+
 TEST(PlannerTest, SmallTicketOvertakesOneThatDoesNotFitYet) {
   TimePoint t0{};
   Planner planner({});

@@ -140,11 +140,14 @@ TEST_P(StoreTest, FirstResultWinsAndDoneItemsAreNotLeased) {
   failure.custom_id = "id-0";
   failure.status_code = 400;
   failure.body = R"({"error":{}})";
+  failure.model = "smart";  // a fallback's answer
   ASSERT_TRUE(store_->AddResults("b1", {failure}).ok());
   auto results = store_->ReadResults("b1", -1, 10);
   ASSERT_EQ(results->size(), 2u);
   EXPECT_EQ((*results)[0].index, 0);
   EXPECT_FALSE((*results)[0].success);
+  EXPECT_EQ((*results)[0].model, "smart");
+  EXPECT_EQ((*results)[1].model, "");
   EXPECT_EQ((*results)[1].body, R"({"first":1})");
   EXPECT_EQ((*results)[1].usage.completion_tokens, 4);
   EXPECT_EQ(store_->ReadResults("b1", 0, 10)->size(), 1u);  // paging by index
@@ -420,6 +423,30 @@ TEST(SqliteStoreTest, UpgradesFilesWithoutExpiryInPlaceAndTheyNeverExpire) {
   ASSERT_TRUE(expired.ok()) << expired.status();
   ASSERT_EQ(expired->size(), 1u);
   EXPECT_EQ(expired->front().id, "file-new");
+}
+
+TEST(SqliteStoreTest, UpgradesResultsWithoutAModelInPlace) {
+  std::string path = TempPath("v5.db");
+  {
+    auto db = std::move(sqlite::Database::Open(path)).value();
+    ASSERT_TRUE(db->Exec("CREATE TABLE results(batch_id TEXT NOT NULL, idx INTEGER NOT NULL, "
+                         "custom_id TEXT NOT NULL, success INTEGER NOT NULL, status_code "
+                         "INTEGER NOT NULL, request_id TEXT NOT NULL, body TEXT NOT NULL, "
+                         "error_code TEXT NOT NULL, error_message TEXT NOT NULL, prompt_tokens "
+                         "INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, total_tokens "
+                         "INTEGER NOT NULL, cached_tokens INTEGER NOT NULL, reasoning_tokens "
+                         "INTEGER NOT NULL, PRIMARY KEY(batch_id, idx)) WITHOUT ROWID; "
+                         "INSERT INTO results VALUES('b', 0, 'id-0', 1, 200, 'r', '{}', '', '', "
+                         "1, 2, 3, 0, 0); PRAGMA user_version=5")
+                    .ok());
+  }
+  auto store = sqlite::SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto results = (*store)->ReadResults("b", -1, 10);
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ(results->size(), 1u);
+  EXPECT_EQ(results->front().model, "");
+  EXPECT_EQ(results->front().usage.total_tokens, 3);
 }
 
 TEST(SqliteStoreTest, DroppingABatchsItemsShrinksTheDatabaseFile) {

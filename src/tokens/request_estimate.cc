@@ -21,6 +21,11 @@ const BpeEncoding* EncodingOf(simdjson::dom::object body, const EstimateOptions&
   if (options.tokenizers == nullptr || body["model"].get_string().get(model) != SUCCESS) {
     return nullptr;
   }
+  if (options.counted_as) {
+    if (auto alias = options.counted_as->find(model); alias != options.counted_as->end()) {
+      model = alias->second;
+    }
+  }
   return options.tokenizers->ForModel(model);
 }
 

@@ -1,12 +1,16 @@
 // Token estimates of a request before it is sent: what a provider will charge against its
 // tokens-per-minute limit at admission (prompt + n × output cap). The prompt is counted exactly
-// when the body's model maps to a loaded encoding (see model_encoding.h, tokenizers.h), with
-// OpenAI's chat framing; otherwise by the character heuristic (about 4 characters a token).
+// when the body's model (or the model it is counted_as) maps to a loaded encoding (see
+// model_encoding.h, tokenizers.h), with OpenAI's chat framing; otherwise by the character
+// heuristic (about 4 characters a token).
 // Pure; thread-safe. Exact counting is CPU work (tens of MB/s): callers keep big bodies off
 // event loops (the serve path calls this from its worker thread).
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
 #include <string_view>
 
 #include "common/result.h"
@@ -20,6 +24,9 @@ struct EstimateOptions {
   std::int64_t default_max_output_tokens = 16;
   // The loaded encodings (not owned; must outlive the calls). nullptr: the heuristic for all.
   const Tokenizers* tokenizers = nullptr;
+  // Client model names whose requests are counted as another model's: an alias ("fast") to the
+  // provider model of its deployment ("gpt-4o-mini"). A name not in it is counted as itself.
+  std::shared_ptr<const std::map<std::string, std::string, std::less<>>> counted_as;
 };
 
 struct RequestEstimate {

@@ -123,6 +123,19 @@ TEST(RequestEstimateTest, UnknownModelsUseTheHeuristic) {
   EXPECT_FALSE(e.exact);
 }
 
+TEST(RequestEstimateTest, AnAliasIsCountedWithItsDeploymentsModel) {
+  SLUICE_ENCODING_OR_SKIP(o200k, Encoding::kO200kBase);
+  EstimateOptions options;
+  options.tokenizers = &testing::TestTokenizers();
+  std::string body = R"({"model":"fast","messages":[{"role":"user","content":"hello world"}]})";
+  EXPECT_FALSE(EstimateRequest("/v1/chat/completions", body, options)->exact);
+  options.counted_as = std::make_shared<const std::map<std::string, std::string, std::less<>>>(
+      std::map<std::string, std::string, std::less<>>{{"fast", "gpt-4o-mini"}});
+  auto e = EstimateRequest("/v1/chat/completions", body, options);
+  EXPECT_TRUE(e->exact);
+  EXPECT_EQ(e->prompt_tokens, 9);  // as gpt-4o counts it, o200k_base
+}
+
 TEST(RequestEstimateTest, RejectsNonObjects) {
   EXPECT_EQ(EstimateRequest("/v1/embeddings", "[1]", {}).status().code(),
             StatusCode::kInvalidArgument);

@@ -124,21 +124,26 @@ RunFixture::~RunFixture() {
 Status RunFixture::Start(const std::vector<std::string>& mock_args,
                          const DeploymentOptions& deployment) {
   if (dir_.empty()) return InternalError("cannot create a temporary directory");
+  SLUICE_ASSIGN_OR_RETURN(mock_port_, StartMock(mock_args));
+  config_path_ = WriteInput("sluice.yaml", ConfigText(mock_port_, Path("data"), deployment));
+  return OkStatus();
+}
+
+Result<std::uint16_t> RunFixture::StartMock(const std::vector<std::string>& mock_args) {
   std::vector<std::string> args = {"mock", "--port", "0"};
   args.insert(args.end(), mock_args.begin(), mock_args.end());
-  SLUICE_ASSIGN_OR_RETURN(mock_, Process::Spawn(SLUICE_BIN, args, MinimalEnvironment()));
-  Result<std::string> line = mock_->ReadStdoutLine(kMockDeadline);
+  SLUICE_ASSIGN_OR_RETURN(auto mock, Process::Spawn(SLUICE_BIN, args, MinimalEnvironment()));
+  Result<std::string> line = mock->ReadStdoutLine(kMockDeadline);
   if (!line.ok()) {
     return InternalError("the mock did not start: " + line.status().ToString() + "\n" +
-                         mock_->stderr_text());
+                         mock->stderr_text());
   }
   std::smatch match;
   if (!std::regex_match(*line, match, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"))) {
     return InternalError("unexpected first line from the mock: " + *line);
   }
-  mock_port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
-  config_path_ = WriteInput("sluice.yaml", ConfigText(mock_port_, Path("data"), deployment));
-  return OkStatus();
+  (mock_ ? extra_mocks_.emplace_back() : mock_) = std::move(mock);
+  return static_cast<std::uint16_t>(std::stoi(match[1]));
 }
 
 std::string RunFixture::Path(const std::string& name) const { return dir_ + "/" + name; }

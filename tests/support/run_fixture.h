@@ -66,6 +66,11 @@ class RunFixture {
   // temporary directory) pointing at it as `deployment`.
   Status Start(const std::vector<std::string>& mock_args, const DeploymentOptions& deployment = {});
 
+  // Starts another `sluice mock --port 0 <mock_args>` (kept until the fixture ends) and returns
+  // its port; a test that needs several upstreams then writes its own config (WriteInput
+  // "sluice.yaml" replaces the generated one).
+  Result<std::uint16_t> StartMock(const std::vector<std::string>& mock_args);
+
   // A path inside the temporary directory.
   std::string Path(const std::string& name) const;
   const std::string& config_path() const { return config_path_; }
@@ -88,7 +93,8 @@ class RunFixture {
  private:
   std::string dir_;
   std::string config_path_;
-  std::unique_ptr<Process> mock_;
+  std::unique_ptr<Process> mock_;  // the first mock: Stats() reads it
+  std::vector<std::unique_ptr<Process>> extra_mocks_;
   std::uint16_t mock_port_ = 0;
 };
 

@@ -12,8 +12,8 @@ namespace {
 // small row rewritten at every lease and at completion), so moving an item through the queue never
 // rewrites its body. user_version numbers the layout; a layout from kOldestUpgradable on is
 // upgraded in place: 3 added the `files` table (kSchema creates it), 4 the batches' tenant, 5
-// the files' expiry.
-constexpr int kSchemaVersion = 5;
+// the files' expiry, 6 the model a fallback answered with.
+constexpr int kSchemaVersion = 6;
 constexpr int kOldestUpgradable = 2;
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS batches(
@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS results(
   body TEXT NOT NULL, error_code TEXT NOT NULL, error_message TEXT NOT NULL,
   prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL,
   total_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
-  reasoning_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL, model TEXT NOT NULL DEFAULT '',
   PRIMARY KEY(batch_id, idx)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files(
   id TEXT PRIMARY KEY, tenant TEXT NOT NULL, filename TEXT NOT NULL, purpose TEXT NOT NULL,
@@ -74,6 +74,7 @@ ResultRecord ReadResult(const Statement& row) {
   r.error_code = row.Text(6);
   r.error_message = row.Text(7);
   r.usage = {row.Int(8), row.Int(9), row.Int(10), row.Int(11), row.Int(12)};
+  r.model = row.Text(13);
   return r;
 }
 
@@ -94,6 +95,20 @@ Result<std::int64_t> CheckSchemaVersion(Database& db, const std::string& path) {
                                  "); move it away or point data_dir elsewhere");
 }
 
+// True when `table` exists and has no column `column` (names are ours, never input).
+Result<bool> LacksColumn(Database& db, std::string_view table, std::string_view column) {
+  SLUICE_ASSIGN_OR_RETURN(auto columns, db.Prepare("SELECT name FROM pragma_table_info('" +
+                                                   std::string(table) + "')"));
+  bool exists = false;
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(bool row, columns.Step());
+    if (!row) break;
+    exists = true;
+    if (columns.Text(0) == column) return false;
+  }
+  return exists;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
@@ -107,6 +122,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   // Layout 2 has no `files` yet (kSchema makes it whole); files recorded before 5 never expire.
   if (layout >= 3 && layout < 5) {
     SLUICE_RETURN_IF_ERROR(db->Exec("ALTER TABLE files ADD COLUMN expires_at_ms INTEGER"));
+  }
+  // Results written before 6 were all answered by their item's own model.
+  SLUICE_ASSIGN_OR_RETURN(bool results_without_model, LacksColumn(*db, "results", "model"));
+  if (layout > 0 && layout < 6 && results_without_model) {
+    SLUICE_RETURN_IF_ERROR(
+        db->Exec("ALTER TABLE results ADD COLUMN model TEXT NOT NULL DEFAULT ''"));
   }
   SLUICE_RETURN_IF_ERROR(db->Exec(kSchema));
   SLUICE_RETURN_IF_ERROR(db->Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion)));
@@ -322,8 +343,8 @@ Status SqliteStore::AddResults(const std::string& batch_id,
         auto insert,
         db_->Prepare("INSERT OR IGNORE INTO results(batch_id, idx, custom_id, success, "
                      "status_code, request_id, body, error_code, error_message, prompt_tokens, "
-                     "completion_tokens, total_tokens, cached_tokens, reasoning_tokens) "
-                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                     "completion_tokens, total_tokens, cached_tokens, reasoning_tokens, model) "
+                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     SLUICE_ASSIGN_OR_RETURN(
         auto done, db_->Prepare("UPDATE queue SET state = 2 WHERE batch_id = ? AND idx = ?"));
     for (const ResultRecord& r : results) {
@@ -331,7 +352,7 @@ Status SqliteStore::AddResults(const std::string& batch_id,
       insert.Bind(5, r.status_code).Bind(6, r.request_id).Bind(7, r.body).Bind(8, r.error_code);
       insert.Bind(9, r.error_message).Bind(10, r.usage.prompt_tokens);
       insert.Bind(11, r.usage.completion_tokens).Bind(12, r.usage.total_tokens);
-      insert.Bind(13, r.usage.cached_tokens).Bind(14, r.usage.reasoning_tokens);
+      insert.Bind(13, r.usage.cached_tokens).Bind(14, r.usage.reasoning_tokens).Bind(15, r.model);
       SLUICE_RETURN_IF_ERROR(insert.Run());
       insert.Reset();
       done.Bind(1, batch_id).Bind(2, r.index);
@@ -350,7 +371,7 @@ Result<std::vector<ResultRecord>> SqliteStore::ReadResults(const std::string& ba
       auto select,
       db_->Prepare("SELECT idx, custom_id, success, status_code, request_id, body, error_code, "
                    "error_message, prompt_tokens, completion_tokens, total_tokens, "
-                   "cached_tokens, reasoning_tokens FROM results "
+                   "cached_tokens, reasoning_tokens, model FROM results "
                    "WHERE batch_id = ? AND idx > ? ORDER BY idx LIMIT ?"));
   select.Bind(1, batch_id).Bind(2, after_index).Bind(3, static_cast<std::int64_t>(limit));
   std::vector<ResultRecord> results;
