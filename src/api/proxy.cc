@@ -78,11 +78,6 @@ http::Response AllDeploymentsFailing(const std::string& model) {
                "service_unavailable");
 }
 
-// The answer to an admission that failed, and its fallback class: none for an unknown model,
-// unavailable when every deployment is failing, rate_limited when none had room in time.
-Proxy::Served NotAdmitted(scheduler::Dispatcher& dispatcher, const Proxy::Call& call,
-                          const Status& refused, TimePoint now);
-
 // The 429 for a request that found no room in time, with the headers every SDK honours.
 http::Response NoCapacity(scheduler::Dispatcher& dispatcher, const Proxy::Call& call,
                           TimePoint now) {
@@ -187,6 +182,8 @@ Proxy::Served NoRoom(scheduler::Dispatcher& dispatcher, const Proxy::Call& call,
   return {From(call.model, NoCapacity(dispatcher, call, now)), FallbackClass::kRateLimited};
 }
 
+// The answer to an admission that failed, and its fallback class: none for an unknown model,
+// unavailable when every deployment is failing, rate_limited when none had room in time.
 Proxy::Served NotAdmitted(scheduler::Dispatcher& dispatcher, const Proxy::Call& call,
                           const Status& refused, TimePoint now) {
   if (refused.code() == StatusCode::kNotFound) return {NoSuchModel(call.model), std::nullopt};
