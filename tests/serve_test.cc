@@ -80,6 +80,24 @@ class ServeTest : public ::testing::Test {
     return fixture_.ReadOutput(path).value_or(std::vector<OutputLine>{});
   }
 
+  // The batch's usage is the sum of its output lines' usage, in OpenAI's Batch shape.
+  static void ExpectUsageOf(const json::object& batch, const std::vector<OutputLine>& lines) {
+    std::int64_t input = 0;
+    std::int64_t output = 0;
+    for (const OutputLine& line : lines) {
+      const json::object& usage = line.json.at("response").at("body").at("usage").as_object();
+      input += usage.at("prompt_tokens").as_int64();
+      output += usage.at("completion_tokens").as_int64();
+    }
+    ASSERT_GT(input, 0);
+    const json::object& usage = batch.at("usage").as_object();
+    EXPECT_EQ(usage.at("input_tokens"), input);
+    EXPECT_EQ(usage.at("output_tokens"), output);
+    EXPECT_EQ(usage.at("total_tokens"), input + output);
+    EXPECT_EQ(usage.at("input_tokens_details").at("cached_tokens"), 0);
+    EXPECT_EQ(usage.at("output_tokens_details").at("reasoning_tokens"), 0);
+  }
+
   RunFixture fixture_;
   std::unique_ptr<Process> serve_;
   std::uint16_t port_ = 0;
@@ -97,7 +115,9 @@ TEST_F(ServeTest, UploadCreatePollDownload) {
     EXPECT_TRUE(batch[field].is_int64()) << field;
   }
   EXPECT_TRUE(batch["error_file_id"].is_null());
-  EXPECT_TRUE(AnswersInOrder(Download(std::string(batch["output_file_id"].as_string())), 40));
+  std::vector<OutputLine> lines = Download(std::string(batch["output_file_id"].as_string()));
+  EXPECT_TRUE(AnswersInOrder(lines, 40));
+  ExpectUsageOf(batch, lines);
   json::object files = Call("GET", "/v1/files?limit=10");
   EXPECT_EQ(files["data"].as_array().size(), 2u);  // the upload and the output
   ASSERT_TRUE(serve_->Signal(SIGTERM).ok());
@@ -123,7 +143,9 @@ TEST_F(ServeTest, KilledMidBatchResumesAndEveryLineComesOnce) {
   port_ = StartServe();  // the same data_dir
   json::object batch = WaitForStatus(id, "completed");
   EXPECT_EQ(batch["request_counts"].as_object()["completed"], kLines);
-  EXPECT_TRUE(EachRequestOnce(Download(std::string(batch["output_file_id"].as_string())), kLines));
+  std::vector<OutputLine> lines = Download(std::string(batch["output_file_id"].as_string()));
+  EXPECT_TRUE(EachRequestOnce(lines, kLines));
+  ExpectUsageOf(batch, lines);  // the answers before the kill count too, once
   json::object files = Call("GET", "/v1/files");
   EXPECT_EQ(files["data"].as_array().size(), 2u);
   // At most what was in flight at the kill reached the mock twice.

@@ -29,6 +29,7 @@ boost::json::object MakeBatchObject(const NewBatch& batch) {
   }
   o["expires_at"] = Seconds(batch.expires_at);
   o["request_counts"] = boost::json::object{{"total", 0}, {"completed", 0}, {"failed", 0}};
+  SetUsage(o, {});
   o["metadata"] = batch.metadata;
   return o;
 }
@@ -54,6 +55,15 @@ void SetRequestCounts(boost::json::object& batch, std::int64_t total, std::int64
                       std::int64_t failed) {
   batch["request_counts"] =
       boost::json::object{{"total", total}, {"completed", completed}, {"failed", failed}};
+}
+
+void SetUsage(boost::json::object& batch, const batch::Usage& usage) {
+  batch["usage"] = boost::json::object{
+      {"input_tokens", usage.prompt_tokens},
+      {"input_tokens_details", boost::json::object{{"cached_tokens", usage.cached_tokens}}},
+      {"output_tokens", usage.completion_tokens},
+      {"output_tokens_details", boost::json::object{{"reasoning_tokens", usage.reasoning_tokens}}},
+      {"total_tokens", usage.total_tokens}};
 }
 
 void SetErrors(boost::json::object& batch, const std::vector<batch::LineError>& errors) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "batch/records.h"
 #include "batch/request_line.h"
 #include "common/clock.h"
 
@@ -45,6 +46,9 @@ std::string_view StatusOf(const boost::json::object& batch);
 
 void SetRequestCounts(boost::json::object& batch, std::int64_t total, std::int64_t completed,
                       std::int64_t failed);
+// usage as OpenAI's Batch object has it: input_tokens (input_tokens_details.cached_tokens),
+// output_tokens (output_tokens_details.reasoning_tokens), total_tokens.
+void SetUsage(boost::json::object& batch, const batch::Usage& usage);
 // errors: {"object":"list","data":[{code,message,param,line}, ...]}.
 void SetErrors(boost::json::object& batch, const std::vector<batch::LineError>& errors);
 void SetFiles(boost::json::object& batch, const std::string& output_file_id,

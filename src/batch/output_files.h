@@ -22,6 +22,7 @@ using ResultPager =
 struct OutputCounts {
   std::int64_t succeeded = 0;
   std::int64_t failed = 0;
+  Usage usage;  // summed over every result
 };
 
 Result<OutputCounts> WriteOutputFiles(const ResultPager& pager, const std::string& batch_id,

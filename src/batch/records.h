@@ -44,6 +44,15 @@ struct Usage {
   std::int64_t total_tokens = 0;
   std::int64_t cached_tokens = 0;
   std::int64_t reasoning_tokens = 0;
+
+  Usage& operator+=(const Usage& other) {
+    prompt_tokens += other.prompt_tokens;
+    completion_tokens += other.completion_tokens;
+    total_tokens += other.total_tokens;
+    cached_tokens += other.cached_tokens;
+    reasoning_tokens += other.reasoning_tokens;
+    return *this;
+  }
 };
 
 // The one result of an item: a response (any status) or an error that never reached a response.
@@ -68,6 +77,7 @@ struct ItemCounts {
   std::int64_t leased = 0;
   std::int64_t succeeded = 0;
   std::int64_t failed = 0;
+  Usage usage;  // summed over the batch's results
 };
 
 }  // namespace sluice::batch

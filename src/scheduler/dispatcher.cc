@@ -434,12 +434,7 @@ void Dispatcher::Learn(int deployment, const providers::Outcome& outcome, Durati
   if (outcome.status_code == 429) ++progress_.rate_limited;
   progress_.prompt_tokens += outcome.usage.prompt_tokens;
   progress_.completion_tokens += outcome.usage.completion_tokens;
-  batch::Usage& usage = progress_.usage_by_model[targets_[deployment].model];
-  usage.prompt_tokens += outcome.usage.prompt_tokens;
-  usage.completion_tokens += outcome.usage.completion_tokens;
-  usage.total_tokens += outcome.usage.total_tokens;
-  usage.cached_tokens += outcome.usage.cached_tokens;
-  usage.reasoning_tokens += outcome.usage.reasoning_tokens;
+  progress_.usage_by_model[targets_[deployment].model] += outcome.usage;
 }
 
 void Dispatcher::Finish(HeldMap::iterator held, const providers::Outcome& outcome) {

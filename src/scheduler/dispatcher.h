@@ -73,6 +73,7 @@ struct BatchCounts {
   std::int64_t total = 0;
   std::int64_t succeeded = 0;
   std::int64_t failed = 0;
+  batch::Usage usage;  // summed over the durable results
 };
 
 // An interactive request's place on a deployment, from Admit until Complete.

@@ -59,7 +59,7 @@ asio::awaitable<Status> Dispatcher::Start(std::shared_ptr<ActiveBatch> batch) {
   std::function<Result<batch::ItemCounts>()> count = [&store, id] { return store.CountItems(id); };
   auto counts = co_await CallStore<Result<batch::ItemCounts>>(std::move(count));
   if (!counts.ok()) co_return counts.status().WithContext("starting batch " + id);
-  batch->counts = {counts->total, counts->succeeded, counts->failed};
+  batch->counts = {counts->total, counts->succeeded, counts->failed, counts->usage};
   batch->started = true;
   progress_.total += counts->total;
   progress_.succeeded += counts->succeeded;
@@ -103,6 +103,7 @@ asio::awaitable<void> Dispatcher::CommitLoop() {
       if (saved) {
         for (const batch::ResultRecord& r : *results) {
           ++(r.success ? batch.counts.succeeded : batch.counts.failed);
+          batch.counts.usage += r.usage;
         }
       }
       batch.uncommitted -= results->size();

@@ -155,6 +155,9 @@ TEST_P(StoreTest, FirstResultWinsAndDoneItemsAreNotLeased) {
   EXPECT_EQ(counts.succeeded, 1);
   EXPECT_EQ(counts.failed, 1);
   EXPECT_EQ(counts.leased, 1);
+  EXPECT_EQ(counts.usage.prompt_tokens, 3);  // the first result of item 1 only
+  EXPECT_EQ(counts.usage.total_tokens, 7);
+  EXPECT_EQ(counts.usage.cached_tokens, 1);
   EXPECT_TRUE(store_->LeaseItems("b1", 10, now_ + 1h, 60s)->size() == 1u);  // only item 2
 }
 

@@ -226,6 +226,7 @@ Result<ItemCounts> MemoryStore::CountItems(const std::string& batch_id) {
   }
   for (const auto& [index, result] : batch->second.results) {
     ++(result.success ? counts.succeeded : counts.failed);
+    counts.usage += result.usage;
   }
   return counts;
 }

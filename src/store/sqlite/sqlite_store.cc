@@ -400,12 +400,16 @@ Result<ItemCounts> SqliteStore::CountItems(const std::string& batch_id) {
   }
   SLUICE_ASSIGN_OR_RETURN(
       auto outcomes,
-      db_->Prepare("SELECT success, COUNT(*) FROM results WHERE batch_id = ? GROUP BY success"));
+      db_->Prepare("SELECT success, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), "
+                   "SUM(total_tokens), SUM(cached_tokens), SUM(reasoning_tokens) "
+                   "FROM results WHERE batch_id = ? GROUP BY success"));
   outcomes.Bind(1, batch_id);
   while (true) {
     SLUICE_ASSIGN_OR_RETURN(bool row, outcomes.Step());
     if (!row) break;
     (outcomes.Int(0) != 0 ? counts.succeeded : counts.failed) = outcomes.Int(1);
+    counts.usage += {outcomes.Int(2), outcomes.Int(3), outcomes.Int(4), outcomes.Int(5),
+                     outcomes.Int(6)};
   }
   return counts;
 }
