@@ -12,6 +12,7 @@ packages=(
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev prometheus-cpp-dev libpcre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl time
+  chromium
 )
 
 missing=()

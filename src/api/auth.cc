@@ -43,6 +43,20 @@ std::optional<std::string_view> BearerToken(const http::Request& request) {
   return value;
 }
 
+// The dashboard's cookie, when it may authenticate this request (see kUiCookie).
+std::optional<std::string_view> UiCookieKey(const http::Request& request) {
+  bool safe = request.method == "GET" || request.method == "HEAD";
+  if (!safe && !request.headers.Get(kUiHeader)) return std::nullopt;
+  return CookieValue(request, kUiCookie);
+}
+
+// The key the request presents, in the order Identify tries them.
+std::optional<std::string_view> PresentedKey(const http::Request& request) {
+  if (auto bearer = BearerToken(request)) return bearer;
+  if (auto api_key = request.headers.Get("x-api-key")) return api_key;
+  return UiCookieKey(request);
+}
+
 http::Response Unauthorized(std::string message, std::optional<std::string> code) {
   http::Response response = http::ErrorResponse(http::ApiError{.status = 401,
                                                                .type = "invalid_request_error",
@@ -78,9 +92,11 @@ std::variant<Caller, Authenticator::Rejection> Authenticator::Identify(
   if (keys_.empty()) return Caller{.tenant = std::string(kOpenModeTenant), .key = nullptr};
   std::optional<std::string_view> bearer = BearerToken(request);
   std::optional<std::string_view> api_key = request.headers.Get("x-api-key");
-  if (!bearer && !api_key) return Rejection::kNoKey;
+  std::optional<std::string_view> cookie = UiCookieKey(request);
+  if (!bearer && !api_key && !cookie) return Rejection::kNoKey;
   std::optional<std::size_t> match = bearer ? Match(*bearer) : std::nullopt;
   if (!match && api_key) match = Match(*api_key);
+  if (!match && cookie) match = Match(*cookie);
   if (!match) return Rejection::kUnknownKey;
   return Caller{.tenant = keys_[*match].name, .key = &keys_[*match]};
 }
@@ -92,8 +108,7 @@ std::variant<Caller, http::Response> Authenticator::Authenticate(
   if (std::get<Rejection>(identified) == Rejection::kNoKey) {
     return Unauthorized(std::string(kNoKeyMessage), std::nullopt);
   }
-  std::string_view token =
-      BearerToken(request).value_or(request.headers.Get("x-api-key").value_or(""));
+  std::string_view token = PresentedKey(request).value_or("");
   return Unauthorized("Incorrect API key provided: " + MaskKey(token) + ".",
                       std::string("invalid_api_key"));
 }
@@ -109,6 +124,27 @@ std::string MaskKey(std::string_view key) {
   for (std::size_t i = 0; i < head; ++i) show(i);
   for (std::size_t i = key.size() - tail; i < key.size(); ++i) show(i);
   return masked;
+}
+
+std::optional<std::string_view> CookieValue(const http::Request& request, std::string_view name) {
+  // A browser sends one Cookie header (RFC 6265 5.4).
+  std::string_view header = request.headers.Get("cookie").value_or("");
+  while (!header.empty()) {
+    std::size_t end = header.find(';');
+    std::string_view pair = header.substr(0, end);
+    header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
+    pair.remove_prefix(std::min(pair.find_first_not_of(' '), pair.size()));
+    std::size_t equals = pair.find('=');
+    if (equals == std::string_view::npos || pair.substr(0, equals) != name) continue;
+    std::string_view value = pair.substr(equals + 1);
+    value.remove_suffix(value.size() - (value.find_last_not_of(' ') + 1));
+    // RFC 6265 allows a value in double quotes.
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    return value;
+  }
+  return std::nullopt;
 }
 
 }  // namespace sluice::api

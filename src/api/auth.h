@@ -1,6 +1,6 @@
 // Authenticator: who is calling, from the request's "Authorization: Bearer <key>" (or, as
-// Anthropic's SDKs send it, "x-api-key: <key>") and the configured gateway keys, or the 401 to
-// send instead, worded as OpenAI words it. Keys are
+// Anthropic's SDKs send it, "x-api-key: <key>"; or, from the dashboard, its login cookie) and the
+// configured gateway keys, or the 401 to send instead, worded as OpenAI words it. Keys are
 // compared in constant time (SHA-256 digests, every key looked at). Immutable after
 // construction; Authenticate is thread-safe.
 #pragma once
@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "api/scope.h"
 #include "config/config.h"
 #include "http/message.h"
 
@@ -20,10 +21,20 @@ namespace sluice::api {
 // The tenant every request belongs to when no keys are configured.
 inline constexpr std::string_view kOpenModeTenant = "default";
 
+// The dashboard's login cookie (HttpOnly, SameSite=Strict), which holds the gateway key. A
+// request other than GET or HEAD is authenticated by it only when it also carries the header
+// kUiHeader: a cross-site form cannot set a header, and a cross-site script cannot send one
+// without a CORS preflight, which sluice never grants — so the cookie alone cancels nothing.
+inline constexpr std::string_view kUiCookie = "sluice_key";
+inline constexpr std::string_view kUiHeader = "x-sluice-ui";
+
 struct Caller {
   std::string tenant;  // the key's name, or kOpenModeTenant
   // The key used (owned by the Authenticator, which outlives its callers); null in open mode.
   const config::GatewayKey* key = nullptr;
+
+  // The batches and files this caller reaches: its tenant's, or every tenant's for an admin key.
+  Scope scope() const { return Scope{.tenant = tenant, .all = key != nullptr && key->admin}; }
 };
 
 class Authenticator {
@@ -47,7 +58,7 @@ class Authenticator {
   // Why a request has no caller.
   enum class Rejection { kNoKey, kUnknownKey };
   // The caller of `request`: the key of its Bearer token or, failing that, of its x-api-key
-  // header; or why there is none, for callers that word the 401 themselves.
+  // header or its kUiCookie; or why there is none, for callers that word the 401 themselves.
   std::variant<Caller, Rejection> Identify(const http::Request& request) const;
 
   bool open_mode() const { return keys_.empty(); }
@@ -66,5 +77,8 @@ class Authenticator {
 // and at most 8 and 4, as OpenAI shows "sk-abcde****...wxyz") with '*' for the rest; short keys
 // are all '*'. Characters that are not printable ASCII are shown as '*' too.
 std::string MaskKey(std::string_view key);
+
+// The value of cookie `name` in the request's Cookie header(s) (RFC 6265 "a=b; c=d"), if set.
+std::optional<std::string_view> CookieValue(const http::Request& request, std::string_view name);
 
 }  // namespace sluice::api

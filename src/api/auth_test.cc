@@ -17,8 +17,10 @@ constexpr std::string_view kTeamBKey = "sk-team-b-0123456789abcdefghij";
 
 std::vector<config::GatewayKey> TwoKeys() {
   return {
-      {.name = "team-a", .key = std::string(kTeamAKey), .rpm = 600, .tpm = 0, .webhook_url = ""},
-      {.name = "team-b", .key = std::string(kTeamBKey), .rpm = 0, .tpm = 0, .webhook_url = ""}};
+      {.name = "team-a", .key = std::string(kTeamAKey), .rpm = 600, .tpm = 0, .webhook_url = "",
+       .admin = false},
+      {.name = "team-b", .key = std::string(kTeamBKey), .rpm = 0, .tpm = 0, .webhook_url = "",
+       .admin = true}};
 }
 
 http::Request WithAuthorization(std::optional<std::string> value) {
@@ -127,6 +129,56 @@ TEST(AuthenticatorTest, WithoutKeysEveryoneIsTheDefaultTenant) {
     EXPECT_EQ(caller->tenant, "default");
     EXPECT_EQ(caller->key, nullptr);
   }
+}
+
+TEST(AuthenticatorTest, AnAdminKeysScopeIsEveryTenant) {
+  Authenticator auth(TwoKeys());
+  auto a = auth.Authenticate(WithAuthorization("Bearer " + std::string(kTeamAKey)));
+  auto b = auth.Authenticate(WithAuthorization("Bearer " + std::string(kTeamBKey)));
+  ASSERT_TRUE(std::holds_alternative<Caller>(a));
+  ASSERT_TRUE(std::holds_alternative<Caller>(b));
+  Scope plain = std::get<Caller>(a).scope();
+  Scope admin = std::get<Caller>(b).scope();
+  EXPECT_TRUE(plain.Sees("team-a"));
+  EXPECT_FALSE(plain.Sees("team-b"));
+  EXPECT_TRUE(admin.Sees("team-a"));
+  EXPECT_EQ(admin.tenant, "team-b");  // what an admin creates is still its own
+}
+
+http::Request WithCookie(std::string method, std::string cookie) {
+  http::Request request{.method = std::move(method), .target = "/v1/batches", .headers = {},
+                        .body = ""};
+  request.headers.Add("Cookie", std::move(cookie));
+  return request;
+}
+
+TEST(AuthenticatorTest, TheDashboardsCookieCarriesAKey) {
+  Authenticator auth(TwoKeys());
+  auto caller = auth.Authenticate(
+      WithCookie("GET", "theme=dark; sluice_key=" + std::string(kTeamAKey) + "; lang=en"));
+  ASSERT_TRUE(std::holds_alternative<Caller>(caller));
+  EXPECT_EQ(std::get<Caller>(caller).tenant, "team-a");
+  boost::json::object wrong = Rejection(auth, WithCookie("GET", "sluice_key=sk-not-a-key-000000"));
+  EXPECT_EQ(wrong.at("code"), "invalid_api_key");
+}
+
+TEST(AuthenticatorTest, ACookieAloneChangesNothingWithoutTheDashboardsHeader) {
+  Authenticator auth(TwoKeys());
+  http::Request cancel = WithCookie("POST", "sluice_key=" + std::string(kTeamAKey));
+  // A cross-site form can make the browser send the cookie, but not a header.
+  EXPECT_TRUE(Rejection(auth, cancel).at("code").is_null());
+  cancel.headers.Add("x-sluice-ui", "1");
+  auto caller = auth.Authenticate(cancel);
+  ASSERT_TRUE(std::holds_alternative<Caller>(caller));
+  EXPECT_EQ(std::get<Caller>(caller).tenant, "team-a");
+}
+
+TEST(CookieValueTest, FindsOneCookieAmongOthersQuotedOrNot) {
+  http::Request request = WithCookie("GET", "a=1;  sluice_key=\"k=v\" ; b=2");
+  EXPECT_EQ(CookieValue(request, "sluice_key"), "k=v");
+  EXPECT_EQ(CookieValue(request, "b"), "2");
+  EXPECT_EQ(CookieValue(request, "sluice"), std::nullopt);
+  EXPECT_EQ(CookieValue(WithCookie("GET", "novalue; x"), "x"), std::nullopt);
 }
 
 TEST(MaskKeyTest, ShowsAtMostASixthOfTheKeyAtEachEnd) {

@@ -16,14 +16,14 @@ std::string SseEvent(std::string_view name, std::string_view data) {
 }
 
 boost::asio::awaitable<void> StreamBatchEvents(http::Exchange& exchange, BatchesApi& batches,
-                                               Clock& clock, std::string id, std::string tenant,
+                                               Clock& clock, std::string id, Scope scope,
                                                BatchEventsOptions options) {
   std::string sent_body;    // the batch as last sent
   std::string sent_status;  // its status then
   bool begun = false;
   TimePoint last_write = clock.Now();
   while (true) {
-    http::Response answer = co_await batches.Get(id, tenant);
+    http::Response answer = co_await batches.Get(id, scope);
     if (answer.status != 200) {
       // Before the stream: the API's error. After it began (the store failed meanwhile): the
       // client sees the stream end without a terminal event and may reconnect.

@@ -5,7 +5,7 @@
 // ends after the event that carries a terminal status (completed, failed, expired, cancelled).
 // Each event's data is the whole Batch object, as GET /v1/batches/{id} returns it. A comment
 // line every `keep_alive` with nothing to say keeps proxies from closing the stream and finds
-// clients that left. An unknown id (or another tenant's batch) is a 404 before any stream.
+// clients that left. An unknown id (or a batch out of `scope`) is a 404 before any stream.
 // Threading: on the io executor of the BatchesApi it reads.
 #pragma once
 
@@ -24,7 +24,7 @@ struct BatchEventsOptions {
 };
 
 boost::asio::awaitable<void> StreamBatchEvents(http::Exchange& exchange, BatchesApi& batches,
-                                               Clock& clock, std::string id, std::string tenant,
+                                               Clock& clock, std::string id, Scope scope,
                                                BatchEventsOptions options = {});
 
 // One SSE event: "event: <name>\ndata: <data>\n\n" (`data` holds no newline: compact JSON).

@@ -215,20 +215,20 @@ asio::awaitable<http::Response> BatchesApi::Create(http::Request request, std::s
   co_return JsonOk(json::serialize(View(it->second)));
 }
 
-asio::awaitable<Result<batch::BatchRecord>> BatchesApi::Load(std::string id, std::string tenant) {
+asio::awaitable<Result<batch::BatchRecord>> BatchesApi::Load(std::string id, Scope scope) {
   store::Store& store = store_;
   auto get = [&store, id] { return store.GetBatch(id); };
   auto record = co_await http::Offload<Result<batch::BatchRecord>>(store_executor_, io_, get);
-  if (record.ok() && record->tenant != tenant) co_return NotFoundError("no batch " + id);
+  if (record.ok() && !scope.Sees(record->tenant)) co_return NotFoundError("no batch " + id);
   co_return record;
 }
 
-asio::awaitable<http::Response> BatchesApi::Get(std::string id, std::string tenant) {
+asio::awaitable<http::Response> BatchesApi::Get(std::string id, Scope scope) {
   if (auto it = active_.find(id); it != active_.end()) {
-    if (it->second.record.tenant != tenant) co_return NoSuchObject("Batch", id);
+    if (!scope.Sees(it->second.record.tenant)) co_return NoSuchObject("Batch", id);
     co_return JsonOk(json::serialize(View(it->second)));
   }
-  Result<batch::BatchRecord> record = co_await Load(id, tenant);
+  Result<batch::BatchRecord> record = co_await Load(id, std::move(scope));
   if (!record.ok()) {
     if (record.status().code() == StatusCode::kNotFound) co_return NoSuchObject("Batch", id);
     co_return http::ErrorResponse({500, "server_error", record.status().message(), {}, {}});
@@ -237,11 +237,11 @@ asio::awaitable<http::Response> BatchesApi::Get(std::string id, std::string tena
   co_return JsonOk(object ? json::serialize(ClientView(std::move(*object))) : record->data);
 }
 
-asio::awaitable<http::Response> BatchesApi::Cancel(std::string id, std::string tenant) {
+asio::awaitable<http::Response> BatchesApi::Cancel(std::string id, Scope scope) {
   auto it = active_.find(id);
-  if (it == active_.end() || it->second.record.tenant != tenant) {
-    // Not being driven: unknown, another tenant's, or finished.
-    Result<batch::BatchRecord> record = co_await Load(id, tenant);
+  if (it == active_.end() || !scope.Sees(it->second.record.tenant)) {
+    // Not being driven: unknown, out of the caller's scope, or finished.
+    Result<batch::BatchRecord> record = co_await Load(id, std::move(scope));
     if (!record.ok()) co_return NoSuchObject("Batch", id);
     co_return InvalidRequest(400, "Cannot cancel a batch with status '" + record->status + "'.",
                              std::nullopt, "batch_not_cancellable");
@@ -264,7 +264,7 @@ asio::awaitable<http::Response> BatchesApi::Cancel(std::string id, std::string t
   co_return JsonOk(json::serialize(View(batch)));
 }
 
-asio::awaitable<http::Response> BatchesApi::List(http::Request request, std::string tenant) {
+asio::awaitable<http::Response> BatchesApi::List(http::Request request, Scope scope) {
   std::int64_t limit = 20;
   if (auto text = request.Query("limit")) {
     char* end = nullptr;
@@ -278,6 +278,8 @@ asio::awaitable<http::Response> BatchesApi::List(http::Request request, std::str
   std::optional<std::string> after;
   if (auto text = request.Query("after")) after = std::string(*text);
   store::Store& store = store_;
+  std::optional<std::string> tenant;
+  if (!scope.all) tenant = scope.tenant;
   auto list = [&store, tenant, after, limit] {
     return store.ListBatches(tenant, after, static_cast<std::size_t>(limit) + 1);
   };

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "api/scope.h"
 #include "batch/ingest.h"
 #include "common/clock.h"
 #include "http/message.h"
@@ -74,9 +75,11 @@ class BatchesApi {
   void Stop() { stopping_ = true; }
 
   boost::asio::awaitable<http::Response> Create(http::Request request, std::string tenant);
-  boost::asio::awaitable<http::Response> Get(std::string id, std::string tenant);
-  boost::asio::awaitable<http::Response> Cancel(std::string id, std::string tenant);
-  boost::asio::awaitable<http::Response> List(http::Request request, std::string tenant);
+  // Get, Cancel and List reach the batches of `scope`: another tenant's batch is a 404, as an
+  // unknown one is, unless the caller is an admin.
+  boost::asio::awaitable<http::Response> Get(std::string id, Scope scope);
+  boost::asio::awaitable<http::Response> Cancel(std::string id, Scope scope);
+  boost::asio::awaitable<http::Response> List(http::Request request, Scope scope);
 
   // Batches being driven now, by status (for metrics).
   std::map<std::string, std::int64_t> ActiveByStatus() const;
@@ -113,7 +116,7 @@ class BatchesApi {
   // it, so they never go back when the dispatcher lets a cancelled or expired batch go before
   // finalize has counted its results.
   boost::json::object View(Active& batch);
-  boost::asio::awaitable<Result<batch::BatchRecord>> Load(std::string id, std::string tenant);
+  boost::asio::awaitable<Result<batch::BatchRecord>> Load(std::string id, Scope scope);
 
   boost::asio::any_io_executor io_;
   boost::asio::any_io_executor store_executor_;

@@ -39,21 +39,21 @@ asio::awaitable<void> FilesApi::Upload(http::Exchange& exchange, std::string ten
   (void)sent;  // a client that went away has nothing more to hear
 }
 
-asio::awaitable<Result<store::FileRecord>> FilesApi::Find(std::string id, std::string tenant) {
+asio::awaitable<Result<store::FileRecord>> FilesApi::Find(std::string id, Scope scope) {
   asio::any_io_executor back = co_await asio::this_coro::executor;
   auto get = [this, &id] { return deps_.store.GetFile(id); };
   Result<store::FileRecord> file =
       co_await http::Offload<Result<store::FileRecord>>(deps_.store_executor, back, get);
   // An expired file is gone for clients from its expiry on, whenever the sweeper removes it.
   bool unknown = file.ok()
-                     ? file->tenant != tenant || store::IsExpired(*file, deps_.clock.WallNow())
+                     ? !scope.Sees(file->tenant) || store::IsExpired(*file, deps_.clock.WallNow())
                      : file.status().code() == StatusCode::kNotFound;
   if (unknown) co_return NotFoundError("No such File object: " + id);
   co_return file;
 }
 
-asio::awaitable<http::Response> FilesApi::Get(std::string id, std::string tenant) {
-  Result<store::FileRecord> file = co_await Find(id, tenant);
+asio::awaitable<http::Response> FilesApi::Get(std::string id, Scope scope) {
+  Result<store::FileRecord> file = co_await Find(id, std::move(scope));
   if (!file.ok()) co_return FindFailure(id, file.status());
   co_return http::JsonResponse(200, FileObjectJson(*file));
 }
@@ -75,8 +75,8 @@ asio::awaitable<http::Response> FilesApi::List(http::Request request, std::strin
   co_return http::JsonResponse(200, FileListJson(*page));
 }
 
-asio::awaitable<http::Response> FilesApi::Delete(std::string id, std::string tenant) {
-  Result<store::FileRecord> file = co_await Find(id, tenant);
+asio::awaitable<http::Response> FilesApi::Delete(std::string id, Scope scope) {
+  Result<store::FileRecord> file = co_await Find(id, std::move(scope));
   if (!file.ok()) co_return FindFailure(id, file.status());
   asio::any_io_executor back = co_await asio::this_coro::executor;
   // The record goes first: once it is gone the file is gone for every client. Bytes whose
@@ -92,8 +92,8 @@ asio::awaitable<http::Response> FilesApi::Delete(std::string id, std::string ten
 }
 
 asio::awaitable<void> FilesApi::Content(http::Exchange& exchange, std::string id,
-                                        std::string tenant) {
-  Result<store::FileRecord> file = co_await Find(id, tenant);
+                                        Scope scope) {
+  Result<store::FileRecord> file = co_await Find(id, std::move(scope));
   asio::any_io_executor back = co_await asio::this_coro::executor;
   std::optional<http::Response> failure;
   std::optional<store::FileBodies::Reader> reader;

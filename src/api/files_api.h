@@ -1,7 +1,8 @@
 // FilesApi: OpenAI's Files endpoints — upload (multipart, streamed to disk), list, retrieve,
 // content (streamed from disk) and delete — each for one tenant: a file of another tenant answers
-// exactly as an unknown id does. The router maps methods and paths onto these and names the
-// tenant ("default" when no keys are configured).
+// exactly as an unknown id does, except to an admin key, which reaches every tenant's file by
+// its id (listing stays the caller's own files). The router maps methods and paths onto these
+// and names the tenant ("default" when no keys are configured).
 // Threading: every method is a coroutine on the caller's I/O executor (a connection's strand).
 // Every store and disk call runs on `store_executor` (via http::Offload); nothing blocks the loop.
 #pragma once
@@ -12,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "api/scope.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "http/message.h"
@@ -58,18 +60,18 @@ class FilesApi {
   // 400 for a bad parameter or an `after` that names no file of the tenant.
   boost::asio::awaitable<http::Response> List(http::Request request, std::string tenant);
   // GET /v1/files/{id}: the file object, or 404.
-  boost::asio::awaitable<http::Response> Get(std::string id, std::string tenant);
+  boost::asio::awaitable<http::Response> Get(std::string id, Scope scope);
   // GET /v1/files/{id}/content: the bytes as application/octet-stream, streamed (chunked) from
   // disk; 404 before the stream for an unknown id. A read failure mid-way cuts the response.
   boost::asio::awaitable<void> Content(http::Exchange& exchange, std::string id,
-                                       std::string tenant);
+                                       Scope scope);
   // DELETE /v1/files/{id}: removes the record, then the bytes; {"id","object":"file",
   // "deleted":true}, or 404.
-  boost::asio::awaitable<http::Response> Delete(std::string id, std::string tenant);
+  boost::asio::awaitable<http::Response> Delete(std::string id, Scope scope);
 
   // The tenant's file `id`; kNotFound ("No such File object: <id>") for an unknown id, another
   // tenant's file and an expired file (swept or not) alike; another code when the store fails.
-  boost::asio::awaitable<Result<store::FileRecord>> Find(std::string id, std::string tenant);
+  boost::asio::awaitable<Result<store::FileRecord>> Find(std::string id, Scope scope);
 
  private:
   // Streams the bytes of an opened file as the whole response.

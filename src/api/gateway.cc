@@ -8,6 +8,7 @@
 #include "api/health.h"
 #include "api/metrics_response.h"
 #include "api/models.h"
+#include "api/ui.h"
 #include "common/ids.h"
 
 namespace sluice::api {
@@ -57,7 +58,7 @@ asio::awaitable<void> Gateway::Handle(http::Exchange& server_exchange) {
   const http::Request& request = exchange.request();
   auto matched = MatchRoute(request);
   std::string_view route_name = "unmatched";
-  std::string tenant;
+  Caller caller;
   if (auto* refused = std::get_if<http::Response>(&matched)) {
     http::Response response = std::move(*refused);
     co_await exchange.Respond(std::move(response));
@@ -66,32 +67,33 @@ asio::awaitable<void> Gateway::Handle(http::Exchange& server_exchange) {
     route_name = route.name;
     std::optional<http::Response> denied;
     if (route.authenticated && exchange.anthropic()) {
-      auto caller = parts_.auth.Identify(request);
-      if (auto* rejection = std::get_if<Authenticator::Rejection>(&caller)) {
+      auto identified = parts_.auth.Identify(request);
+      if (auto* rejection = std::get_if<Authenticator::Rejection>(&identified)) {
         denied = AnthropicUnauthorized(*rejection == Authenticator::Rejection::kUnknownKey);
       } else {
-        tenant = std::get<Caller>(caller).tenant;
+        caller = std::get<Caller>(std::move(identified));
       }
     } else if (route.authenticated) {
-      auto caller = parts_.auth.Authenticate(request);
-      if (auto* response = std::get_if<http::Response>(&caller)) {
+      auto authenticated = parts_.auth.Authenticate(request);
+      if (auto* response = std::get_if<http::Response>(&authenticated)) {
         denied = std::move(*response);
       } else {
-        tenant = std::get<Caller>(caller).tenant;
+        caller = std::get<Caller>(std::move(authenticated));
       }
     }
     if (denied) {
       co_await exchange.Respond(std::move(*denied));
     } else {
-      co_await Serve(exchange, route, tenant);
+      co_await Serve(exchange, route, caller);
     }
   }
-  parts_.metrics.CountHttpRequest({request.method, route_name, exchange.status(), tenant});
+  parts_.metrics.CountHttpRequest({request.method, route_name, exchange.status(), caller.tenant});
 }
 
 asio::awaitable<void> Gateway::Serve(http::Exchange& exchange, const Route& route,
-                                     const std::string& tenant) {
+                                     const Caller& caller) {
   const http::Request& request = exchange.request();
+  const std::string& tenant = caller.tenant;
   std::string id = route.id;
   http::Response response;
   switch (route.endpoint) {
@@ -137,32 +139,45 @@ asio::awaitable<void> Gateway::Serve(http::Exchange& exchange, const Route& rout
       co_await parts_.files.Upload(exchange, tenant);
       co_return;
     case Endpoint::kFileContent:
-      co_await parts_.files.Content(exchange, id, tenant);
+      co_await parts_.files.Content(exchange, id, caller.scope());
       co_return;
     case Endpoint::kListFiles:
       response = co_await parts_.files.List(request, tenant);
       break;
     case Endpoint::kGetFile:
-      response = co_await parts_.files.Get(id, tenant);
+      response = co_await parts_.files.Get(id, caller.scope());
       break;
     case Endpoint::kDeleteFile:
-      response = co_await parts_.files.Delete(id, tenant);
+      response = co_await parts_.files.Delete(id, caller.scope());
       break;
     case Endpoint::kCreateBatch:
       response = co_await parts_.batches.Create(request, tenant);
       break;
     case Endpoint::kListBatches:
-      response = co_await parts_.batches.List(request, tenant);
+      response = co_await parts_.batches.List(request, caller.scope());
       break;
     case Endpoint::kGetBatch:
-      response = co_await parts_.batches.Get(id, tenant);
+      response = co_await parts_.batches.Get(id, caller.scope());
       break;
     case Endpoint::kCancelBatch:
-      response = co_await parts_.batches.Cancel(id, tenant);
+      response = co_await parts_.batches.Cancel(id, caller.scope());
       break;
     case Endpoint::kBatchEvents:
-      co_await StreamBatchEvents(exchange, parts_.batches, parts_.batches.clock(), id, tenant);
+      co_await StreamBatchEvents(exchange, parts_.batches, parts_.batches.clock(), id,
+                                caller.scope());
       co_return;
+    case Endpoint::kUi:
+      response = UiPage(request, parts_.auth);
+      break;
+    case Endpoint::kUiFile:
+      response = UiFile(id);
+      break;
+    case Endpoint::kUiLogin:
+      response = UiLogin(request, parts_.auth);
+      break;
+    case Endpoint::kUiLogout:
+      response = UiLogout();
+      break;
   }
   co_await exchange.Respond(std::move(response));
 }

@@ -50,7 +50,7 @@ class Gateway {
 
  private:
   boost::asio::awaitable<void> Serve(http::Exchange& exchange, const Route& route,
-                                     const std::string& tenant);
+                                     const Caller& caller);
   std::optional<std::string> StoreTrouble() const {
     return parts_.store_trouble ? parts_.store_trouble() : std::nullopt;
   }

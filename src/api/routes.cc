@@ -33,6 +33,11 @@ constexpr std::array kTable{
     Entry{"GET", "/v1/batches/{id}", Endpoint::kGetBatch},
     Entry{"POST", "/v1/batches/{id}/cancel", Endpoint::kCancelBatch},
     Entry{"GET", "/v1/batches/{id}/events", Endpoint::kBatchEvents},
+    Entry{"GET", "/ui", Endpoint::kUi, false},
+    Entry{"GET", "/ui/", Endpoint::kUi, false},
+    Entry{"POST", "/ui/login", Endpoint::kUiLogin, false},
+    Entry{"POST", "/ui/logout", Endpoint::kUiLogout, false},
+    Entry{"GET", "/ui/{id}", Endpoint::kUiFile, false},
 };
 
 // The {id} in `path` when it fits `name`; nullopt when it does not fit.

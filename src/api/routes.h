@@ -32,13 +32,17 @@ enum class Endpoint {
   kGetBatch,
   kCancelBatch,
   kBatchEvents,
+  kUi,         // the dashboard's page
+  kUiFile,     // its static files
+  kUiLogin,
+  kUiLogout,
 };
 
 struct Route {
   Endpoint endpoint;
   std::string_view name;  // the path template, e.g. "/v1/files/{id}" (a metrics label)
   std::string id;         // the {id} of the path, when it has one
-  bool authenticated;     // false for the health and metrics endpoints
+  bool authenticated;     // false for health, metrics and /ui (which checks keys itself)
 };
 
 // The route of `request`, or the 404/405 response for it.

@@ -37,6 +37,13 @@ TEST(RoutesTest, MatchesEveryEndpointWithItsId) {
   EXPECT_EQ(cancel.endpoint, Endpoint::kCancelBatch);
   EXPECT_EQ(cancel.id, "batch_1");
   EXPECT_EQ(Matched("GET", "/v1/batches?after=batch_1&limit=2").endpoint, Endpoint::kListBatches);
+  EXPECT_EQ(Matched("GET", "/ui").endpoint, Endpoint::kUi);
+  EXPECT_EQ(Matched("GET", "/ui/").endpoint, Endpoint::kUi);
+  EXPECT_EQ(Matched("POST", "/ui/login").endpoint, Endpoint::kUiLogin);
+  Route file = Matched("GET", "/ui/app.js");
+  EXPECT_EQ(file.endpoint, Endpoint::kUiFile);
+  EXPECT_EQ(file.id, "app.js");
+  EXPECT_FALSE(file.authenticated);  // the page checks the key itself; its files hold no data
 }
 
 TEST(RoutesTest, UnknownPathIs404InOpenAiErrorShape) {

@@ -161,6 +161,7 @@ std::string ToString(const Config& config) {
     out << "  - name: " << k.name << "\n    key: <set>\n";
     out << "    rpm: " << k.rpm << "\n    tpm: " << k.tpm << "\n";
     if (!k.webhook_url.empty()) out << "    webhook_url: " << k.webhook_url << "\n";
+    if (k.admin) out << "    admin: true\n";
   }
   if (!config.webhooks.secret.empty()) out << "webhooks:\n  secret: <set>\n";
   return out.str();

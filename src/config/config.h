@@ -123,6 +123,9 @@ struct GatewayKey {
   std::int64_t rpm = 0;  // this key's requests per minute; 0: no quota
   std::int64_t tpm = 0;  // this key's tokens per minute; 0: no quota
   std::string webhook_url;  // where this tenant's batch webhooks go; empty: none
+  // An operator's key: it sees and cancels every tenant's batches and files (the dashboard's
+  // view of the whole gateway); what it creates is still its own tenant's.
+  bool admin = false;
 };
 
 // Shorter keys are refused: a gateway key guards paid provider accounts, and a short one is

@@ -29,7 +29,8 @@ TEST(ConfigTest, ToStringNeverShowsSecrets) {
   config.models.push_back({"gpt-4o-mini", {d}, std::nullopt, {}, {}});
   config.keys.push_back(
       GatewayKey{
-          .name = "team-a", .key = "gateway-very-secret", .rpm = 600, .tpm = 0, .webhook_url = ""});
+          .name = "team-a", .key = "gateway-very-secret", .rpm = 600, .tpm = 0, .webhook_url = "",
+                 .admin = false});
   std::string text = ToString(config);
   EXPECT_THAT(text, Not(HasSubstr("sk-very-secret")));
   EXPECT_THAT(text, Not(HasSubstr("gateway-very-secret")));

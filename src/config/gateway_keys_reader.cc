@@ -49,7 +49,7 @@ void CheckSecret(YamlReader& r, const Scalar& key, const std::string& name) {
 
 // One entry; nullopt when it is not a map or has no usable name and key.
 std::optional<GatewayKey> ReadKey(YamlReader& r, const YAML::Node& node) {
-  if (!r.CheckMap(node, "a key", {"name", "key", "rpm", "tpm", "webhook_url"})) return std::nullopt;
+  if (!r.CheckMap(node, "a key", {"name", "key", "rpm", "tpm", "webhook_url", "admin"})) return std::nullopt;
   GatewayKey key;
   std::optional<Scalar> name = r.String(node, "name", Need::kRequired, "key");
   if (name) {
@@ -64,6 +64,7 @@ std::optional<GatewayKey> ReadKey(YamlReader& r, const YAML::Node& node) {
   if (auto rpm = r.NonNegativeInt(node, "rpm", Need::kOptional, "key")) key.rpm = *rpm;
   if (auto tpm = r.NonNegativeInt(node, "tpm", Need::kOptional, "key")) key.tpm = *tpm;
   if (auto url = r.String(node, "webhook_url", Need::kOptional, "key")) key.webhook_url = url->text;
+  if (auto admin = r.Bool(node, "admin", Need::kOptional, "key")) key.admin = *admin;
   if (key.name.empty() || key.key.empty()) return std::nullopt;
   return key;
 }

@@ -102,11 +102,24 @@ TEST(GatewayKeysTest, QuotasMustBeWholeNumbersFromZero) {
       ErrorOf("keys: [{name: a, key: '${TEAM_A_KEY}', rpm: -1, tpm: 1.5, burst: 3}]\n");
   EXPECT_THAT(error, HasSubstr("rpm must be an integer >= 0, got '-1'"));
   EXPECT_THAT(error, HasSubstr("tpm must be an integer >= 0, got '1.5'"));
-  EXPECT_THAT(error, HasSubstr("unknown key 'burst' in a key (allowed: name, key, rpm, tpm, webhook_url)"));
+  EXPECT_THAT(error, HasSubstr("unknown key 'burst' in a key (allowed: name, key, rpm, tpm, webhook_url, admin)"));
   Result<Config> zero =
       ParseConfig("keys: [{name: a, key: '${TEAM_A_KEY}', rpm: 0}]\n", "sluice.yaml", Env());
   ASSERT_TRUE(zero.ok()) << zero.status();
   EXPECT_EQ(zero->keys[0].rpm, 0);
+}
+
+TEST(GatewayKeysTest, AdminIsTrueOrFalseAndOffByDefault) {
+  Result<Config> config = ParseConfig(R"(keys:
+  - {name: ops, key: '${TEAM_A_KEY}', admin: true}
+  - {name: team-b, key: 'b-key-0123456789abcdef'}
+)",
+                                      "sluice.yaml", Env());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(config->keys[0].admin);
+  EXPECT_FALSE(config->keys[1].admin);
+  EXPECT_THAT(ErrorOf("keys: [{name: a, key: '${TEAM_A_KEY}', admin: yes}]\n"),
+              HasSubstr("sluice.yaml:1:47: admin must be true or false, got 'yes'"));
 }
 
 TEST(GatewayKeysTest, KeysMustBeAList) {

@@ -47,7 +47,7 @@ TEST(CheckListenAddressTest, PublicAddressWithoutKeysIsRefusedInOneLine) {
 
 TEST(CheckListenAddressTest, AnyAddressIsAllowedWithKeys) {
   Config config = Listening("0.0.0.0");
-  config.keys.push_back(GatewayKey{.name = "team-a", .key = "k", .rpm = 0, .tpm = 0, .webhook_url = ""});
+  config.keys.push_back(GatewayKey{.name = "team-a", .key = "k", .rpm = 0, .tpm = 0, .webhook_url = "", .admin = false});
   EXPECT_TRUE(CheckListenAddress(config).ok());
 }
 

@@ -146,6 +146,16 @@ std::optional<Duration> YamlReader::PositiveDuration(const YAML::Node& map, std:
   return *parsed;
 }
 
+std::optional<bool> YamlReader::Bool(const YAML::Node& map, std::string_view key, Need need,
+                                     std::string_view what) {
+  std::optional<Scalar> scalar = String(map, key, need, what);
+  if (!scalar) return std::nullopt;
+  if (scalar->text == "true") return true;
+  if (scalar->text == "false") return false;
+  Problem(scalar->mark, std::string(key) + " must be true or false, got '" + scalar->text + "'");
+  return std::nullopt;
+}
+
 std::optional<YAML::Node> YamlReader::Sequence(const YAML::Node& map, std::string_view key,
                                                Need need, std::string_view what) {
   std::optional<YAML::Node> node = Lookup(map, key, need, what);

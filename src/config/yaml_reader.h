@@ -59,6 +59,9 @@ class YamlReader {
   // or 2m, got 'soon'").
   std::optional<Duration> PositiveDuration(const YAML::Node& map, std::string_view key, Need need,
                                            std::string_view what);
+  // As String, then `true` or `false` ("admin must be true or false, got 'yes'").
+  std::optional<bool> Bool(const YAML::Node& map, std::string_view key, Need need,
+                           std::string_view what);
   // The sequence at `map[key]`; nullopt (reported when required or not a sequence) otherwise.
   std::optional<YAML::Node> Sequence(const YAML::Node& map, std::string_view key, Need need,
                                      std::string_view what);

@@ -46,11 +46,10 @@ std::string_view Request::Path() const {
   return t.substr(0, t.find('?'));
 }
 
-std::optional<std::string_view> Request::Query(std::string_view key) const {
-  std::string_view t = target;
-  auto q = t.find('?');
-  if (q == std::string_view::npos) return std::nullopt;
-  std::string_view rest = t.substr(q + 1);
+namespace {
+
+// The raw value of `key` in "a=1&b=2", if present.
+std::optional<std::string_view> RawValue(std::string_view rest, std::string_view key) {
   while (!rest.empty()) {
     auto amp = rest.find('&');
     std::string_view pair = rest.substr(0, amp);
@@ -64,8 +63,23 @@ std::optional<std::string_view> Request::Query(std::string_view key) const {
   return std::nullopt;
 }
 
+std::string_view QueryOf(std::string_view target) {
+  auto q = target.find('?');
+  return q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+}
+
+}  // namespace
+
+std::optional<std::string_view> Request::Query(std::string_view key) const {
+  return RawValue(QueryOf(target), key);
+}
+
 std::optional<std::string> Request::DecodedQuery(std::string_view key) const {
-  std::optional<std::string_view> raw = Query(key);
+  return FormValue(QueryOf(target), key);
+}
+
+std::optional<std::string> FormValue(std::string_view pairs, std::string_view key) {
+  std::optional<std::string_view> raw = RawValue(pairs, key);
   if (!raw) return std::nullopt;
   std::string plus_as_space(*raw);
   std::replace(plus_as_space.begin(), plus_as_space.end(), '+', ' ');
@@ -123,6 +137,8 @@ std::string_view ReasonPhrase(int status) {
       return "Created";
     case 204:
       return "No Content";
+    case 303:
+      return "See Other";
     case 400:
       return "Bad Request";
     case 401:

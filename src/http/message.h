@@ -59,6 +59,10 @@ struct Response {
 // "a%20b" -> "a b"; nullopt when a '%' is not followed by two hex digits.
 std::optional<std::string> PercentDecode(std::string_view text);
 
+// The value of `key` in "a=1&b=2" (a query string, or an application/x-www-form-urlencoded
+// body) with '+' and percent-escapes decoded, if present (with a broken escape, only '+' is).
+std::optional<std::string> FormValue(std::string_view pairs, std::string_view key);
+
 // A response with `content-type: application/json`.
 Response JsonResponse(int status, std::string body);
 

@@ -40,9 +40,10 @@ class Store {
   virtual Result<std::optional<BatchRecord>> FindBatchByFingerprint(
       const std::string& fingerprint) = 0;
 
-  // Up to `limit` of the tenant's batches, newest first, after the batch `after` (a cursor from
-  // the previous page; an unknown cursor gives an empty page).
-  virtual Result<std::vector<BatchRecord>> ListBatches(const std::string& tenant,
+  // Up to `limit` of the tenant's batches (every tenant's when unset: an admin's view), newest
+  // first, after the batch `after` (a cursor from the previous page; an unknown cursor gives an
+  // empty page).
+  virtual Result<std::vector<BatchRecord>> ListBatches(const std::optional<std::string>& tenant,
                                                        const std::optional<std::string>& after,
                                                        std::size_t limit) = 0;
   // Every batch whose status is one of `statuses`, oldest first (to resume after a restart).

@@ -73,6 +73,10 @@ TEST_P(StoreTest, ListsATenantsBatchesNewestFirstWithACursor) {
   EXPECT_EQ(page[0].id, "batch_1");
   EXPECT_EQ(page[1].tenant, "t");
   EXPECT_TRUE(store_->ListBatches("t", std::string("batch_nope"), 10)->empty());
+  auto everyone = *store_->ListBatches(std::nullopt, std::string("batch_3"), 10);
+  ASSERT_EQ(everyone.size(), 4u);  // an admin's view: batch_2 of "other" too, and b1 from SetUp
+  EXPECT_EQ(everyone[0].id, "batch_2");
+  EXPECT_EQ(everyone[0].tenant, "other");
   auto running = *store_->ListBatchesWithStatus({"in_progress", "validating"});
   ASSERT_EQ(running.size(), 3u);  // b1 from SetUp, batch_3, batch_4
   EXPECT_EQ(running[0].id, "b1");

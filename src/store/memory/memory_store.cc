@@ -64,7 +64,7 @@ Result<std::optional<BatchRecord>> MemoryStore::FindBatchByFingerprint(
   return std::optional<BatchRecord>(newest->record);
 }
 
-Result<std::vector<BatchRecord>> MemoryStore::ListBatches(const std::string& tenant,
+Result<std::vector<BatchRecord>> MemoryStore::ListBatches(const std::optional<std::string>& tenant,
                                                           const std::optional<std::string>& after,
                                                           std::size_t limit) {
   std::lock_guard lock(mu_);
@@ -79,7 +79,7 @@ Result<std::vector<BatchRecord>> MemoryStore::ListBatches(const std::string& ten
   }
   std::vector<const BatchRecord*> found;
   for (const auto& [id, stored] : batches_) {
-    if (stored.record.tenant != tenant) continue;
+    if (tenant && stored.record.tenant != *tenant) continue;
     if (cursor && !(Position{stored.record.created_at, id} < *cursor)) continue;
     found.push_back(&stored.record);
   }

@@ -414,18 +414,20 @@ Result<ItemCounts> SqliteStore::CountItems(const std::string& batch_id) {
   return counts;
 }
 
-Result<std::vector<BatchRecord>> SqliteStore::ListBatches(const std::string& tenant,
+Result<std::vector<BatchRecord>> SqliteStore::ListBatches(const std::optional<std::string>& tenant,
                                                           const std::optional<std::string>& after,
                                                           std::size_t limit) {
   std::lock_guard lock(mu_);
   // Newest first; the cursor is the last batch of the previous page.
-  std::string sql = "SELECT " + std::string(kBatchColumns) + " FROM batches WHERE tenant = ?1 ";
+  std::string sql = "SELECT " + std::string(kBatchColumns) + " FROM batches WHERE " +
+                    (tenant ? "tenant = ?1 " : "1 ");
   if (after) {
     sql += "AND (created_at_ms, id) < (SELECT created_at_ms, id FROM batches WHERE id = ?2) ";
   }
   sql += "ORDER BY created_at_ms DESC, id DESC LIMIT ?3";
   SLUICE_ASSIGN_OR_RETURN(auto select, db_->Prepare(sql));
-  select.Bind(1, tenant).Bind(3, static_cast<std::int64_t>(limit));
+  select.Bind(3, static_cast<std::int64_t>(limit));
+  if (tenant) select.Bind(1, *tenant);
   if (after) select.Bind(2, *after);
   std::vector<BatchRecord> batches;
   while (true) {

@@ -32,7 +32,7 @@ class SqliteStore final : public Store {
   Result<BatchRecord> GetBatch(const std::string& id) override;
   Result<std::optional<BatchRecord>> FindBatchByFingerprint(
       const std::string& fingerprint) override;
-  Result<std::vector<BatchRecord>> ListBatches(const std::string& tenant,
+  Result<std::vector<BatchRecord>> ListBatches(const std::optional<std::string>& tenant,
                                                const std::optional<std::string>& after,
                                                std::size_t limit) override;
   Result<std::vector<BatchRecord>> ListBatchesWithStatus(
