@@ -7,6 +7,8 @@
 #include <csignal>
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "support/run_fixture.h"
 
 namespace sluice::test_support {
@@ -68,6 +70,15 @@ class RunResumeTest : public ::testing::Test {
     auto lines = fixture_.ReadOutput(fixture_.Path("out.jsonl"));
     ASSERT_TRUE(lines.ok()) << lines.status();
     EXPECT_TRUE(AnswersInOrder(*lines, kLines));
+    // Every answer's cost once, the interrupted run's included ($1 and $2 per million tokens).
+    std::int64_t weighted = 0;
+    for (const OutputLine& line : *lines) {
+      const auto& usage = line.json.at("response").at("body").at("usage");
+      weighted += usage.at("prompt_tokens").as_int64() + 2 * usage.at("completion_tokens").as_int64();
+    }
+    EXPECT_THAT(rerun.out,
+                HasSubstr(fmt::format("cost of the whole batch, earlier runs included: ${:.6f}\n",
+                                      static_cast<double>(weighted) / 1e6)));
   }
 
   bool OutputExists() const { return std::filesystem::exists(fixture_.Path("out.jsonl")); }

@@ -80,7 +80,8 @@ class ServeTest : public ::testing::Test {
     return fixture_.ReadOutput(path).value_or(std::vector<OutputLine>{});
   }
 
-  // The batch's usage is the sum of its output lines' usage, in OpenAI's Batch shape.
+  // The batch's usage is the sum of its output lines' usage, in OpenAI's Batch shape, and its
+  // cost that usage at the fixture's prices ($1 per million input tokens, $2 output), once.
   static void ExpectUsageOf(const json::object& batch, const std::vector<OutputLine>& lines) {
     std::int64_t input = 0;
     std::int64_t output = 0;
@@ -96,6 +97,11 @@ class ServeTest : public ::testing::Test {
     EXPECT_EQ(usage.at("total_tokens"), input + output);
     EXPECT_EQ(usage.at("input_tokens_details").at("cached_tokens"), 0);
     EXPECT_EQ(usage.at("output_tokens_details").at("reasoning_tokens"), 0);
+    const json::value& cost = batch.at("sluice").at("cost");
+    double dollars = static_cast<double>(input + 2 * output) / 1e6;
+    EXPECT_NEAR(cost.at("spent_usd").to_number<double>(), dollars, 1e-12);
+    EXPECT_NEAR(cost.at("estimated_total_usd").to_number<double>(), dollars, 1e-12);
+    EXPECT_EQ(cost.at("unpriced_results"), 0);
   }
 
   RunFixture fixture_;

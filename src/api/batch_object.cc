@@ -28,8 +28,7 @@ boost::json::object MakeBatchObject(const NewBatch& batch) {
     o[field] = nullptr;
   }
   o["expires_at"] = Seconds(batch.expires_at);
-  o["request_counts"] = boost::json::object{{"total", 0}, {"completed", 0}, {"failed", 0}};
-  SetUsage(o, {});
+  SetResults(o, 0, {});
   o["metadata"] = batch.metadata;
   return o;
 }
@@ -57,13 +56,29 @@ void SetRequestCounts(boost::json::object& batch, std::int64_t total, std::int64
       boost::json::object{{"total", total}, {"completed", completed}, {"failed", failed}};
 }
 
-void SetUsage(boost::json::object& batch, const batch::Usage& usage) {
+void SetResults(boost::json::object& batch, std::int64_t total,
+                const batch::ResultTally& results) {
+  SetRequestCounts(batch, total, results.succeeded, results.failed);
+  const batch::Usage& usage = results.usage;
   batch["usage"] = boost::json::object{
       {"input_tokens", usage.prompt_tokens},
       {"input_tokens_details", boost::json::object{{"cached_tokens", usage.cached_tokens}}},
       {"output_tokens", usage.completion_tokens},
       {"output_tokens_details", boost::json::object{{"reasoning_tokens", usage.reasoning_tokens}}},
       {"total_tokens", usage.total_tokens}};
+  double spent = static_cast<double>(results.cost_nanousd) / 1e9;
+  std::int64_t done = results.succeeded + results.failed;
+  boost::json::value estimate = nullptr;
+  if (done > 0 && results.unpriced == 0) {
+    estimate = spent * static_cast<double>(total) / static_cast<double>(done);
+  }
+  boost::json::object failures;
+  for (const auto& [code, count] : results.failures) failures[code] = count;
+  batch["sluice"] = boost::json::object{
+      {"cost", boost::json::object{{"spent_usd", spent},
+                                   {"estimated_total_usd", std::move(estimate)},
+                                   {"unpriced_results", results.unpriced}}},
+      {"failures", std::move(failures)}};
 }
 
 void SetErrors(boost::json::object& batch, const std::vector<batch::LineError>& errors) {

@@ -46,9 +46,15 @@ std::string_view StatusOf(const boost::json::object& batch);
 
 void SetRequestCounts(boost::json::object& batch, std::int64_t total, std::int64_t completed,
                       std::int64_t failed);
-// usage as OpenAI's Batch object has it: input_tokens (input_tokens_details.cached_tokens),
-// output_tokens (output_tokens_details.reasoning_tokens), total_tokens.
-void SetUsage(boost::json::object& batch, const batch::Usage& usage);
+// What the batch's `results` add up to, out of `total` lines: request_counts; usage as OpenAI's
+// Batch object has it (input_tokens with input_tokens_details.cached_tokens, output_tokens with
+// output_tokens_details.reasoning_tokens, total_tokens); and sluice's own
+//   "sluice": {"cost": {"spent_usd", "estimated_total_usd", "unpriced_results"},
+//              "failures": {"<code>": n, ...}}
+// where spent_usd sums the priced results, estimated_total_usd projects the cost per line done
+// onto every line (null before the first line, or while any result is unpriced), and failures
+// counts failed lines by batch::FailureCodeOf.
+void SetResults(boost::json::object& batch, std::int64_t total, const batch::ResultTally& results);
 // errors: {"object":"list","data":[{code,message,param,line}, ...]}.
 void SetErrors(boost::json::object& batch, const std::vector<batch::LineError>& errors);
 void SetFiles(boost::json::object& batch, const std::string& output_file_id,

@@ -326,8 +326,7 @@ std::map<std::string, std::int64_t> BatchesApi::ActiveByStatus() const {
 
 json::object BatchesApi::View(Active& batch) {
   if (auto counts = dispatcher_.Counts(batch.record.id)) {
-    SetRequestCounts(batch.object, counts->total, counts->succeeded, counts->failed);
-    SetUsage(batch.object, counts->usage);
+    SetResults(batch.object, counts->total, *counts);
   }
   return ClientView(batch.object);
 }
@@ -557,8 +556,7 @@ asio::awaitable<Status> BatchesApi::Finalize(Active& batch, std::string_view sta
   if (!written.ok()) co_return written.status();
   SetFiles(batch.object, written->output_file_id, written->error_file_id);
   std::int64_t total = batch.object["request_counts"].as_object()["total"].as_int64();
-  SetRequestCounts(batch.object, total, written->counts.succeeded, written->counts.failed);
-  SetUsage(batch.object, written->counts.usage);
+  SetResults(batch.object, total, written->counts);
   Transition(batch.object, status, clock_.WallNow());
   Status saved = co_await Save(batch);
   if (!saved.ok()) co_return saved;

@@ -272,7 +272,7 @@ TEST_F(BatchesApiStoreTest, RequestCountsNeverGoBackWhileACancelledBatchIsClosed
   std::int64_t seen = 0;
   bool went_back = false;
   auto completed = [&](BatchesApi& api) -> asio::awaitable<std::int64_t> {
-    http::Response got = co_await api.Get(id, "t");
+    http::Response got = co_await api.Get(id, Scope{.tenant = "t"});
     co_return boost::json::parse(got.body).at("request_counts").at("completed").as_int64();
   };
   Process(
@@ -282,7 +282,7 @@ TEST_F(BatchesApiStoreTest, RequestCountsNeverGoBackWhileACancelledBatchIsClosed
           (void)co_await http::SleepFor(clock_, 1ms);
           seen = co_await completed(api);
         }
-        http::Response cancelled = co_await api.Cancel(id, "t");
+        http::Response cancelled = co_await api.Cancel(id, Scope{.tenant = "t"});
         EXPECT_EQ(cancelled.status, 200) << cancelled.body;
         while (api.active() > 0) {
           (void)co_await http::SleepFor(clock_, 10ms);
@@ -308,7 +308,7 @@ TEST_F(BatchesApiStoreTest, OutputFilesExpireAsOutputExpiresAfterSaysCountedFrom
         id = co_await Create(api, R"(,"output_expires_after":{"anchor":"created_at",)"
                                   R"("seconds":7200})");
         while (!Finished(id)) (void)co_await http::SleepFor(clock_, 1ms);
-        shown = boost::json::parse((co_await api.Get(id, "t")).body);
+        shown = boost::json::parse((co_await api.Get(id, Scope{.tenant = "t"})).body);
       },
       [&](BatchesApi&) { return !shown.is_null(); });
   ASSERT_EQ(OutputFiles().size(), 1u);

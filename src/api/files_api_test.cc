@@ -161,15 +161,15 @@ class FilesServer {
     }
     if (request.method == "GET" && id.ends_with("/content")) {
       std::string file_id = id.substr(0, id.size() - 8);
-      co_await api_.Content(exchange, file_id, tenant);
+      co_await api_.Content(exchange, file_id, Scope{.tenant = tenant});
       co_return;
     }
     if (request.method == "GET" && path == "/v1/files") {
       response = co_await api_.List(request, tenant);
     } else if (request.method == "GET" && !id.empty()) {
-      response = co_await api_.Get(id, tenant);
+      response = co_await api_.Get(id, Scope{.tenant = tenant});
     } else if (request.method == "DELETE" && !id.empty()) {
-      response = co_await api_.Delete(id, tenant);
+      response = co_await api_.Delete(id, Scope{.tenant = tenant});
     }
     Status sent = co_await exchange.Respond(std::move(response));
     (void)sent;

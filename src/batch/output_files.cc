@@ -82,8 +82,7 @@ Result<OutputCounts> WriteOutputFiles(const ResultPager& pager, const std::strin
     for (const ResultRecord& result : page) {
       PendingFile& target = (!result.success && errors) ? *errors : *output;
       SLUICE_RETURN_IF_ERROR(target.WriteLine(FormatResultLine(result, batch_id)));
-      ++(result.success ? counts.succeeded : counts.failed);
-      counts.usage += result.usage;
+      counts.Add(result);
     }
     after = page.back().index;
   }

@@ -19,11 +19,7 @@ namespace sluice::batch {
 using ResultPager =
     std::function<Result<std::vector<ResultRecord>>(std::int64_t after, std::size_t limit)>;
 
-struct OutputCounts {
-  std::int64_t succeeded = 0;
-  std::int64_t failed = 0;
-  Usage usage;  // summed over every result
-};
+using OutputCounts = ResultTally;  // over every result written
 
 Result<OutputCounts> WriteOutputFiles(const ResultPager& pager, const std::string& batch_id,
                                       const std::string& output_path,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -69,15 +70,41 @@ struct ResultRecord {
   // The configured model that gave this answer when a fallback did (not the item's own model);
   // empty otherwise.
   std::string model;
+  // What the answer cost, from its usage at its model's prices, in billionths of a dollar
+  // (integers, so sums are exact); unset when the model has no price. Stored with the result, in
+  // the same transaction, so it counts once whatever restarts happen.
+  std::optional<std::int64_t> cost_nanousd;
+  // A failed result's error code, for counting failures by code: error_code, else the code (or
+  // type) in the response's error object, else "http_<status>". Empty for a success.
+  std::string failure_code;
 };
 
-struct ItemCounts {
+// What a set of results adds up to.
+struct ResultTally {
+  std::int64_t succeeded = 0;
+  std::int64_t failed = 0;
+  Usage usage;
+  std::int64_t cost_nanousd = 0;                 // of the priced results
+  std::int64_t unpriced = 0;                     // results of a model without a price
+  std::map<std::string, std::int64_t> failures;  // failed results by failure_code
+
+  void Add(const ResultRecord& result) {
+    ++(result.success ? succeeded : failed);
+    usage += result.usage;
+    if (result.cost_nanousd) {
+      cost_nanousd += *result.cost_nanousd;
+    } else {
+      ++unpriced;
+    }
+    if (!result.success) ++failures[result.failure_code];
+  }
+};
+
+// A batch's queue and results.
+struct ItemCounts : ResultTally {
   std::int64_t total = 0;
   std::int64_t pending = 0;
   std::int64_t leased = 0;
-  std::int64_t succeeded = 0;
-  std::int64_t failed = 0;
-  Usage usage;  // summed over the batch's results
 };
 
 }  // namespace sluice::batch

@@ -83,6 +83,9 @@ std::string RunSummary(const runtime::RunReport& r) {
     text += fmt::format("fallbacks: {} requests went on to a fallback model\n", p.fallbacks);
   }
   text += r.cost ? fmt::format("cost of this run: ${:.4f}\n", *r.cost) : UnknownPrices(r);
+  if (r.batch_cost && r.resumed) {
+    text += fmt::format("cost of the whole batch, earlier runs included: ${:.6f}\n", *r.batch_cost);
+  }
   return text;
 }
 

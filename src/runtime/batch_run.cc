@@ -158,14 +158,18 @@ Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequ
   return dispatcher.progress();
 }
 
-// Writes `batch_id`'s results from the store into the requested output (and errors) file.
+// Writes `batch_id`'s results from the store into the requested output (and errors) file, and
+// notes what they cost together.
 Status WriteResults(store::Store& store, TransientRetry& retry, const std::string& batch_id,
-                    const RunRequest& request) {
+                    const RunRequest& request, RunReport& report) {
   batch::ResultPager pager = [&](std::int64_t after, std::size_t limit) {
     return RetryTransient(retry, [&] { return store.ReadResults(batch_id, after, limit); });
   };
-  return batch::WriteOutputFiles(pager, batch_id, request.output_path, request.errors_path)
-      .status();
+  SLUICE_ASSIGN_OR_RETURN(
+      batch::OutputCounts counts,
+      batch::WriteOutputFiles(pager, batch_id, request.output_path, request.errors_path));
+  if (counts.unpriced == 0) report.batch_cost = static_cast<double>(counts.cost_nanousd) / 1e9;
+  return OkStatus();
 }
 
 // Fills the report's costs where every model's price is known, and names the models whose
@@ -270,7 +274,7 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
   };
   if (existing && existing->status == "completed" && !request.force) {
     // Nothing to send, but the results are asked for here (perhaps at another path): write them.
-    SLUICE_RETURN_IF_ERROR(WriteResults(store, retry, existing->id, request));
+    SLUICE_RETURN_IF_ERROR(WriteResults(store, retry, existing->id, request, report));
     report.outcome = RunOutcome::kAlreadyDone;
     report.batch_id = existing->id;
     return report;
@@ -304,7 +308,7 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
     report.outcome = RunOutcome::kInterrupted;
     return report;
   }
-  SLUICE_RETURN_IF_ERROR(WriteResults(store, retry, record.id, request));
+  SLUICE_RETURN_IF_ERROR(WriteResults(store, retry, record.id, request, report));
   record.status = "completed";
   SLUICE_RETURN_IF_ERROR(save(record));
   report.outcome = RunOutcome::kCompleted;

@@ -54,6 +54,10 @@ struct RunReport {
   // this run cost, and before sending, the most the file can cost (all output caps used).
   std::optional<double> cost;
   std::optional<double> maximum_cost;
+  // Dollars: what every answer of the batch cost, earlier interrupted runs included, summed from
+  // the cost stored with each result; unset until the batch completes, or when a model that
+  // answered has no price.
+  std::optional<double> batch_cost;
   std::vector<std::string> unpriced_models;  // the file's models whose price is unknown
 };
 

@@ -1,5 +1,7 @@
 #include "runtime/targets.h"
 
+#include "runtime/model_prices.h"
+
 namespace sluice::runtime {
 
 Result<std::vector<scheduler::Target>> Targets(const config::Config& config, const Clock& clock) {
@@ -30,8 +32,10 @@ Result<std::vector<scheduler::Target>> Targets(const config::Config& config, con
       if (auto prices = d.prices ? d.prices : model.prices) {
         routing.price = prices->input + prices->output;
       }
+      std::optional<cost::Prices> prices;
+      if (auto priced = PricesOf(model)) prices = priced->prices;
       targets.push_back({model.name, std::move(provider), std::move(limits), d.timeout, routing,
-                         model.routing});
+                         model.routing, prices});
     }
   }
   return targets;

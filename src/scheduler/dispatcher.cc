@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -10,6 +11,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 
+#include "batch/failure_code.h"
 #include "http/sleep.h"
 #include "providers/answer_class.h"
 #include "providers/limiter_feedback.h"
@@ -21,7 +23,10 @@ using namespace asio::experimental::awaitable_operators;
 
 namespace {
 
-batch::ResultRecord ResultOf(const batch::LeasedItem& leased, const providers::Outcome& outcome) {
+// `leased`'s result from its final outcome, priced at `prices` (those of the model that answered;
+// unset: unknown).
+batch::ResultRecord ResultOf(const batch::LeasedItem& leased, const providers::Outcome& outcome,
+                             const std::optional<cost::Prices>& prices) {
   batch::ResultRecord result;
   result.index = leased.item.index;
   result.custom_id = leased.item.custom_id;
@@ -39,6 +44,15 @@ batch::ResultRecord ResultOf(const batch::LeasedItem& leased, const providers::O
     // The provider refused sluice's key: not the batch owner's fault, so not their answer.
     result.error_code = "upstream_credentials_rejected";
     result.error_message = outcome.status.message();
+  }
+  if (!result.success) result.failure_code = batch::FailureCodeOf(result);
+  const batch::Usage& usage = result.usage;
+  if (usage.prompt_tokens == 0 && usage.completion_tokens == 0) {
+    result.cost_nanousd = 0;  // nothing was billed, whatever the price
+  } else if (prices) {
+    double dollars = cost::UsageCost(*prices, usage.prompt_tokens, usage.cached_tokens,
+                                     usage.completion_tokens);
+    result.cost_nanousd = std::llround(dollars * 1e9);
   }
   return result;
 }
@@ -437,10 +451,19 @@ void Dispatcher::Learn(int deployment, const providers::Outcome& outcome, Durati
   progress_.usage_by_model[targets_[deployment].model] += outcome.usage;
 }
 
+std::optional<cost::Prices> Dispatcher::PricesOf(const std::string& model) const {
+  for (const Target& target : targets_) {
+    if (target.model == model) return target.prices;
+  }
+  return std::nullopt;
+}
+
 void Dispatcher::Finish(HeldMap::iterator held, const providers::Outcome& outcome) {
   ActiveBatch* batch = held->second.batch.get();
-  uncommitted_.push_back({batch->spec.id, ResultOf(held->second.leased, outcome)});
   const std::vector<std::string>& tried = held->second.tried;
+  const std::string& answered_by = tried.size() > 1 ? tried.back() : held->second.leased.item.model;
+  uncommitted_.push_back(
+      {batch->spec.id, ResultOf(held->second.leased, outcome, PricesOf(answered_by))});
   if (tried.size() > 1) uncommitted_.back().result.model = tried.back();
   ++batch->uncommitted;
   --batch->held;

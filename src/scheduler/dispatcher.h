@@ -17,12 +17,14 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "common/clock.h"
 #include "common/random.h"
+#include "cost/prices.h"
 #include "http/client.h"
 #include "providers/provider.h"
 #include "retry/retry_policy.h"
@@ -41,6 +43,8 @@ struct Target {
   Duration timeout = std::chrono::seconds(120);  // one attempt, end to end
   DeploymentRouting routing{};                  // weight, tier, price, breaker settings
   router::Strategy strategy = router::Strategy::kExpectedFinish;  // its model's
+  // Its model's prices (runtime/model_prices.h), which price each batch result; unset: unknown.
+  std::optional<cost::Prices> prices = std::nullopt;
 };
 
 struct DispatcherOptions {
@@ -68,12 +72,9 @@ struct BatchSpec {
   Priority priority = Priority::kNormal;
 };
 
-// A batch's durable result counts (from the store at start, then as results commit).
-struct BatchCounts {
+// A batch's durable results (from the store at start, then as results commit).
+struct BatchCounts : batch::ResultTally {
   std::int64_t total = 0;
-  std::int64_t succeeded = 0;
-  std::int64_t failed = 0;
-  batch::Usage usage;  // summed over the durable results
 };
 
 // An interactive request's place on a deployment, from Admit until Complete.
@@ -172,6 +173,9 @@ class Dispatcher {
   const Planner& planner() const { return planner_; }
 
  private:
+  // The prices of the model called `model` (its targets share them); unset: unknown.
+  std::optional<cost::Prices> PricesOf(const std::string& model) const;
+
   struct ActiveBatch {
     BatchSpec spec;
     int lane = 0;  // -1 once withdrawn from the planner (cancelled, stopped)

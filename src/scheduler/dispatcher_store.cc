@@ -59,7 +59,8 @@ asio::awaitable<Status> Dispatcher::Start(std::shared_ptr<ActiveBatch> batch) {
   std::function<Result<batch::ItemCounts>()> count = [&store, id] { return store.CountItems(id); };
   auto counts = co_await CallStore<Result<batch::ItemCounts>>(std::move(count));
   if (!counts.ok()) co_return counts.status().WithContext("starting batch " + id);
-  batch->counts = {counts->total, counts->succeeded, counts->failed, counts->usage};
+  static_cast<batch::ResultTally&>(batch->counts) = *counts;
+  batch->counts.total = counts->total;
   batch->started = true;
   progress_.total += counts->total;
   progress_.succeeded += counts->succeeded;
@@ -101,10 +102,7 @@ asio::awaitable<void> Dispatcher::CommitLoop() {
       if (it == batches_.end()) continue;
       ActiveBatch& batch = *it->second;
       if (saved) {
-        for (const batch::ResultRecord& r : *results) {
-          ++(r.success ? batch.counts.succeeded : batch.counts.failed);
-          batch.counts.usage += r.usage;
-        }
+        for (const batch::ResultRecord& r : *results) batch.counts.Add(r);
       }
       batch.uncommitted -= results->size();
       batch.changed.Notify();

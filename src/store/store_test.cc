@@ -165,6 +165,35 @@ TEST_P(StoreTest, FirstResultWinsAndDoneItemsAreNotLeased) {
   EXPECT_TRUE(store_->LeaseItems("b1", 10, now_ + 1h, 60s)->size() == 1u);  // only item 2
 }
 
+TEST_P(StoreTest, EachResultsCostAndFailureCodeAreStoredAndSummedOnce) {
+  ASSERT_TRUE(store_->AddItems("b1", Items(4)).ok());
+  ASSERT_EQ(store_->LeaseItems("b1", 4, now_, 60s)->size(), 4u);
+  ResultRecord priced = Success(0);
+  priced.cost_nanousd = 1'500;
+  ResultRecord unpriced = Success(1);  // a model without a price
+  ResultRecord limited;
+  limited.index = 2;
+  limited.status_code = 429;
+  limited.cost_nanousd = 0;
+  limited.failure_code = "rate_limit_exceeded";
+  ResultRecord expired = limited;
+  expired.index = 3;
+  expired.failure_code = "batch_expired";
+  ASSERT_TRUE(store_->AddResults("b1", {priced, unpriced, limited, expired}).ok());
+  ResultRecord again = priced;  // a retried commit of the same answer
+  again.cost_nanousd = 9'999;
+  ASSERT_TRUE(store_->AddResults("b1", {again}).ok());
+  ItemCounts counts = *store_->CountItems("b1");
+  EXPECT_EQ(counts.cost_nanousd, 1'500);  // counted once, as first written
+  EXPECT_EQ(counts.unpriced, 1);
+  EXPECT_EQ(counts.failures, (std::map<std::string, std::int64_t>{{"batch_expired", 1},
+                                                                  {"rate_limit_exceeded", 1}}));
+  auto results = *store_->ReadResults("b1", -1, 10);
+  EXPECT_EQ(results[0].cost_nanousd, 1'500);
+  EXPECT_EQ(results[1].cost_nanousd, std::nullopt);
+  EXPECT_EQ(results[2].failure_code, "rate_limit_exceeded");
+}
+
 TEST_P(StoreTest, BatchesDoNotSeeEachOthersItems) {
   ASSERT_TRUE(store_->CreateBatch({"b2", "file:b", "in_progress", now_, "{}", ""}).ok());
   ASSERT_TRUE(store_->AddItems("b1", Items(2)).ok());

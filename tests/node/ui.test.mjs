@@ -38,6 +38,7 @@ keys:
   - {name: ops, key: ${ADMIN}, admin: true}
 models:
   - name: gpt-4o-mini
+    prices: {input: 0.15, output: 0.60}
     deployments:
       - provider: openai-compatible
         base_url: ${mockUrl}/v1
@@ -142,6 +143,8 @@ describe('the dashboard', () => {
     await page.waitForSelector(`tr[data-batch="${batch.id}"]`, WAIT);
     assert.equal(await page.locator(`tr[data-batch="${other.id}"]`).count(), 0);
     assert.match(await page.textContent(`tr[data-batch="${batch.id}"]`), /labelling run/);
+    assert.doesNotMatch(await page.textContent(`tr[data-batch="${batch.id}"] .cost`),
+                        /price unknown/);
     await shot(page, 'batches');
 
     await page.click(`a[href="#/batch/${batch.id}"]`);
@@ -156,6 +159,10 @@ describe('the dashboard', () => {
     await shot(page, 'batch-running');
     await page.waitForSelector('#status .status.completed', WAIT);
     assert.match(await page.textContent('[data-card="Progress"]'), /16 \/ 16/);
+    // Priced from the config's prices, from each result's usage; failures by code.
+    assert.match(await page.textContent('[data-card="Cost / estimate"]'),
+                 /^\$0\.0*[1-9]\d* \/ \$0\.0*[1-9]\d*$/);
+    assert.match(await page.textContent('[data-card="Errors"]'), /context_length_exceeded 1/);
     await page.waitForSelector('#failed tbody tr', WAIT);
     assert.match(await page.textContent('#failed'), /req-15/);
     assert.match(await page.textContent('#failed'), /context_length_exceeded/);

@@ -224,10 +224,7 @@ Result<ItemCounts> MemoryStore::CountItems(const std::string& batch_id) {
     if (queued.state == ItemState::kPending) ++counts.pending;
     if (queued.state == ItemState::kLeased) ++counts.leased;
   }
-  for (const auto& [index, result] : batch->second.results) {
-    ++(result.success ? counts.succeeded : counts.failed);
-    counts.usage += result.usage;
-  }
+  for (const auto& [index, result] : batch->second.results) counts.Add(result);
   return counts;
 }
 

@@ -12,8 +12,8 @@ namespace {
 // small row rewritten at every lease and at completion), so moving an item through the queue never
 // rewrites its body. user_version numbers the layout; a layout from kOldestUpgradable on is
 // upgraded in place: 3 added the `files` table (kSchema creates it), 4 the batches' tenant, 5
-// the files' expiry, 6 the model a fallback answered with.
-constexpr int kSchemaVersion = 6;
+// the files' expiry, 6 the model a fallback answered with, 7 each result's cost and failure code.
+constexpr int kSchemaVersion = 7;
 constexpr int kOldestUpgradable = 2;
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS batches(
@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS results(
   prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL,
   total_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
   reasoning_tokens INTEGER NOT NULL, model TEXT NOT NULL DEFAULT '',
+  cost_nanousd INTEGER, failure_code TEXT NOT NULL DEFAULT '',
   PRIMARY KEY(batch_id, idx)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files(
   id TEXT PRIMARY KEY, tenant TEXT NOT NULL, filename TEXT NOT NULL, purpose TEXT NOT NULL,
@@ -75,6 +76,8 @@ ResultRecord ReadResult(const Statement& row) {
   r.error_message = row.Text(7);
   r.usage = {row.Int(8), row.Int(9), row.Int(10), row.Int(11), row.Int(12)};
   r.model = row.Text(13);
+  r.cost_nanousd = row.OptionalInt(14);
+  r.failure_code = row.Text(15);
   return r;
 }
 
@@ -128,6 +131,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   if (layout > 0 && layout < 6 && results_without_model) {
     SLUICE_RETURN_IF_ERROR(
         db->Exec("ALTER TABLE results ADD COLUMN model TEXT NOT NULL DEFAULT ''"));
+  }
+  // Results written before 7 have no known cost (counted as unpriced) and no failure code.
+  SLUICE_ASSIGN_OR_RETURN(bool results_without_cost, LacksColumn(*db, "results", "cost_nanousd"));
+  if (layout > 0 && layout < 7 && results_without_cost) {
+    SLUICE_RETURN_IF_ERROR(db->Exec(
+        "ALTER TABLE results ADD COLUMN cost_nanousd INTEGER; "
+        "ALTER TABLE results ADD COLUMN failure_code TEXT NOT NULL DEFAULT ''"));
   }
   SLUICE_RETURN_IF_ERROR(db->Exec(kSchema));
   SLUICE_RETURN_IF_ERROR(db->Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion)));
@@ -343,8 +353,9 @@ Status SqliteStore::AddResults(const std::string& batch_id,
         auto insert,
         db_->Prepare("INSERT OR IGNORE INTO results(batch_id, idx, custom_id, success, "
                      "status_code, request_id, body, error_code, error_message, prompt_tokens, "
-                     "completion_tokens, total_tokens, cached_tokens, reasoning_tokens, model) "
-                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                     "completion_tokens, total_tokens, cached_tokens, reasoning_tokens, model, "
+                     "cost_nanousd, failure_code) "
+                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     SLUICE_ASSIGN_OR_RETURN(
         auto done, db_->Prepare("UPDATE queue SET state = 2 WHERE batch_id = ? AND idx = ?"));
     for (const ResultRecord& r : results) {
@@ -353,6 +364,7 @@ Status SqliteStore::AddResults(const std::string& batch_id,
       insert.Bind(9, r.error_message).Bind(10, r.usage.prompt_tokens);
       insert.Bind(11, r.usage.completion_tokens).Bind(12, r.usage.total_tokens);
       insert.Bind(13, r.usage.cached_tokens).Bind(14, r.usage.reasoning_tokens).Bind(15, r.model);
+      insert.Bind(16, r.cost_nanousd).Bind(17, r.failure_code);
       SLUICE_RETURN_IF_ERROR(insert.Run());
       insert.Reset();
       done.Bind(1, batch_id).Bind(2, r.index);
@@ -371,7 +383,8 @@ Result<std::vector<ResultRecord>> SqliteStore::ReadResults(const std::string& ba
       auto select,
       db_->Prepare("SELECT idx, custom_id, success, status_code, request_id, body, error_code, "
                    "error_message, prompt_tokens, completion_tokens, total_tokens, "
-                   "cached_tokens, reasoning_tokens, model FROM results "
+                   "cached_tokens, reasoning_tokens, model, cost_nanousd, failure_code "
+                   "FROM results "
                    "WHERE batch_id = ? AND idx > ? ORDER BY idx LIMIT ?"));
   select.Bind(1, batch_id).Bind(2, after_index).Bind(3, static_cast<std::int64_t>(limit));
   std::vector<ResultRecord> results;
@@ -401,7 +414,8 @@ Result<ItemCounts> SqliteStore::CountItems(const std::string& batch_id) {
   SLUICE_ASSIGN_OR_RETURN(
       auto outcomes,
       db_->Prepare("SELECT success, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), "
-                   "SUM(total_tokens), SUM(cached_tokens), SUM(reasoning_tokens) "
+                   "SUM(total_tokens), SUM(cached_tokens), SUM(reasoning_tokens), "
+                   "SUM(cost_nanousd), COUNT(*) - COUNT(cost_nanousd) "
                    "FROM results WHERE batch_id = ? GROUP BY success"));
   outcomes.Bind(1, batch_id);
   while (true) {
@@ -410,6 +424,17 @@ Result<ItemCounts> SqliteStore::CountItems(const std::string& batch_id) {
     (outcomes.Int(0) != 0 ? counts.succeeded : counts.failed) = outcomes.Int(1);
     counts.usage += {outcomes.Int(2), outcomes.Int(3), outcomes.Int(4), outcomes.Int(5),
                      outcomes.Int(6)};
+    counts.cost_nanousd += outcomes.Int(7);
+    counts.unpriced += outcomes.Int(8);
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto failures,
+                          db_->Prepare("SELECT failure_code, COUNT(*) FROM results "
+                                       "WHERE batch_id = ? AND success = 0 GROUP BY failure_code"));
+  failures.Bind(1, batch_id);
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(bool row, failures.Step());
+    if (!row) break;
+    counts.failures[failures.Text(0)] = failures.Int(1);
   }
   return counts;
 }

@@ -25,6 +25,8 @@ function number(value, digits = 0) {
 
 function dollars(value) {
   if (value === undefined || value === null) return "—";
+  if (value === 0) return "$0";
+  if (value < 0.01) return "$" + value.toPrecision(3);  // a few lines cost fractions of a cent
   return "$" + number(value, value < 1 ? 4 : 2);
 }
 
@@ -71,7 +73,7 @@ function pace(batch, nowSeconds) {
     tokensPerSecond: elapsed > 0 ? tokens / elapsed : undefined,
     eta: running && rate > 0 ? (counts.total - done) / rate : undefined,
     cost: batch.sluice?.cost,
-    errors: batch.sluice?.errors || {},
+    errors: batch.sluice?.failures || {},
   };
 }
 
@@ -89,9 +91,9 @@ function progressBar(p) {
 
 function costText(cost) {
   if (!cost) return "—";
-  if (cost.unpriced_models && cost.unpriced_models.length) {
-    return `<span class="muted" title="${escapeHtml(cost.unpriced_models.join(", "))}">` +
-      "price unknown</span>";
+  if (cost.unpriced_results > 0) {
+    return `<span class="muted" title="${number(cost.unpriced_results)} answers of models ` +
+      `without a price">price unknown</span>`;
   }
   return `${dollars(cost.spent_usd)} / ${dollars(cost.estimated_total_usd)}`;
 }
