@@ -50,7 +50,7 @@ class Gateway {
 
  private:
   boost::asio::awaitable<void> Serve(http::Exchange& exchange, const Route& route,
-                                     const std::string& tenant);
+                                     const std::string& tenant, const http::RequestTrace& trace);
   std::optional<std::string> StoreTrouble() const {
     return parts_.store_trouble ? parts_.store_trouble() : std::nullopt;
   }
