@@ -17,8 +17,8 @@ namespace {
 
 // Forwards to the server's exchange, gives every answer an x-request-id (the SDKs' request_id)
 // and the gateway's own request id (x-sluice-request-id: the client's, or one made for it, as
-// the logs name it) and notes the status sent, for the metrics. On Anthropic's paths every answer is put in
-// Anthropic's shape (request-id, error envelope), whichever part of the gateway gave it.
+// the logs name it) and notes the status sent, for the metrics. On Anthropic's paths every answer
+// is put in Anthropic's shape (request-id, error envelope), whichever part of the gateway gave it.
 class RecordingExchange final : public http::Exchange {
  public:
   RecordingExchange(http::Exchange& inner, std::string request_id)

@@ -18,10 +18,10 @@
 #include <boost/asio/awaitable.hpp>
 #include <string>
 
+#include "api/proxy_request.h"
 #include "common/clock.h"
 #include "http/client.h"
 #include "http/request_trace.h"
-#include "api/proxy_request.h"
 #include "http/server.h"
 #include "scheduler/dispatcher.h"
 #include "tokens/request_estimate.h"

@@ -12,7 +12,9 @@ bool IsLowerHex(std::string_view text) {
   return !text.empty() && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
-bool AllZero(std::string_view text) { return text.find_first_not_of('0') == std::string_view::npos; }
+bool AllZero(std::string_view text) {
+  return text.find_first_not_of('0') == std::string_view::npos;
+}
 
 std::uint8_t HexByte(std::string_view two) {
   auto digit = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };

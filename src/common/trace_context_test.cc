@@ -57,8 +57,8 @@ TEST(ParseTraceparentTest, RefusesVersionFf) {
 }
 
 TEST(ParseTraceparentTest, ReadsALaterVersionsKnownFieldsAndSampledFlagOnly) {
-  std::optional<TraceParent> parent = ParseTraceparent(
-      "cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03-what-comes-next");
+  std::optional<TraceParent> parent =
+      ParseTraceparent("cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03-what-comes-next");
   ASSERT_TRUE(parent);
   EXPECT_EQ(parent->trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
   EXPECT_EQ(parent->parent_id, "00f067aa0ba902b7");

@@ -25,18 +25,19 @@ TEST(IsUsableRequestIdTest, VisibleAsciiUpToTheLimit) {
 }
 
 TEST(TraceOfRequestTest, PrefersTheClientRequestIdThenTheRequestId) {
-  EXPECT_EQ(TraceOfRequest(With({{"X-Request-Id", "r1"}, {"X-Client-Request-Id", "c1"}}))
-                .request_id,
-            "c1");
+  EXPECT_EQ(
+      TraceOfRequest(With({{"X-Request-Id", "r1"}, {"X-Client-Request-Id", "c1"}})).request_id,
+      "c1");
   EXPECT_EQ(TraceOfRequest(With({{"x-request-id", "r1"}})).request_id, "r1");
   // An unusable client id does not hide a usable x-request-id.
-  EXPECT_EQ(TraceOfRequest(With({{"x-client-request-id", "no good"}, {"x-request-id", "r1"}}))
-                .request_id,
-            "r1");
+  EXPECT_EQ(
+      TraceOfRequest(With({{"x-client-request-id", "no good"}, {"x-request-id", "r1"}})).request_id,
+      "r1");
 }
 
 TEST(TraceOfRequestTest, MakesAnIdWhenNoneIsUsable) {
-  std::string id = TraceOfRequest(With({{"x-client-request-id", std::string(200, 'a')}})).request_id;
+  std::string id =
+      TraceOfRequest(With({{"x-client-request-id", std::string(200, 'a')}})).request_id;
   EXPECT_EQ(id.substr(0, 4), "req_");
   EXPECT_EQ(id.size(), 4u + 24u);
   EXPECT_NE(TraceOfRequest({}).request_id, TraceOfRequest({}).request_id);
@@ -51,9 +52,9 @@ TEST(TraceOfRequestTest, KeepsAValidTraceparentAndItsTracestate) {
 }
 
 TEST(TraceOfRequestTest, StartsANewTraceForAnInvalidTraceparentAndDropsItsTracestate) {
-  RequestTrace trace =
-      TraceOfRequest(With({{"traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01"},
-                           {"tracestate", "congo=t61rcWkgMzE"}}));
+  RequestTrace trace = TraceOfRequest(
+      With({{"traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01"},
+            {"tracestate", "congo=t61rcWkgMzE"}}));
   EXPECT_EQ(trace.trace.trace_id.size(), 32u);
   EXPECT_NE(trace.trace.trace_id, "00000000000000000000000000000000");
   EXPECT_EQ(trace.trace.flags, 0);
@@ -61,14 +62,14 @@ TEST(TraceOfRequestTest, StartsANewTraceForAnInvalidTraceparentAndDropsItsTraces
 }
 
 TEST(TraceOfRequestTest, TwoTraceparentsAreNoTraceparent) {
-  RequestTrace trace = TraceOfRequest(
-      With({{"traceparent", std::string(kTraceparent)}, {"traceparent", std::string(kTraceparent)}}));
+  RequestTrace trace = TraceOfRequest(With(
+      {{"traceparent", std::string(kTraceparent)}, {"traceparent", std::string(kTraceparent)}}));
   EXPECT_NE(trace.trace.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
 }
 
 TEST(TraceOfRequestTest, DropsATracestateThatIsNotPrintable) {
-  RequestTrace trace = TraceOfRequest(
-      With({{"traceparent", std::string(kTraceparent)}, {"tracestate", "a=\x01"}}));
+  RequestTrace trace =
+      TraceOfRequest(With({{"traceparent", std::string(kTraceparent)}, {"tracestate", "a=\x01"}}));
   EXPECT_EQ(trace.trace.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
   EXPECT_TRUE(trace.tracestate.empty());
 }

@@ -26,11 +26,12 @@ void TraceLog::Add(std::string path, const http::Headers& headers, int status) {
 std::string TraceLog::ToJson() const {
   boost::json::array data;
   for (const Entry& entry : entries_) {
-    data.push_back(boost::json::object{{"path", entry.path},
-                                       {"x-client-request-id", NullIfEmpty(entry.client_request_id)},
-                                       {"traceparent", NullIfEmpty(entry.traceparent)},
-                                       {"tracestate", NullIfEmpty(entry.tracestate)},
-                                       {"status", entry.status}});
+    data.push_back(
+        boost::json::object{{"path", entry.path},
+                            {"x-client-request-id", NullIfEmpty(entry.client_request_id)},
+                            {"traceparent", NullIfEmpty(entry.traceparent)},
+                            {"tracestate", NullIfEmpty(entry.tracestate)},
+                            {"status", entry.status}});
   }
   return boost::json::serialize(boost::json::object{{"data", std::move(data)}});
 }

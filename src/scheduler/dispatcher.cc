@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -281,9 +280,9 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
   const batch::NewItem& item = sending.leased.item;
   providers::Encoded encoded = target.provider->Encode(item.endpoint, item.body);
   // For the log line after the answer, when `sending` may be gone.
-  std::string attempt_name = fmt::format("{} (line {} of batch {}): attempt {}",
-                                         sending.trace.request_id, item.custom_id,
-                                         sending.batch->spec.id, sending.attempt);
+  std::string attempt_name =
+      fmt::format("{} (line {} of batch {}): attempt {}", sending.trace.request_id, item.custom_id,
+                  sending.batch->spec.id, sending.attempt);
   std::string traceparent;
   ++progress_.sent;
   if (observer_.started) observer_.started(dispatch.deployment);
@@ -302,7 +301,7 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
     outcome = target.provider->Decode(answer);
   }
   spdlog::debug("{} on {} (traceparent {}): {}", attempt_name, target.limits.name,
-                traceparent.empty() ? "none, refused" : traceparent,
+                traceparent.empty() ? "not sent" : traceparent,
                 providers::DescribeOutcome(outcome));
   TimePoint now = clock_.Now();
   if (observer_.finished) observer_.finished(dispatch.deployment, outcome, now - sent_at);
