@@ -71,7 +71,8 @@ std::string HeaderOf(const RawResponse& response, const std::string& name) {
              << "trace " << FormatTraceparent(*attempt->trace) << ", want " << trace_id;
     }
     if (!spans.insert(attempt->trace->parent_id).second) {
-      return ::testing::AssertionFailure() << "two attempts as one span " << attempt->trace->parent_id;
+      return ::testing::AssertionFailure()
+             << "two attempts as one span " << attempt->trace->parent_id;
     }
   }
   return ::testing::AssertionSuccess();
@@ -107,8 +108,9 @@ TEST_F(ProxyTraceTest, TheClientsIdAndTraceReachTheProviderOnEveryAttemptAsNewSp
   constexpr int kRequests = 6;
   for (int i = 0; i < kRequests; ++i) {
     std::string id = "client-" + std::to_string(i);
-    RawResponse answer = Chat({"X-Client-Request-Id: " + id, std::string("traceparent: ") + kClientTrace,
-                               "tracestate: congo=t61rcWkgMzE"});
+    RawResponse answer =
+        Chat({"X-Client-Request-Id: " + id, std::string("traceparent: ") + kClientTrace,
+              "tracestate: congo=t61rcWkgMzE"});
     EXPECT_EQ(answer.status, 200) << answer.body;
     EXPECT_EQ(HeaderOf(answer, "x-sluice-request-id"), id) << answer.head;
     EXPECT_EQ(HeaderOf(answer, "x-request-id").substr(0, 4), "req_") << answer.head;
@@ -141,9 +143,8 @@ TEST_F(ProxyTraceTest, TheClientsIdAndTraceReachTheProviderOnEveryAttemptAsNewSp
 TEST_F(ProxyTraceTest, AnInvalidTraceparentStartsANewTraceAndAnIdIsMadeForTheRequest) {
   Start({});
   // Uppercase hex is invalid; the tracestate of an invalid traceparent is dropped with it.
-  RawResponse answer =
-      Chat({"traceparent: 00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01",
-            "tracestate: congo=t61rcWkgMzE", "x-client-request-id: has spaces"});
+  RawResponse answer = Chat({"traceparent: 00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01",
+                             "tracestate: congo=t61rcWkgMzE", "x-client-request-id: has spaces"});
   EXPECT_EQ(answer.status, 200) << answer.body;
   std::string id = HeaderOf(answer, "x-sluice-request-id");
   EXPECT_EQ(id.substr(0, 4), "req_") << answer.head;
@@ -158,11 +159,53 @@ TEST_F(ProxyTraceTest, AnInvalidTraceparentStartsANewTraceAndAnIdIsMadeForTheReq
       << serving_.process->stderr_text();
 }
 
-TEST(BatchTraceTest, EachLinesAttemptsCarryItsOutputLineIdAndOneTraceOfItsOwn) {
+// Success when every line's attempts reached the mock (`seen`) under the line's id, in one trace
+// of the line's own with a span per attempt, and `log` names the line's id in each retry's line;
+// `retried` tells whether any line needed more than one attempt.
+::testing::AssertionResult EachLineTracedByItsId(const std::vector<OutputLine>& lines,
+                                                 const std::vector<Seen>& seen,
+                                                 const std::string& log, bool& retried) {
+  std::map<std::string, std::vector<const Seen*>> by_id;
+  for (const Seen& attempt : seen) by_id[attempt.client_request_id].push_back(&attempt);
+  if (by_id.size() != lines.size()) {
+    return ::testing::AssertionFailure()
+           << by_id.size() << " ids upstream for " << lines.size() << " lines";
+  }
+  std::set<std::string> traces;
+  for (const OutputLine& line : lines) {
+    std::string id(line.json.at("id").as_string());
+    const std::vector<const Seen*>& attempts = by_id[id];
+    if (attempts.empty() || !attempts.front()->trace) {
+      return ::testing::AssertionFailure() << id << " never reached the provider under its id";
+    }
+    if (attempts.back()->status != 200) return ::testing::AssertionFailure() << id << " failed";
+    auto one_trace = OneTraceOneSpanEach(attempts, attempts.front()->trace->trace_id, 0x00);
+    if (!one_trace) return one_trace << " (" << id << ")";
+    traces.insert(attempts.front()->trace->trace_id);
+    // The result keeps the provider's own id for the answer, not the line's.
+    if (!line.json.at("response").at("request_id").as_string().starts_with("req_")) {
+      return ::testing::AssertionFailure() << id << ": not the provider's request_id";
+    }
+    if (attempts.size() > 1) {
+      retried = true;
+      std::string retry = id + " (line " + line.custom_id + " of batch ";
+      std::size_t at = log.find(retry);
+      if (at == std::string::npos || log.find("): attempt 2 on ", at) == std::string::npos) {
+        return ::testing::AssertionFailure() << "no log line of " << id << "'s retry\n" << log;
+      }
+    }
+  }
+  if (traces.size() != lines.size()) return ::testing::AssertionFailure() << "lines share traces";
+  return ::testing::AssertionSuccess();
+}
+
+// Seed 3 fails some attempts with a 500; the fixture's backoff keeps the retries short.
+const std::vector<std::string> kSomeServerErrors = {"--seed", "3", "--fail-500", "0.3"};
+constexpr int kLines = 20;
+
+TEST(BatchTraceTest, EachLineOfARunCarriesItsOutputLineIdAndATraceOfItsOwn) {
   RunFixture fixture;
-  // Seed 3 fails some attempts with a 500; the fixture's backoff keeps the retries short.
-  ASSERT_TRUE(fixture.Start({"--seed", "3", "--fail-500", "0.3"}).ok());
-  constexpr int kLines = 20;
+  ASSERT_TRUE(fixture.Start(kSomeServerErrors).ok());
   std::string input = fixture.WriteInput("in.jsonl", RequestLines(kLines));
   ProcessResult run =
       fixture.Run({input, "--output", fixture.Path("out.jsonl"), "--log-level", "debug"});
@@ -170,33 +213,47 @@ TEST(BatchTraceTest, EachLinesAttemptsCarryItsOutputLineIdAndOneTraceOfItsOwn) {
   Result<std::vector<OutputLine>> lines = fixture.ReadOutput(fixture.Path("out.jsonl"));
   ASSERT_TRUE(lines.ok()) << lines.status();
   ASSERT_TRUE(AnswersInOrder(*lines, kLines));
-
-  std::map<std::string, std::vector<const Seen*>> by_id;
-  std::vector<Seen> seen = SeenByMock(fixture.mock_port());
-  for (const Seen& attempt : seen) by_id[attempt.client_request_id].push_back(&attempt);
-  EXPECT_EQ(by_id.size(), static_cast<std::size_t>(kLines));
   bool retried = false;
-  for (const OutputLine& line : *lines) {
-    std::string id(line.json.at("id").as_string());
-    const std::vector<const Seen*>& attempts = by_id[id];
-    ASSERT_FALSE(attempts.empty()) << id << " never reached the provider under its own id";
-    EXPECT_EQ(attempts.back()->status, 200) << id;
-    ASSERT_TRUE(attempts.front()->trace);
-    EXPECT_TRUE(OneTraceOneSpanEach(attempts, attempts.front()->trace->trace_id, 0x00)) << id;
-    // The result keeps the provider's own id for the answer, not the line's.
-    std::string upstream(line.json.at("response").at("request_id").as_string());
-    EXPECT_EQ(upstream.substr(0, 4), "req_") << id;
-    if (attempts.size() > 1) {
-      retried = true;
-      EXPECT_NE(run.err.find(id + " (line " + line.custom_id + " of batch "), std::string::npos);
-      EXPECT_NE(run.err.find("): attempt 2 on "), std::string::npos) << run.err;
-    }
-  }
+  EXPECT_TRUE(EachLineTracedByItsId(*lines, SeenByMock(fixture.mock_port()), run.err, retried));
   EXPECT_TRUE(retried) << "the seed must provoke retries";
-  // No two lines share a trace.
-  std::set<std::string> traces;
-  for (const auto& [id, attempts] : by_id) traces.insert(attempts.front()->trace->trace_id);
-  EXPECT_EQ(traces.size(), by_id.size());
+}
+
+TEST(BatchTraceTest, EachLineOfAServedBatchCarriesItsOutputLineIdAndATraceOfItsOwn) {
+  RunFixture fixture;
+  ASSERT_TRUE(fixture.Start(kSomeServerErrors).ok());
+  Result<Serving> serving = StartServe(fixture.config_path(), {"--log-level", "debug"});
+  ASSERT_TRUE(serving.ok()) << serving.status();
+  UploadForm form = BatchUploadForm(RequestLines(kLines));
+  Result<RawResponse> file =
+      RawHttp(serving->port, "POST", "/v1/files", form.body, kTimeout, form.content_type);
+  ASSERT_TRUE(file.ok() && file->status == 200) << file.status();
+  std::string file_id(json::parse(file->body).at("id").as_string());
+  // Every answer of the gateway names the request, not only the proxy's.
+  Result<RawResponse> created = RawHttpWithHeaders(
+      serving->port, "POST", "/v1/batches",
+      R"({"input_file_id":")" + file_id +
+          R"(","endpoint":"/v1/chat/completions","completion_window":"24h"})",
+      kTimeout, {"Content-Type: application/json", "X-Client-Request-Id: create-1"});
+  ASSERT_TRUE(created.ok() && created->status == 200) << created.status();
+  EXPECT_EQ(HeaderOf(*created, "x-sluice-request-id"), "create-1") << created->head;
+  std::string batch_id(json::parse(created->body).at("id").as_string());
+  ASSERT_TRUE(serving->process->WaitForStderr("batch " + batch_id + " completed", kTimeout).ok())
+      << serving->process->stderr_text();
+  Result<RawResponse> batch =
+      RawHttp(serving->port, "GET", "/v1/batches/" + batch_id, "", kTimeout);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  std::string output_id(json::parse(batch->body).at("output_file_id").as_string());
+  Result<RawResponse> output =
+      RawHttp(serving->port, "GET", "/v1/files/" + output_id + "/content", "", kTimeout);
+  ASSERT_TRUE(output.ok()) << output.status();
+  Result<std::vector<OutputLine>> lines =
+      fixture.ReadOutput(fixture.WriteInput("out.jsonl", output->body));
+  ASSERT_TRUE(lines.ok()) << lines.status();
+  ASSERT_TRUE(AnswersInOrder(*lines, kLines));
+  bool retried = false;
+  EXPECT_TRUE(EachLineTracedByItsId(*lines, SeenByMock(fixture.mock_port()),
+                                    serving->process->stderr_text(), retried));
+  EXPECT_TRUE(retried) << "the seed must provoke retries";
 }
 
 }  // namespace
