@@ -87,12 +87,13 @@ class ProxyTraceTest : public ::testing::Test {
     serving_ = std::move(*serving);
   }
 
-  RawResponse Chat(const std::vector<std::string>& headers) {
+  RawResponse Chat(const std::vector<std::string>& headers, bool stream = false) {
     std::vector<std::string> all = {"Content-Type: application/json"};
     all.insert(all.end(), headers.begin(), headers.end());
     Result<RawResponse> response = RawHttpWithHeaders(
         serving_.port, "POST", "/v1/chat/completions",
-        R"({"model":"gpt-4o-mini","max_tokens":8,"messages":[{"role":"user","content":"Hi"}]})",
+        std::string(R"({"model":"gpt-4o-mini","max_tokens":8,"stream":)") +
+            (stream ? "true" : "false") + R"(,"messages":[{"role":"user","content":"Hi"}]})",
         kTimeout, all);
     EXPECT_TRUE(response.ok()) << response.status();
     return response.ok() ? *response : RawResponse{};
@@ -156,6 +157,21 @@ TEST_F(ProxyTraceTest, AnInvalidTraceparentStartsANewTraceAndAnIdIsMadeForTheReq
   EXPECT_EQ(seen[0].trace->flags, 0x00);  // sluice's own traces are not sampled
   EXPECT_TRUE(seen[0].tracestate.empty());
   EXPECT_TRUE(serving_.process->WaitForStderr("request " + id + ": attempt 1 on ", kTimeout).ok())
+      << serving_.process->stderr_text();
+}
+
+TEST_F(ProxyTraceTest, AStreamCarriesTheIdAndTraceUpstreamAndTheIdBack) {
+  Start({});
+  RawResponse answer =
+      Chat({"x-client-request-id: stream-1", std::string("traceparent: ") + kClientTrace}, true);
+  EXPECT_EQ(answer.status, 200) << answer.body;
+  EXPECT_NE(answer.body.find("data: [DONE]"), std::string::npos) << answer.body;
+  EXPECT_EQ(HeaderOf(answer, "x-sluice-request-id"), "stream-1") << answer.head;
+  std::vector<Seen> seen = SeenByMock(fixture_.mock_port());
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].client_request_id, "stream-1");
+  EXPECT_TRUE(OneTraceOneSpanEach({&seen[0]}, kClientTraceId, 0x01));
+  EXPECT_TRUE(serving_.process->WaitForStderr("request stream-1: attempt 1 on ", kTimeout).ok())
       << serving_.process->stderr_text();
 }
 
