@@ -7,7 +7,7 @@
 namespace sluice::http {
 namespace {
 
-// Big enough for the spec's 32 list members at their longest; a longer one is not passed on.
+// Far beyond the 512 characters the spec asks every vendor to pass on; a longer one is dropped.
 constexpr std::size_t kMaxTracestateSize = 8192;
 
 bool IsPrintableAscii(std::string_view text) {
@@ -22,7 +22,7 @@ std::string RequestIdOf(const Headers& headers) {
   return NewId("req_");
 }
 
-// Every value of `name` joined with ',', as HTTP combines repeated fields.
+// `values` joined with ',', as HTTP combines the values of a repeated field.
 std::string Joined(const std::vector<std::string_view>& values) {
   std::string joined;
   for (std::size_t i = 0; i < values.size(); ++i) {
