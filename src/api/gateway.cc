@@ -17,22 +17,27 @@ namespace asio = boost::asio;
 namespace {
 
 // Forwards to the server's exchange, gives every answer an x-request-id (the SDKs' request_id)
-// and notes the status sent, for the metrics. On Anthropic's paths every answer is put in
-// Anthropic's shape (request-id, error envelope), whichever part of the gateway gave it.
+// and the gateway's own request id (x-sluice-request-id: the client's, or one made for it, as
+// the logs name it) and notes the status sent, for the metrics. On Anthropic's paths every answer
+// is put in Anthropic's shape (request-id, error envelope), whichever part of the gateway gave it.
 class RecordingExchange final : public http::Exchange {
  public:
-  explicit RecordingExchange(http::Exchange& inner)
-      : inner_(inner), anthropic_(IsAnthropicPath(inner.request().Path())) {}
+  RecordingExchange(http::Exchange& inner, std::string request_id)
+      : inner_(inner),
+        request_id_(std::move(request_id)),
+        anthropic_(IsAnthropicPath(inner.request().Path())) {}
   const http::Request& request() const override { return inner_.request(); }
   asio::awaitable<Result<std::string_view>> ReadBody() override { return inner_.ReadBody(); }
   asio::awaitable<Status> Respond(http::Response response) override {
     status_ = response.status;
+    response.headers.Set("x-sluice-request-id", request_id_);
     if (anthropic_) response = InAnthropicShape(std::move(response));
     return inner_.Respond(WithRequestId(std::move(response)));
   }
   asio::awaitable<Status> BeginStream(int status, http::Headers headers) override {
     status_ = status;
     if (!headers.Get("x-request-id")) headers.Set("x-request-id", NewId("req_"));
+    headers.Set("x-sluice-request-id", request_id_);
     if (anthropic_) SetAnthropicRequestIds(headers);
     return inner_.BeginStream(status, std::move(headers));
   }
@@ -47,6 +52,7 @@ class RecordingExchange final : public http::Exchange {
 
  private:
   http::Exchange& inner_;
+  std::string request_id_;
   bool anthropic_;
   int status_ = 0;
 };
@@ -54,8 +60,9 @@ class RecordingExchange final : public http::Exchange {
 }  // namespace
 
 asio::awaitable<void> Gateway::Handle(http::Exchange& server_exchange) {
-  RecordingExchange exchange(server_exchange);
-  const http::Request& request = exchange.request();
+  const http::Request& request = server_exchange.request();
+  http::RequestTrace trace = http::TraceOfRequest(request.headers);
+  RecordingExchange exchange(server_exchange, trace.request_id);
   auto matched = MatchRoute(request);
   std::string_view route_name = "unmatched";
   Caller caller;
@@ -84,14 +91,14 @@ asio::awaitable<void> Gateway::Handle(http::Exchange& server_exchange) {
     if (denied) {
       co_await exchange.Respond(std::move(*denied));
     } else {
-      co_await Serve(exchange, route, caller);
+      co_await Serve(exchange, route, caller, trace);
     }
   }
   parts_.metrics.CountHttpRequest({request.method, route_name, exchange.status(), caller.tenant});
 }
 
 asio::awaitable<void> Gateway::Serve(http::Exchange& exchange, const Route& route,
-                                     const Caller& caller) {
+                                     const Caller& caller, const http::RequestTrace& trace) {
   const http::Request& request = exchange.request();
   const std::string& tenant = caller.tenant;
   std::string id = route.id;
@@ -130,9 +137,9 @@ asio::awaitable<void> Gateway::Serve(http::Exchange& exchange, const Route& rout
         break;
       }
       if (route.endpoint == Endpoint::kMessages) {
-        co_await parts_.proxy.HandleMessages(exchange, tenant);
+        co_await parts_.proxy.HandleMessages(exchange, tenant, trace);
       } else {
-        co_await parts_.proxy.Handle(exchange, tenant);
+        co_await parts_.proxy.Handle(exchange, tenant, trace);
       }
       co_return;
     case Endpoint::kUploadFile:

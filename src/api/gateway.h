@@ -50,7 +50,7 @@ class Gateway {
 
  private:
   boost::asio::awaitable<void> Serve(http::Exchange& exchange, const Route& route,
-                                     const Caller& caller);
+                                     const Caller& caller, const http::RequestTrace& trace);
   std::optional<std::string> StoreTrouble() const {
     return parts_.store_trouble ? parts_.store_trouble() : std::nullopt;
   }

@@ -1,6 +1,7 @@
 #include "api/proxy.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/algorithm/string/case_conv.hpp>
 #include <boost/algorithm/string/predicate.hpp>
@@ -220,9 +221,11 @@ Proxy::Proxy(scheduler::Dispatcher& dispatcher, http::Client& client, Clock& clo
              ProxyOptions options)
     : dispatcher_(dispatcher), client_(client), clock_(clock), options_(options) {}
 
-asio::awaitable<void> Proxy::Handle(http::Exchange& exchange, std::string tenant) {
+asio::awaitable<void> Proxy::Handle(http::Exchange& exchange, std::string tenant,
+                                    http::RequestTrace trace) {
   Call call;
   call.tenant = std::move(tenant);
+  call.trace = std::move(trace);
   auto parsed = Parse(exchange.request(), std::string(exchange.request().Path()), call);
   if (auto* error = std::get_if<http::Response>(&parsed)) {
     http::Response response = std::move(*error);
@@ -232,9 +235,11 @@ asio::awaitable<void> Proxy::Handle(http::Exchange& exchange, std::string tenant
   co_await Serve(exchange, call);
 }
 
-asio::awaitable<void> Proxy::HandleMessages(http::Exchange& exchange, std::string tenant) {
+asio::awaitable<void> Proxy::HandleMessages(http::Exchange& exchange, std::string tenant,
+                                            http::RequestTrace trace) {
   Call call;
   call.tenant = std::move(tenant);
+  call.trace = std::move(trace);
   if (std::optional<http::Response> error = ParseMessagesCall(exchange.request(), call)) {
     http::Response response = std::move(*error);
     co_await exchange.Respond(std::move(response));
@@ -297,8 +302,10 @@ asio::awaitable<Proxy::Served> Proxy::Send(Call& call) {
     }
     http::ClientRequest& request = std::get<http::ClientRequest>(encoded);
     request.total_timeout = admission->timeout;
+    std::string traceparent = http::StampUpstreamAttempt(call.trace, request.headers);
     Result<http::Response> answer = co_await client_.Send(std::move(request));
     providers::Outcome outcome = call.request->Decode(*admission->provider, answer);
+    LogAttempt(call, *admission, attempt, traceparent, outcome);
     dispatcher_.Complete(*admission, outcome);
     if (outcome.verdict == providers::Verdict::kRetry) {
       TimePoint now = clock_.Now();
@@ -329,6 +336,7 @@ asio::awaitable<Proxy::Served> Proxy::Stream(http::Exchange& exchange, Call& cal
     http::ClientRequest& request = std::get<http::ClientRequest>(encoded);
     request.total_timeout = admission->timeout;
     request.stream_idle_timeout = options_.stream_idle_timeout;
+    std::string traceparent = http::StampUpstreamAttempt(call.trace, request.headers);
     auto opened = co_await client_.Open(std::move(request));
     if (!opened.ok() || (*opened)->status() / 100 != 2) {
       // Not a stream to pass through: the answer read whole, as a non-streamed one.
@@ -343,6 +351,7 @@ asio::awaitable<Proxy::Served> Proxy::Stream(http::Exchange& exchange, Call& cal
         head = std::move(error);
       }
       providers::Outcome outcome = call.request->Decode(*admission->provider, head);
+      LogAttempt(call, *admission, attempt, traceparent, outcome);
       dispatcher_.Complete(*admission, outcome);
       TimePoint now = clock_.Now();
       auto next =
@@ -385,9 +394,17 @@ asio::awaitable<Proxy::Served> Proxy::Stream(http::Exchange& exchange, Call& cal
     }
     providers::Outcome outcome = decoder->Finish(ended);
     if (sent.ok()) co_await exchange.EndStream();
+    LogAttempt(call, *admission, attempt, traceparent, outcome);
     dispatcher_.Complete(*admission, outcome);
     co_return Served{};
   }
+}
+
+void Proxy::LogAttempt(const Call& call, const scheduler::Admission& admission, int attempt,
+                       std::string_view traceparent, const providers::Outcome& outcome) const {
+  spdlog::debug("request {}: attempt {} on {} (traceparent {}): {}", call.trace.request_id, attempt,
+                dispatcher_.targets()[admission.deployment].limits.name, traceparent,
+                providers::DescribeOutcome(outcome));
 }
 
 }  // namespace sluice::api

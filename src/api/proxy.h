@@ -7,7 +7,9 @@
 // the deployment's Provider (its StreamDecoder) for usage and limit hints. A final answer of a
 // fallback class (scheduler/fallbacks.h) sends the request on to the model's next fallback, with
 // its own admission, limits and retries; a stream falls back only before its first byte. Every
-// answer from a model names it in `x-sluice-model`.
+// answer from a model names it in `x-sluice-model`. Each upstream attempt carries the request's
+// id and trace (http::RequestTrace: x-client-request-id, a traceparent of its own span) and is
+// logged (debug) under that id.
 // Threading: Handle runs on the server's io executor, which must be the dispatcher's and the
 // client's (one event loop).
 #pragma once
@@ -16,9 +18,10 @@
 #include <boost/asio/awaitable.hpp>
 #include <string>
 
+#include "api/proxy_request.h"
 #include "common/clock.h"
 #include "http/client.h"
-#include "api/proxy_request.h"
+#include "http/request_trace.h"
 #include "http/server.h"
 #include "scheduler/dispatcher.h"
 #include "tokens/request_estimate.h"
@@ -41,12 +44,15 @@ class Proxy {
   Proxy(scheduler::Dispatcher& dispatcher, http::Client& client, Clock& clock,
         ProxyOptions options);
 
-  // Answers one request to an OpenAI endpoint (the request's path) for `tenant`.
-  boost::asio::awaitable<void> Handle(http::Exchange& exchange, std::string tenant);
+  // Answers one request to an OpenAI endpoint (the request's path) for `tenant`; `trace` is
+  // the request's (http::TraceOfRequest).
+  boost::asio::awaitable<void> Handle(http::Exchange& exchange, std::string tenant,
+                                      http::RequestTrace trace);
 
   // Answers one POST /v1/messages for `tenant`. Its errors are in OpenAI's shape except a
   // relayed Anthropic answer and a stream's: the gateway reshapes them for this route.
-  boost::asio::awaitable<void> HandleMessages(http::Exchange& exchange, std::string tenant);
+  boost::asio::awaitable<void> HandleMessages(http::Exchange& exchange, std::string tenant,
+                                              http::RequestTrace trace);
 
   using Call = ProxyCall;
   struct Served;  // what one model made of it
@@ -55,6 +61,10 @@ class Proxy {
   boost::asio::awaitable<void> Serve(http::Exchange& exchange, Call& call);
   boost::asio::awaitable<Served> Send(Call& call);
   boost::asio::awaitable<Served> Stream(http::Exchange& exchange, Call& call);
+  // Logs (debug) one upstream attempt of `call` on `admission`'s deployment: the request's id,
+  // the traceparent the attempt sent and what came of it.
+  void LogAttempt(const Call& call, const scheduler::Admission& admission, int attempt,
+                  std::string_view traceparent, const providers::Outcome& outcome) const;
 
   scheduler::Dispatcher& dispatcher_;
   http::Client& client_;

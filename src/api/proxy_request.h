@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/request_trace.h"
 #include "providers/provider.h"
 
 namespace sluice::api {
@@ -42,6 +43,7 @@ struct ProxyCall {
   std::int64_t tokens = 0;  // reserved at admission
   std::unique_ptr<ProxyRequest> request;
   std::vector<std::string> tried;  // the models sent to so far; the last is `model`
+  http::RequestTrace trace;        // its id and trace, carried by every upstream attempt
 };
 
 // An OpenAI-shaped request to `endpoint` ("/v1/chat/completions", ...), sent through each

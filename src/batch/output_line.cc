@@ -30,15 +30,6 @@ std::optional<std::string> CompactJson(std::string_view text) {
   return compact;
 }
 
-std::string LineId(std::string_view batch_id, std::int64_t index) {
-  std::size_t h = std::hash<std::string_view>()(batch_id) ^
-                  (static_cast<std::size_t>(index) * 0x9E3779B97F4A7C15ULL);
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "batch_req_%016zx%06llx", h,
-                static_cast<unsigned long long>(index & 0xFFFFFF));
-  return buffer;
-}
-
 std::string GarbageMessage(const ResultRecord& result) {
   std::string message = "upstream answered HTTP " + std::to_string(result.status_code) +
                         " with a body that is not JSON (" + std::to_string(result.body.size()) +
@@ -61,8 +52,17 @@ std::string ErrorTail(std::string_view code, std::string_view message) {
 
 }  // namespace
 
+std::string ResultLineId(std::string_view batch_id, std::int64_t index) {
+  std::size_t h = std::hash<std::string_view>()(batch_id) ^
+                  (static_cast<std::size_t>(index) * 0x9E3779B97F4A7C15ULL);
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "batch_req_%016zx%06llx", h,
+                static_cast<unsigned long long>(index & 0xFFFFFF));
+  return buffer;
+}
+
 std::string FormatResultLine(const ResultRecord& result, std::string_view batch_id) {
-  std::string line = "{\"id\":" + JsonQuote(LineId(batch_id, result.index)) +
+  std::string line = "{\"id\":" + JsonQuote(ResultLineId(batch_id, result.index)) +
                      ",\"custom_id\":" + JsonQuote(result.custom_id);
   if (!result.model.empty()) line += ",\"fallback_model\":" + JsonQuote(result.model);
   line += ",\"response\":";

@@ -3,6 +3,7 @@
 // Pure; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -19,5 +20,9 @@ namespace sluice::batch {
 // model gave carries that model's name as "fallback_model" (after "custom_id"), a sluice
 // extension.
 std::string FormatResultLine(const ResultRecord& result, std::string_view batch_id);
+
+// The stable id of the output line of input line `index` in `batch_id` ("batch_req_…"); every
+// upstream attempt of the line carries it as its x-client-request-id.
+std::string ResultLineId(std::string_view batch_id, std::int64_t index);
 
 }  // namespace sluice::batch

@@ -19,5 +19,18 @@ TEST(NewIdTest, DoesNotRepeat) {
   for (int i = 0; i < 10000; ++i) EXPECT_TRUE(seen.insert(NewId("batch_")).second);
 }
 
+TEST(NewHexIdTest, LowercaseHexOfTheLengthAsked) {
+  for (std::size_t digits : {16u, 32u}) {
+    std::string id = NewHexId(digits);
+    ASSERT_EQ(id.size(), digits);
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+  }
+}
+
+TEST(NewHexIdTest, NeverAllZeroEvenWhenShort) {
+  // One digit is zero one time in sixteen: 1,000 draws would show a zero that slipped through.
+  for (int i = 0; i < 1000; ++i) EXPECT_NE(NewHexId(1), "0");
+}
+
 }  // namespace
 }  // namespace sluice

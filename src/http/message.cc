@@ -37,6 +37,14 @@ std::optional<std::string_view> Headers::Get(std::string_view name) const {
   return std::nullopt;
 }
 
+std::vector<std::string_view> Headers::GetAll(std::string_view name) const {
+  std::vector<std::string_view> values;
+  for (const auto& f : fields_) {
+    if (EqualsIgnoreCase(f.name, name)) values.emplace_back(f.value);
+  }
+  return values;
+}
+
 void Headers::Remove(std::string_view name) {
   std::erase_if(fields_, [&](const Field& f) { return EqualsIgnoreCase(f.name, name); });
 }

@@ -25,6 +25,8 @@ class Headers {
   void Set(std::string name, std::string value);
   // The first value of `name`, if present.
   std::optional<std::string_view> Get(std::string_view name) const;
+  // Every value of `name`, in order.
+  std::vector<std::string_view> GetAll(std::string_view name) const;
   void Remove(std::string_view name);
 
   auto begin() const { return fields_.begin(); }

@@ -18,6 +18,15 @@ TEST(HeadersTest, LookupIsCaseInsensitiveAndSetReplaces) {
   EXPECT_FALSE(h.Get("missing").has_value());
 }
 
+TEST(HeadersTest, GetAllGivesEveryValueOfANameInOrder) {
+  Headers h;
+  h.Add("Tracestate", "a=1");
+  h.Add("x-other", "0");
+  h.Add("tracestate", "b=2");
+  EXPECT_EQ(h.GetAll("TRACESTATE"), (std::vector<std::string_view>{"a=1", "b=2"}));
+  EXPECT_TRUE(h.GetAll("missing").empty());
+}
+
 TEST(RequestTest, PathAndQuery) {
   Request r{"GET", "/v1/files?limit=2&order=asc&flag", {}, ""};
   EXPECT_EQ(r.Path(), "/v1/files");

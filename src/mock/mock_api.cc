@@ -118,6 +118,9 @@ Reply MockApi::Handle(const http::Request& request, TimePoint now, WallTime wall
     } else {
       reply = WrongMethod(request, "GET");
     }
+  } else if (path == "/mock/traces") {
+    reply = request.method == "GET" ? Respond(http::JsonResponse(200, traces_.ToJson()))
+                                    : WrongMethod(request, "GET");
   } else if (path == "/mock/reset") {
     if (request.method == "POST") ResetStats();
     reply = request.method == "POST" ? Respond(http::JsonResponse(200, "{\"reset\":true}"))
@@ -125,7 +128,10 @@ Reply MockApi::Handle(const http::Request& request, TimePoint now, WallTime wall
   } else if (path == "/v1/messages") {
     ++stats_.received;
     if (!request.body.empty()) ++body_counts_[BodyHash(request.body)];
-    return HandleMessages(request, now, wall, NewId("req_", 24));  // compact, with request-id
+    // Compact, with request-id; Anthropic's answers echo no client request id.
+    reply = HandleMessages(request, now, wall, NewId("req_", 24));
+    Trace(request, reply);
+    return reply;
   } else if (path.starts_with("/v1/")) {
     reply = HandleV1(request, now, wall);
   } else {
@@ -139,7 +145,19 @@ Reply MockApi::Handle(const http::Request& request, TimePoint now, WallTime wall
     reply.response.body = IndentJson(reply.response.body);
   }
   reply.response.headers.Add("x-request-id", NewId("req_", 32));
+  if (path.starts_with("/v1/")) {
+    // OpenAI hands the client's own id back beside its own.
+    if (auto client_id = request.headers.Get("x-client-request-id")) {
+      reply.response.headers.Set("x-client-request-id", std::string(*client_id));
+    }
+    Trace(request, reply);
+  }
   return reply;
+}
+
+void MockApi::Trace(const http::Request& request, const Reply& reply) {
+  bool answered = reply.fault != FaultKind::kReset && reply.fault != FaultKind::kHang;
+  traces_.Add(std::string(request.Path()), request.headers, answered ? reply.response.status : 0);
 }
 
 std::optional<http::ApiError> MockApi::CheckApiKey(std::string_view bearer) const {
@@ -275,6 +293,7 @@ void MockApi::ResetStats() {
   stats_ = MockStats();
   body_counts_.clear();
   requests_.Clear();
+  traces_.Clear();
 }
 
 }  // namespace sluice::mock

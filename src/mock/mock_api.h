@@ -23,6 +23,7 @@
 #include "mock/rate_limiter.h"
 #include "mock/reply.h"
 #include "mock/request_log.h"
+#include "mock/trace_log.h"
 
 namespace sluice::mock {
 
@@ -34,9 +35,10 @@ class MockApi {
   // Decides the answer to `request` received at `now` (`wall` gives `created`). Routes:
   // POST /v1/chat/completions, /v1/completions, /v1/embeddings; GET /v1/models[/{id}];
   // POST /v1/messages (Anthropic's API: mock_api_messages.cc); GET /mock/stats;
-  // GET /mock/requests (the RequestLog, when recording); POST /mock/reset (stats and the log).
-  // Unknown path: 404; known path, wrong method: 405. Every /v1/ answer carries x-request-id
-  // (request-id on /v1/messages, as Anthropic's do).
+  // GET /mock/requests (the RequestLog, when recording); GET /mock/traces (the TraceLog);
+  // POST /mock/reset (stats and both logs). Unknown path: 404; known path, wrong method: 405.
+  // Every /v1/ answer carries x-request-id (request-id on /v1/messages, as Anthropic's do), and
+  // the request's x-client-request-id back, as OpenAI's do (not on /v1/messages).
   Reply Handle(const http::Request& request, TimePoint now, WallTime wall);
 
   MockStats Stats() const;
@@ -57,6 +59,8 @@ class MockApi {
   Reply RecordMessages(Reply reply, TimePoint now, std::int64_t charged,
                        const MessagesRequest& request);
   std::string NewId(std::string_view prefix, std::size_t length);
+  // Records what `request` carried, and the status of `reply`, in the TraceLog.
+  void Trace(const http::Request& request, const Reply& reply);
 
   MockOptions options_;
   RateLimiter limiter_;
@@ -69,6 +73,7 @@ class MockApi {
   MockStats stats_;  // `bodies` stays empty: counts live in body_counts_
   std::unordered_map<std::uint64_t, std::uint64_t> body_counts_;
   RequestLog requests_;
+  TraceLog traces_;
 };
 
 // The bearer token of an Authorization header ("Bearer sk-…" -> "sk-…"); empty when absent.

@@ -392,6 +392,31 @@ TEST(MockApiTest, RecordsEveryGenerationRequestWhenAsked) {
             "arrived_ms\tanswered_ms\tstatus\tcharged\tlabel\n");
 }
 
+TEST(MockApiTest, EchoesTheClientRequestIdAndKeepsEachRequestsTrace) {
+  MockOptions options;
+  options.faults.http_500 = 1;
+  MockApi api(options);
+  http::Request traced = Post("/v1/chat/completions", std::string(kChat));
+  traced.headers.Add("X-Client-Request-Id", "c-1");
+  traced.headers.Add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  Reply failed = api.Handle(traced, kNow, kWall);
+  EXPECT_EQ(failed.response.status, 500);
+  EXPECT_EQ(failed.response.headers.Get("x-client-request-id"), "c-1");
+  EXPECT_TRUE(failed.response.headers.Get("x-request-id"));
+  Reply plain = api.Handle(Post("/v1/embeddings", "{}"), kNow, kWall);
+  EXPECT_FALSE(plain.response.headers.Get("x-client-request-id"));
+  json::array data = Body(api.Handle(Get("/mock/traces"), kNow, kWall)).at("data").as_array();
+  ASSERT_EQ(data.size(), 2u);
+  EXPECT_EQ(data[0].at("x-client-request-id"), "c-1");
+  EXPECT_EQ(data[0].at("traceparent"), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  EXPECT_EQ(data[0].at("status"), 500);
+  EXPECT_EQ(data[1].at("path"), "/v1/embeddings");
+  EXPECT_TRUE(data[1].at("x-client-request-id").is_null());
+  EXPECT_EQ(data[1].at("status"), 400);  // "{}" asks for no model
+  (void)api.Handle(Post("/mock/reset", ""), kNow, kWall);
+  EXPECT_EQ(api.Handle(Get("/mock/traces"), kNow, kWall).response.body, R"({"data":[]})");
+}
+
 TEST(MockApiTest, CanLeaveTheLimitsUnstated) {
   MockOptions options;
   options.rpm = 100;

@@ -38,4 +38,19 @@ Outcome UnansweredOutcome(const Status& failure) {
   return outcome;
 }
 
+std::string DescribeOutcome(const Outcome& outcome) {
+  std::string text =
+      outcome.status_code > 0 ? "HTTP " + std::to_string(outcome.status_code) : "no answer";
+  if (!outcome.request_id.empty()) text += " (upstream request " + outcome.request_id + ")";
+  switch (outcome.verdict) {
+    case Verdict::kSuccess:
+      return text;
+    case Verdict::kRetry:
+      return text + ", retryable: " + outcome.status.ToString();
+    case Verdict::kFail:
+      break;
+  }
+  return text + ", final: " + outcome.status.ToString();
+}
+
 }  // namespace sluice::providers

@@ -96,6 +96,10 @@ Outcome AnsweredOutcome(const http::Response& response, LimitHints hints,
 // The Outcome of an attempt that got no answer (the http::Client's failure).
 Outcome UnansweredOutcome(const Status& failure);
 
+// What an attempt came to, in one piece of a log line: "HTTP 200 (upstream request req_…)",
+// "HTTP 500 (upstream request req_…), retryable: INTERNAL: …", "no answer, retryable: …".
+std::string DescribeOutcome(const Outcome& outcome);
+
 // Reads an OpenAI-shaped `usage` object from a JSON body (a response, or one stream chunk);
 // false when the body is not a JSON object. Absent fields are 0.
 bool ReadUsage(std::string_view body, batch::Usage& usage);

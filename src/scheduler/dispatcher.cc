@@ -1,5 +1,6 @@
 #include "scheduler/dispatcher.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "batch/failure_code.h"
+#include "batch/output_line.h"
 #include "http/sleep.h"
 #include "providers/answer_class.h"
 #include "providers/limiter_feedback.h"
@@ -277,7 +279,9 @@ asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch, std:
                                          .lane = batch->lane,
                                          .overtaken_until = {}});
       int attempt = item.attempt;
-      held_.emplace(ticket, Held{batch, std::move(item), attempt, false, {}});
+      http::RequestTrace trace =
+          http::NewRequestTrace(batch::ResultLineId(batch->spec.id, item.item.index));
+      held_.emplace(ticket, Held{batch, std::move(item), attempt, false, {}, std::move(trace)});
       ++batch->held;
     }
   }
@@ -287,8 +291,14 @@ asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch, std:
 
 asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
   const Target& target = targets_[dispatch.deployment];
-  const batch::NewItem& item = held_.at(dispatch.ticket.id).leased.item;
+  const Held& sending = held_.at(dispatch.ticket.id);
+  const batch::NewItem& item = sending.leased.item;
   providers::Encoded encoded = target.provider->Encode(item.endpoint, item.body);
+  // For the log line after the answer, when `sending` may be gone.
+  std::string attempt_name =
+      fmt::format("{} (line {} of batch {}): attempt {}", sending.trace.request_id, item.custom_id,
+                  sending.batch->spec.id, sending.attempt);
+  std::string traceparent;
   ++progress_.sent;
   if (observer_.started) observer_.started(dispatch.deployment);
   TimePoint sent_at = clock_.Now();
@@ -300,10 +310,14 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
   } else {
     http::ClientRequest& request = std::get<http::ClientRequest>(encoded);
     request.total_timeout = target.timeout;
+    traceparent = http::StampUpstreamAttempt(sending.trace, request.headers);
     Result<http::Response> answer = co_await client_.Send(std::move(request));
     planner_.Finished(dispatch.deployment);
     outcome = target.provider->Decode(answer);
   }
+  spdlog::debug("{} on {} (traceparent {}): {}", attempt_name, target.limits.name,
+                traceparent.empty() ? "not sent" : traceparent,
+                providers::DescribeOutcome(outcome));
   TimePoint now = clock_.Now();
   if (observer_.finished) observer_.finished(dispatch.deployment, outcome, now - sent_at);
   Learn(dispatch.deployment, outcome, now - sent_at, now);

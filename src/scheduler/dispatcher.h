@@ -3,7 +3,9 @@
 // admits through the provider adapters, retries what failed for transient reasons, and commits
 // results in groups (while one group is being written the next accumulates). Interactive
 // (proxy) requests ask for an admission, wait a bounded time in the planner's first lane, and
-// send themselves. Memory is bounded by the windows, not by the batches.
+// send themselves. Memory is bounded by the windows, not by the batches. Each attempt of a batch
+// item carries its output line's id (x-client-request-id) and a traceparent of the line's own
+// trace, and is logged (debug) under that id.
 // A store call that fails for a transient reason (busy, disk full) is tried again with backoff
 // until it succeeds (the engine reports the trouble meanwhile, see StoreTrouble); one that fails
 // for good fails only the batch it was made for. Batch state is shared by the batch's runner and
@@ -26,6 +28,7 @@
 #include "common/random.h"
 #include "cost/prices.h"
 #include "http/client.h"
+#include "http/request_trace.h"
 #include "providers/provider.h"
 #include "retry/retry_policy.h"
 #include "scheduler/fallbacks.h"
@@ -202,6 +205,8 @@ class Dispatcher {
     bool waiting_retry = false;  // queued again after a transient failure
     // The models it was sent to, in order, once a fallback took it (the item's own first).
     std::vector<std::string> tried;
+    // Its output line's id and a trace of its own, carried by each of its upstream attempts.
+    http::RequestTrace trace;
   };
   using HeldMap = std::unordered_map<std::int64_t, Held>;  // by ticket id
   struct Waiter {  // an interactive request waiting for admission

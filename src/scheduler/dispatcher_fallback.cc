@@ -16,8 +16,9 @@ bool Dispatcher::FallBack(Ticket ticket, Held& held, const providers::Outcome& o
   if (tried.empty()) tried.push_back(held.leased.item.model);
   std::optional<std::string> next = options_.fallbacks.Next(tried, *failure);
   if (!next) return false;
-  spdlog::debug("{} of batch {}: {} on {}, falling back to {}", held.leased.item.custom_id,
-                held.batch->spec.id, FallbackClassName(*failure), tried.back(), *next);
+  spdlog::debug("{} (line {} of batch {}): {} on {}, falling back to {}", held.trace.request_id,
+                held.leased.item.custom_id, held.batch->spec.id, FallbackClassName(*failure),
+                tried.back(), *next);
   tried.push_back(*next);
   held.tried = std::move(tried);
   held.attempt = 1;

@@ -248,12 +248,13 @@ std::int64_t StatCount(const boost::json::object& stats, const std::string& name
                                                   : -1;
 }
 
-Result<Serving> StartServe(const std::string& config_path) {
+Result<Serving> StartServe(const std::string& config_path,
+                           const std::vector<std::string>& global_args) {
   Serving serving;
-  SLUICE_ASSIGN_OR_RETURN(
-      serving.process,
-      Process::Spawn(SLUICE_BIN, {"--config", config_path, "serve", "--listen", "127.0.0.1:0"},
-                     MinimalEnvironment()));
+  std::vector<std::string> argv = {"--config", config_path};
+  argv.insert(argv.end(), global_args.begin(), global_args.end());
+  argv.insert(argv.end(), {"serve", "--listen", "127.0.0.1:0"});
+  SLUICE_ASSIGN_OR_RETURN(serving.process, Process::Spawn(SLUICE_BIN, argv, MinimalEnvironment()));
   Result<std::string> line = serving.process->ReadStdoutLine(kRunDeadline);
   if (!line.ok()) {
     return InternalError("serve did not start: " + line.status().ToString() + "\n" +

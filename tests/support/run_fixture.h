@@ -106,12 +106,14 @@ class RunFixture {
 // successful line answers its own request.
 ::testing::AssertionResult EachRequestOnce(const std::vector<OutputLine>& lines, int count);
 
-// `sluice --config <config_path> serve --listen 127.0.0.1:0`, running, and the port it printed.
+// `sluice --config <config_path> <global_args> serve --listen 127.0.0.1:0`, running, and the
+// port it printed; `global_args` such as {"--log-level", "debug"}.
 struct Serving {
   std::unique_ptr<Process> process;
   std::uint16_t port = 0;
 };
-Result<Serving> StartServe(const std::string& config_path);
+Result<Serving> StartServe(const std::string& config_path,
+                           const std::vector<std::string>& global_args = {});
 
 // The mock's counter `name` (a top-level integer of /mock/stats), or -1 if absent.
 std::int64_t StatCount(const boost::json::object& stats, const std::string& name);
