@@ -148,6 +148,8 @@ class FilesServer {
   asio::awaitable<void> Route(http::Exchange& exchange) {
     const http::Request& request = exchange.request();
     std::string tenant(request.headers.Get("x-tenant").value_or("default"));
+    Scope scope;
+    scope.tenant = tenant;
     std::string path(request.Path());
     std::string id = path.starts_with("/v1/files/") ? path.substr(10) : "";
     http::Response response = http::ErrorResponse({.status = 404,
@@ -161,15 +163,15 @@ class FilesServer {
     }
     if (request.method == "GET" && id.ends_with("/content")) {
       std::string file_id = id.substr(0, id.size() - 8);
-      co_await api_.Content(exchange, file_id, Scope{.tenant = tenant});
+      co_await api_.Content(exchange, file_id, scope);
       co_return;
     }
     if (request.method == "GET" && path == "/v1/files") {
       response = co_await api_.List(request, tenant);
     } else if (request.method == "GET" && !id.empty()) {
-      response = co_await api_.Get(id, Scope{.tenant = tenant});
+      response = co_await api_.Get(id, scope);
     } else if (request.method == "DELETE" && !id.empty()) {
-      response = co_await api_.Delete(id, Scope{.tenant = tenant});
+      response = co_await api_.Delete(id, scope);
     }
     Status sent = co_await exchange.Respond(std::move(response));
     (void)sent;

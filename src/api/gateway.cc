@@ -101,6 +101,7 @@ asio::awaitable<void> Gateway::Serve(http::Exchange& exchange, const Route& rout
                                      const Caller& caller, const http::RequestTrace& trace) {
   const http::Request& request = exchange.request();
   const std::string& tenant = caller.tenant;
+  Scope scope = caller.scope();
   std::string id = route.id;
   http::Response response;
   switch (route.endpoint) {
@@ -146,32 +147,32 @@ asio::awaitable<void> Gateway::Serve(http::Exchange& exchange, const Route& rout
       co_await parts_.files.Upload(exchange, tenant);
       co_return;
     case Endpoint::kFileContent:
-      co_await parts_.files.Content(exchange, id, caller.scope());
+      co_await parts_.files.Content(exchange, id, scope);
       co_return;
     case Endpoint::kListFiles:
       response = co_await parts_.files.List(request, tenant);
       break;
     case Endpoint::kGetFile:
-      response = co_await parts_.files.Get(id, caller.scope());
+      response = co_await parts_.files.Get(id, scope);
       break;
     case Endpoint::kDeleteFile:
-      response = co_await parts_.files.Delete(id, caller.scope());
+      response = co_await parts_.files.Delete(id, scope);
       break;
     case Endpoint::kCreateBatch:
       response = co_await parts_.batches.Create(request, tenant);
       break;
     case Endpoint::kListBatches:
-      response = co_await parts_.batches.List(request, caller.scope());
+      response = co_await parts_.batches.List(request, scope);
       break;
     case Endpoint::kGetBatch:
-      response = co_await parts_.batches.Get(id, caller.scope());
+      response = co_await parts_.batches.Get(id, scope);
       break;
     case Endpoint::kCancelBatch:
-      response = co_await parts_.batches.Cancel(id, caller.scope());
+      response = co_await parts_.batches.Cancel(id, scope);
       break;
     case Endpoint::kBatchEvents:
       co_await StreamBatchEvents(exchange, parts_.batches, parts_.batches.clock(), id,
-                                caller.scope());
+                                scope);
       co_return;
     case Endpoint::kUi:
       response = UiPage(request, parts_.auth);
