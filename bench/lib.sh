@@ -147,6 +147,21 @@ bench_stat() {
 
 # bench_run_failed: shows what a failed `sluice run` printed (summary.txt, run.log in bench_tmp)
 # and stops.
+# bench_time_run TIMEOUT CONFIG INPUT OUTPUT LINES: one `sluice run` of INPUT into OUTPUT (its
+# summary in summary.txt, its log in run.log, shown if it fails); dies unless OUTPUT holds LINES
+# results; prints the run's wall time in seconds.
+bench_time_run() {
+  local limit="$1" config="$2" input="$3" output="$4" lines="$5" start end results
+  start="$(bench_now)"
+  timeout "${limit}" "${sluice}" --config "${config}" run "${input}" --output "${output}" \
+    >"${bench_tmp}/summary.txt" 2>"${bench_tmp}/run.log" || bench_run_failed
+  end="$(bench_now)"
+  results="$(wc -l <"${output}")"
+  [[ "${results}" -eq "${lines}" ]] ||
+    bench_die "$(basename "${output}"): ${results} results for ${lines} lines"
+  awk -v s="${start}" -v e="${end}" 'BEGIN {printf "%.2f\n", e - s}'
+}
+
 bench_run_failed() {
   cat "${bench_tmp}/summary.txt" "${bench_tmp}/run.log" >&2
   bench_die "sluice run failed"

@@ -21,20 +21,13 @@ run() {
   bench_start_mock - --ttfb 300ms --seed 5 "$@"
   rm -rf "${bench_tmp}/data"
   bench_config "${bench_tmp}/sluice.yaml" 1000000000 1000000000000 64 30s
-  local start end
-  start="$(bench_now)"
-  timeout 900 "${sluice}" --config "${bench_tmp}/sluice.yaml" run "${bench_tmp}/input.jsonl" \
-    --output "${bench_tmp}/${name}.jsonl" >"${bench_tmp}/summary.txt" 2>"${bench_tmp}/run.log" ||
-    bench_run_failed
-  end="$(bench_now)"
-  local stats
+  local wall stats
+  wall="$(bench_time_run 900 "${bench_tmp}/sluice.yaml" "${bench_tmp}/input.jsonl" \
+    "${bench_tmp}/${name}.jsonl" "${lines}")"
   stats="$(bench_mock_stats)"
   bench_stop "${mock_pid}"
-  local results
-  results="$(wc -l <"${bench_tmp}/${name}.jsonl")"
-  [[ "${results}" -eq "${lines}" ]] || bench_die "${name}: ${results} results for ${lines} lines"
   echo "${name}: $(bench_stat "${stats}" received) requests, $(bench_stat "${stats}" http_503) x 503" >&2
-  awk -v s="${start}" -v e="${end}" 'BEGIN {printf "%.2f\n", e - s}'
+  echo "${wall}"
 }
 
 clean="$(run clean)"

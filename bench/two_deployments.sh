@@ -59,16 +59,8 @@ run() {
   rm -rf "${bench_tmp}/data"
   config "${bench_tmp}/${name}.yaml" "$@"
   bench_generate "${bench_tmp}/${name}.jsonl" "${lines}" 40 16 16 >/dev/null
-  local start end
-  start="$(bench_now)"
-  timeout 600 "${sluice}" --config "${bench_tmp}/${name}.yaml" run "${bench_tmp}/${name}.jsonl" \
-    --output "${bench_tmp}/${name}.out" >"${bench_tmp}/summary.txt" 2>"${bench_tmp}/run.log" ||
-    bench_run_failed
-  end="$(bench_now)"
-  local results
-  results="$(wc -l <"${bench_tmp}/${name}.out")"
-  [[ "${results}" -eq "${lines}" ]] || bench_die "${name}: ${results} results for ${lines} lines"
-  awk -v s="${start}" -v e="${end}" 'BEGIN {printf "%.2f\n", e - s}'
+  bench_time_run 600 "${bench_tmp}/${name}.yaml" "${bench_tmp}/${name}.jsonl" \
+    "${bench_tmp}/${name}.out" "${lines}"
 }
 
 # lines RPM: a minute's burst plus DURATION seconds of refill.
