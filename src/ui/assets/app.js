@@ -174,13 +174,17 @@ async function batchesPage() {
   const body = main.querySelector("tbody");
   const summary = main.querySelector("#summary");
   let busy = false;
+  let shown = "";
   every(2000, async () => {
     if (busy) return;  // a slow list is not asked for again on top of itself
     busy = true;
     try {
       const batches = await listBatches();
       const now = Date.now() / 1000;
-      body.innerHTML = batches.map((b) => batchRow(b, now)).join("");
+      const rows = batches.map((b) => batchRow(b, now)).join("");
+      // Finished batches render the same every time: the DOM is left alone unless a row changed,
+      // so a long list stays clickable between refreshes.
+      if (rows !== shown) body.innerHTML = shown = rows;
       const running = batches.filter((b) => !TERMINAL.has(b.status)).length;
       summary.textContent = `${batches.length} batches, ${running} running` +
         (batches.length >= MAX_LISTED ? ` (the newest ${MAX_LISTED} shown)` : "");
