@@ -121,6 +121,7 @@ TEST_F(ServeTest, UploadCreatePollDownload) {
     EXPECT_TRUE(batch[field].is_int64()) << field;
   }
   EXPECT_TRUE(batch["error_file_id"].is_null());
+  EXPECT_EQ(batch["sluice"].at("tenant"), "default");  // no keys: everyone's tenant
   std::vector<OutputLine> lines = Download(std::string(batch["output_file_id"].as_string()));
   EXPECT_TRUE(AnswersInOrder(lines, 40));
   ExpectUsageOf(batch, lines);

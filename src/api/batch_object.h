@@ -51,6 +51,7 @@ void SetRequestCounts(boost::json::object& batch, std::int64_t total, std::int64
 // output_tokens_details.reasoning_tokens, total_tokens); and sluice's own
 //   "sluice": {"cost": {"spent_usd", "estimated_total_usd", "unpriced_results"},
 //              "failures": {"<code>": n, ...}}
+// (the API adds "tenant", the batch's owner, when it shows a batch)
 // where spent_usd sums the priced results, estimated_total_usd projects the cost per line done
 // onto every line (null before the first line, or while any result is unpriced), and failures
 // counts failed lines by batch::FailureCodeOf.

@@ -94,6 +94,16 @@ Duration StepBackoff(int attempt) {
   return std::min<Duration>(wait, std::chrono::seconds(10));
 }
 
+// The batch as clients see it, naming its owner in sluice's own object, so that an admin's list
+// says whose each batch is.
+json::object Shown(json::object batch, const std::string& tenant) {
+  json::object view = ClientView(std::move(batch));
+  json::value& sluice = view["sluice"];
+  if (!sluice.is_object()) sluice = json::object();
+  sluice.as_object()["tenant"] = tenant;
+  return view;
+}
+
 // What finalizing wrote.
 struct Written {
   batch::OutputCounts counts;
@@ -234,7 +244,8 @@ asio::awaitable<http::Response> BatchesApi::Get(std::string id, Scope scope) {
     co_return http::ErrorResponse({500, "server_error", record.status().message(), {}, {}});
   }
   std::optional<json::object> object = ParseObject(record->data);
-  co_return JsonOk(object ? json::serialize(ClientView(std::move(*object))) : record->data);
+  co_return JsonOk(object ? json::serialize(Shown(std::move(*object), record->tenant))
+                          : record->data);
 }
 
 asio::awaitable<http::Response> BatchesApi::Cancel(std::string id, Scope scope) {
@@ -296,7 +307,7 @@ asio::awaitable<http::Response> BatchesApi::List(http::Request request, Scope sc
     if (live != active_.end()) {
       data.push_back(View(live->second));
     } else if (auto object = ParseObject(record.data)) {
-      data.push_back(ClientView(std::move(*object)));
+      data.push_back(Shown(std::move(*object), record.tenant));
     }
   }
   json::object list_object{{"object", "list"}, {"data", std::move(data)}};
@@ -328,7 +339,7 @@ json::object BatchesApi::View(Active& batch) {
   if (auto counts = dispatcher_.Counts(batch.record.id)) {
     SetResults(batch.object, counts->total, *counts);
   }
-  return ClientView(batch.object);
+  return Shown(batch.object, batch.record.tenant);
 }
 
 asio::awaitable<Status> BatchesApi::Save(Active& batch) {

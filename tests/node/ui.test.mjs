@@ -209,6 +209,8 @@ describe('the dashboard', () => {
     const { context, page } = await signIn(serve.url, ADMIN);
     await page.waitForSelector(`tr[data-batch="${other.id}"]`, WAIT);
     await page.waitForSelector(`tr[data-batch="${batch.id}"]`, WAIT);
+    assert.equal(await page.textContent(`tr[data-batch="${other.id}"] .tenant`), 'team-b');
+    assert.equal(await page.textContent(`tr[data-batch="${batch.id}"] .tenant`), 'team-a');
     assert.match(await page.textContent('#who'), /admin/);
     await context.close();
   });

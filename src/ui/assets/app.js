@@ -154,6 +154,7 @@ function batchRow(batch, now) {
   const p = pace(batch, now);
   return `<tr data-batch="${escapeHtml(batch.id)}">` +
     `<td><a href="#/batch/${encodeURIComponent(batch.id)}">${escapeHtml(batch.id)}</a></td>` +
+    (admin ? `<td class="tenant">${escapeHtml(batch.sluice?.tenant)}</td>` : "") +
     `<td>${statusBadge(batch.status)}</td>` +
     `<td class="progress">${progressBar(p)}</td>` +
     `<td class="num">${duration(p.eta)}</td>` +
@@ -167,7 +168,8 @@ function batchRow(batch, now) {
 async function batchesPage() {
   main.innerHTML = `<h2>Batches${admin ? " (every tenant)" : ""}</h2>` +
     `<p class="muted" id="summary">Loading…</p>` +
-    `<table id="batches"><thead><tr><th>Batch</th><th>Status</th><th>Progress</th>` +
+    `<table id="batches"><thead><tr><th>Batch</th>${admin ? "<th>Tenant</th>" : ""}` +
+    `<th>Status</th><th>Progress</th>` +
     `<th class="num">ETA</th><th class="num">Requests/s</th><th class="num">Tokens/s</th>` +
     `<th class="num">Cost / estimate</th><th>Errors</th><th>Description</th></tr></thead>` +
     `<tbody></tbody></table>`;
