@@ -402,6 +402,7 @@ asio::awaitable<Proxy::Served> Proxy::Stream(http::Exchange& exchange, Call& cal
 
 void Proxy::LogAttempt(const Call& call, const scheduler::Admission& admission, int attempt,
                        std::string_view traceparent, const providers::Outcome& outcome) const {
+  if (!spdlog::should_log(spdlog::level::debug)) return;  // DescribeOutcome builds a string
   spdlog::debug("request {}: attempt {} on {} (traceparent {}): {}", call.trace.request_id, attempt,
                 dispatcher_.targets()[admission.deployment].limits.name, traceparent,
                 providers::DescribeOutcome(outcome));

@@ -294,10 +294,14 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
   const Held& sending = held_.at(dispatch.ticket.id);
   const batch::NewItem& item = sending.leased.item;
   providers::Encoded encoded = target.provider->Encode(item.endpoint, item.body);
-  // For the log line after the answer, when `sending` may be gone.
-  std::string attempt_name =
-      fmt::format("{} (line {} of batch {}): attempt {}", sending.trace.request_id, item.custom_id,
-                  sending.batch->spec.id, sending.attempt);
+  // For the log line after the answer, when `sending` may be gone; made only when it is logged,
+  // since this runs for every attempt.
+  const bool logged = spdlog::should_log(spdlog::level::debug);
+  std::string attempt_name;
+  if (logged) {
+    attempt_name = fmt::format("{} (line {} of batch {}): attempt {}", sending.trace.request_id,
+                               item.custom_id, sending.batch->spec.id, sending.attempt);
+  }
   std::string traceparent;
   ++progress_.sent;
   if (observer_.started) observer_.started(dispatch.deployment);
@@ -315,9 +319,11 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
     planner_.Finished(dispatch.deployment);
     outcome = target.provider->Decode(answer);
   }
-  spdlog::debug("{} on {} (traceparent {}): {}", attempt_name, target.limits.name,
-                traceparent.empty() ? "not sent" : traceparent,
-                providers::DescribeOutcome(outcome));
+  if (logged) {
+    spdlog::debug("{} on {} (traceparent {}): {}", attempt_name, target.limits.name,
+                  traceparent.empty() ? "not sent" : traceparent,
+                  providers::DescribeOutcome(outcome));
+  }
   TimePoint now = clock_.Now();
   if (observer_.finished) observer_.finished(dispatch.deployment, outcome, now - sent_at);
   Learn(dispatch.deployment, outcome, now - sent_at, now);
