@@ -8,7 +8,7 @@ packages=(
   libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libboost-context1.81-dev
-  libsimdjson-dev libssl-dev libsqlite3-dev libhiredis-dev redis-server
+  libsimdjson-dev libssl-dev libsqlite3-dev redis-server
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev prometheus-cpp-dev libpcre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl time

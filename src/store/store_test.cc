@@ -9,7 +9,9 @@
 #include <memory>
 
 #include "store/memory/memory_store.h"
+#include "store/redis/redis_store.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/redis_server.h"
 
 namespace sluice::store {
 namespace {
@@ -22,12 +24,18 @@ std::string TempPath(const std::string& name) {
   return made + "/" + name;
 }
 
-using StoreFactory = std::function<std::unique_ptr<Store>()>;
+struct StoreFactory {
+  std::function<std::unique_ptr<Store>()> make;
+  bool needs_redis = false;
+};
 
 class StoreTest : public ::testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override {
-    store_ = GetParam()();
+    if (GetParam().needs_redis && test_support::SharedRedisServer() == nullptr) {
+      GTEST_SKIP() << test_support::kNoRedisServer;
+    }
+    store_ = GetParam().make();
     ASSERT_NE(store_, nullptr);
     ASSERT_TRUE(store_->CreateBatch({"b1", "file:a", "in_progress", now_, "{}", ""}).ok());
   }
@@ -361,14 +369,27 @@ TEST_P(StoreTest, AListingCanLeaveOutExpiredFiles) {
 }
 
 StoreFactory Sqlite() {
-  return [] {
+  return {[] {
     auto store = store::sqlite::SqliteStore::Open(TempPath("store.db"));
     return store.ok() ? std::unique_ptr<Store>(std::move(store).value()) : nullptr;
-  };
+  }};
 }
 
 StoreFactory Memory() {
-  return [] { return std::unique_ptr<Store>(std::make_unique<MemoryStore>()); };
+  return {[] { return std::unique_ptr<Store>(std::make_unique<MemoryStore>()); }};
+}
+
+// A store of its own (its own key prefix) in this process's redis-server.
+StoreFactory Redis() {
+  return {[] {
+            static int stores = 0;
+            redis::RedisStoreOptions options;
+            options.key_prefix = "conformance" + std::to_string(stores++);
+            auto store = redis::RedisStore::Open(test_support::SharedRedisServer()->url(), options);
+            EXPECT_TRUE(store.ok()) << store.status();
+            return store.ok() ? std::unique_ptr<Store>(std::move(store).value()) : nullptr;
+          },
+          true};
 }
 
 // One value each: named "Sqlite/StoreTest.X/store", not by the factory's bytes.
@@ -376,6 +397,7 @@ std::string Named(const ::testing::TestParamInfo<StoreFactory>&) { return "store
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreTest, ::testing::Values(Sqlite()), Named);
 INSTANTIATE_TEST_SUITE_P(Memory, StoreTest, ::testing::Values(Memory()), Named);
+INSTANTIATE_TEST_SUITE_P(Redis, StoreTest, ::testing::Values(Redis()), Named);
 
 TEST(SqliteStoreTest, SurvivesReopenWithEverythingCommitted) {
   std::string path = TempPath("reopen.db");

@@ -1,0 +1,90 @@
+#include "support/redis_server.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+namespace sluice::test_support {
+namespace {
+
+constexpr auto kStartTimeout = std::chrono::seconds(10);
+
+std::string FindOnPath(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  dirs += ":/usr/sbin:/usr/local/sbin";
+  std::size_t start = 0;
+  while (start <= dirs.size()) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::filesystem::path candidate =
+        std::filesystem::path(dirs.substr(start, end - start)) / program;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return "";
+}
+
+// A port nobody listens on right now (the kernel's pick for a socket bound to port 0).
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RedisServer>> RedisServer::Start() {
+  std::string binary = FindOnPath("redis-server");
+  if (binary.empty()) return NotFoundError(kNoRedisServer);
+  std::string last_output;
+  for (int attempt = 0; attempt < 5; ++attempt) {  // another process may take the free port first
+    int port = FreePort();
+    SLUICE_ASSIGN_OR_RETURN(auto process,
+                            Process::Spawn(binary,
+                                           {"--port", std::to_string(port), "--bind", "127.0.0.1",
+                                            "--save", "", "--appendonly", "no", "--daemonize", "no",
+                                            "--loglevel", "notice", "--protected-mode", "yes"},
+                                           MinimalEnvironment()));
+    auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
+    while (true) {
+      auto line = process->ReadStdoutLine(deadline - std::chrono::steady_clock::now());
+      if (!line.ok()) break;
+      if (line->find("Ready to accept connections") != std::string::npos) {
+        return std::unique_ptr<RedisServer>(new RedisServer(std::move(process), port));
+      }
+    }
+    last_output = process->stdout_text();
+  }
+  return UnavailableError("redis-server did not start: " + last_output);
+}
+
+RedisServer* SharedRedisServer() {
+  static std::unique_ptr<RedisServer> server = [] {
+    auto started = RedisServer::Start();
+    if (started.ok()) return std::move(started).value();
+    const char* required = std::getenv("SLUICE_REQUIRE_REDIS");
+    if (started.status().code() == StatusCode::kNotFound &&
+        (required == nullptr || std::string(required) != "1")) {
+      return std::unique_ptr<RedisServer>();
+    }
+    std::fprintf(stderr, "%s\n", started.status().ToString().c_str());
+    std::abort();
+  }();
+  return server.get();
+}
+
+}  // namespace sluice::test_support
