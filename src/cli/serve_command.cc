@@ -63,10 +63,15 @@ int RunServeCommand(const ServeFlags& flags, CommandContext& ctx) {
   config::HostPort listen = config->listen;
   bool open_mode = config->keys.empty();
   // Taken before the store opens and held until the server is gone (declared first, freed last).
-  auto lock = runtime::DataDirLock::Acquire(config->store.data_dir);
-  if (!lock.ok()) {
-    ctx.err << "sluice: " << lock.status().message() << std::endl;
-    return kExitFailure;
+  // On Redis, nodes share data_dir (the file bodies) as they share the store: no lock.
+  std::optional<runtime::DataDirLock> lock;
+  if (config->store.url.empty()) {
+    auto acquired = runtime::DataDirLock::Acquire(config->store.data_dir);
+    if (!acquired.ok()) {
+      ctx.err << "sluice: " << acquired.status().message() << std::endl;
+      return kExitFailure;
+    }
+    lock.emplace(std::move(acquired).value());
   }
 
   boost::asio::io_context io(1);

@@ -24,6 +24,7 @@
 #include "runtime/targets.h"
 #include "scheduler/dispatcher.h"
 #include "store/file_bodies.h"
+#include "store/redis/redis_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "tokens/tokenizers.h"
 
@@ -126,6 +127,9 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
   if (ec) return UnavailableError("cannot create " + data_dir + ": " + ec.message());
   if (store) {
     store_ = std::move(store);
+  } else if (!config_.store.url.empty()) {
+    // No fallback to SQLite: a node on its own store would run batches nobody else sees.
+    SLUICE_ASSIGN_OR_RETURN(store_, store::redis::RedisStore::Open(config_.store.url));
   } else {
     SLUICE_ASSIGN_OR_RETURN(store_, store::sqlite::SqliteStore::Open(data_dir + "/sluice.db"));
   }

@@ -1,5 +1,5 @@
-// GatewayServer: `sluice serve` composed from the modules — the embedded store and file bodies in
-// data_dir, the dispatcher over the configured deployments, the Files and Batches API, the proxy,
+// GatewayServer: `sluice serve` composed from the modules — the store (embedded in data_dir, or
+// Redis with `store: redis://…`) and file bodies in data_dir, the dispatcher over the configured deployments, the Files and Batches API, the proxy,
 // authentication, metrics, the HTTP server and the sweeper of expired files. Batches left
 // unfinished by an earlier process are taken up at start. With no models configured it routes to
 // OpenAI when OPENAI_API_KEY is set, and otherwise to a built-in mock provider it starts on

@@ -1,0 +1,144 @@
+// `sluice serve` on Redis (`store: redis://…`) against `sluice mock`: a batch runs with every line
+// once and its state is in Redis, not in a SQLite file; a server killed mid-batch and started
+// again on the same Redis finishes it with every line once; an unreachable Redis at start is one
+// line and exit 1, with no fallback to SQLite.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "store/redis/redis_client.h"
+#include "support/process.h"
+#include "support/raw_http.h"
+#include "support/redis_server.h"
+#include "support/run_fixture.h"
+
+namespace sluice::test_support {
+namespace {
+
+namespace json = boost::json;
+constexpr auto kTimeout = std::chrono::seconds(30);
+
+class ServeRedisTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    redis_ = SharedRedisServer();
+    if (redis_ == nullptr) GTEST_SKIP() << kNoRedisServer;
+  }
+
+  // Starts the mock and writes the fixture's config with `store: <store_url>` in front.
+  void Configure(const std::vector<std::string>& mock_args, const std::string& store_url) {
+    ASSERT_TRUE(fixture_.Start(mock_args).ok());
+    std::ifstream in(fixture_.config_path());
+    std::stringstream config;
+    config << "store: " << store_url << "\n" << in.rdbuf();
+    fixture_.WriteInput("sluice.yaml", config.str());
+  }
+
+  void StartServe() {
+    Result<Serving> serving = test_support::StartServe(fixture_.config_path());
+    ASSERT_TRUE(serving.ok()) << serving.status();
+    serve_ = std::move(serving->process);
+    port_ = serving->port;
+  }
+
+  json::object Call(const std::string& method, const std::string& target,
+                    const std::string& body = "", const std::string& type = "application/json") {
+    auto response = RawHttp(port_, method, target, body, kTimeout, type);
+    EXPECT_TRUE(response.ok()) << response.status();
+    if (!response.ok()) return {};
+    EXPECT_EQ(response->status, 200) << method << " " << target << ": " << response->body;
+    boost::system::error_code ec;
+    json::value parsed = json::parse(response->body, ec);
+    return !ec && parsed.is_object() ? parsed.get_object() : json::object{};
+  }
+
+  std::string CreateBatch(int lines) {
+    UploadForm form = BatchUploadForm(RequestLines(lines));
+    json::object file = Call("POST", "/v1/files", form.body, form.content_type);
+    json::object batch =
+        Call("POST", "/v1/batches",
+             R"({"input_file_id":")" + std::string(file["id"].as_string()) +
+                 R"(","endpoint":"/v1/chat/completions","completion_window":"24h"})");
+    return batch.contains("id") ? std::string(batch.at("id").as_string()) : "";
+  }
+
+  json::object WaitForStatus(const std::string& id, const std::string& status) {
+    Status logged = serve_->WaitForStderr("batch " + id + " " + status, kTimeout);
+    EXPECT_TRUE(logged.ok()) << logged << "\n" << serve_->stderr_text();
+    return Call("GET", "/v1/batches/" + id);
+  }
+
+  std::vector<OutputLine> Download(const json::object& batch) {
+    std::string file_id(batch.at("output_file_id").as_string());
+    auto response = RawHttp(port_, "GET", "/v1/files/" + file_id + "/content", "", kTimeout);
+    EXPECT_TRUE(response.ok());
+    std::string path = fixture_.WriteInput("download.jsonl", response.ok() ? response->body : "");
+    return fixture_.ReadOutput(path).value_or(std::vector<OutputLine>{});
+  }
+
+  // A field of batch `id`'s record in Redis, read without sluice.
+  std::string BatchFieldInRedis(const std::string& id, const std::string& field) {
+    auto client = store::redis::RedisClient::Connect(*store::redis::ParseRedisUrl(redis_->url()));
+    EXPECT_TRUE(client.ok()) << client.status();
+    if (!client.ok()) return "";
+    auto reply = (*client)->Call({"HGET", "{sluice}:batch:" + id, field});
+    return reply.ok() ? reply->text : reply.status().ToString();
+  }
+
+  RedisServer* redis_ = nullptr;
+  RunFixture fixture_;
+  std::unique_ptr<Process> serve_;
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(ServeRedisTest, ABatchRunsWithEveryLineOnceAndItsStateIsInRedis) {
+  Configure({}, redis_->url());
+  StartServe();
+  constexpr int kLines = 60;
+  std::string id = CreateBatch(kLines);
+  json::object batch = WaitForStatus(id, "completed");
+  EXPECT_EQ(json::serialize(batch["request_counts"]), R"({"total":60,"completed":60,"failed":0})");
+  EXPECT_TRUE(EachRequestOnce(Download(batch), kLines));
+  EXPECT_EQ(BatchFieldInRedis(id, "status"), "completed");
+  EXPECT_FALSE(std::filesystem::exists(fixture_.Path("data/sluice.db")));
+}
+
+TEST_F(ServeRedisTest, KilledMidBatchTheNextServerFinishesItWithEveryLineOnce) {
+  Configure({"--ttfb", "100ms"}, redis_->url());
+  StartServe();
+  constexpr int kLines = 200;
+  std::string id = CreateBatch(kLines);
+  auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  while (std::chrono::steady_clock::now() < deadline &&
+         Call("GET", "/v1/batches/" + id)["request_counts"].as_object()["completed"].as_int64() <
+             30) {
+  }
+  ASSERT_TRUE(serve_->Signal(SIGKILL).ok());
+  EXPECT_EQ(serve_->Wait(kTimeout).value_or(-1), 128 + SIGKILL);
+
+  StartServe();  // a new process: all it knows of the batch is in Redis
+  json::object batch = WaitForStatus(id, "completed");
+  EXPECT_EQ(batch["request_counts"].as_object()["completed"], kLines);
+  EXPECT_TRUE(EachRequestOnce(Download(batch), kLines));
+}
+
+TEST_F(ServeRedisTest, AnUnreachableRedisAtStartIsOneLineAndExitOne) {
+  // Port 1 of loopback: nothing listens there (only root could).
+  Configure({}, "redis://:hunter2@127.0.0.1:1/0");
+  Result<ProcessResult> r = RunToCompletion(
+      SLUICE_BIN, {"--config", fixture_.config_path(), "serve", "--listen", "127.0.0.1:0"},
+      MinimalEnvironment(), kTimeout);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->exit_code, 1);
+  EXPECT_EQ(r->out, "") << "nothing may listen";
+  EXPECT_TRUE(r->err.starts_with("sluice: Redis at redis://<redacted>@127.0.0.1:1/0: ")) << r->err;
+  EXPECT_EQ(std::count(r->err.begin(), r->err.end(), '\n'), 1) << r->err;
+  EXPECT_FALSE(std::filesystem::exists(fixture_.Path("data/sluice.db")));  // no fallback
+}
+
+}  // namespace
+}  // namespace sluice::test_support
