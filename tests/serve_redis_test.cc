@@ -126,6 +126,31 @@ TEST_F(ServeRedisTest, KilledMidBatchTheNextServerFinishesItWithEveryLineOnce) {
   EXPECT_TRUE(EachRequestOnce(Download(batch), kLines));
 }
 
+// /readyz until its status is `want` (each ask is a round trip through the server and its store).
+int ReadyzUntil(std::uint16_t port, int want) {
+  auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  int status = 0;
+  while (status != want && std::chrono::steady_clock::now() < deadline) {
+    auto response = RawHttp(port, "GET", "/readyz", "", kTimeout);
+    status = response.ok() ? response->status : 0;
+  }
+  return status;
+}
+
+TEST_F(ServeRedisTest, ReadyzIs503WhileRedisIsGoneAndServeReconnectsWhenItIsBack) {
+  auto own = RedisServer::Start();  // this test stops it
+  ASSERT_TRUE(own.ok()) << own.status();
+  int redis_port = (*own)->port();
+  Configure({}, (*own)->url());
+  StartServe();
+  EXPECT_EQ(ReadyzUntil(port_, 200), 200);
+  own->reset();
+  EXPECT_EQ(ReadyzUntil(port_, 503), 503);
+  auto back = RedisServer::Start(redis_port);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(ReadyzUntil(port_, 200), 200);
+}
+
 TEST_F(ServeRedisTest, AnUnreachableRedisAtStartIsOneLineAndExitOne) {
   // Port 1 of loopback: nothing listens there (only root could).
   Configure({}, "redis://:hunter2@127.0.0.1:1/0");

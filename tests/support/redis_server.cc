@@ -47,12 +47,13 @@ int FreePort() {
 
 }  // namespace
 
-Result<std::unique_ptr<RedisServer>> RedisServer::Start() {
+Result<std::unique_ptr<RedisServer>> RedisServer::Start(int wanted_port) {
   std::string binary = FindOnPath("redis-server");
   if (binary.empty()) return NotFoundError(kNoRedisServer);
   std::string last_output;
-  for (int attempt = 0; attempt < 5; ++attempt) {  // another process may take the free port first
-    int port = FreePort();
+  // Another process may take a free port first: then another try on another one.
+  for (int attempt = 0; attempt < (wanted_port == 0 ? 5 : 1); ++attempt) {
+    int port = wanted_port == 0 ? FreePort() : wanted_port;
     SLUICE_ASSIGN_OR_RETURN(auto process,
                             Process::Spawn(binary,
                                            {"--port", std::to_string(port), "--bind", "127.0.0.1",

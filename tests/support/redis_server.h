@@ -14,9 +14,10 @@ namespace sluice::test_support {
 
 class RedisServer {
  public:
-  // Starts one and waits until it accepts connections. kNotFound when redis-server is not
-  // installed (scripts/setup.sh installs it); kUnavailable when it does not start.
-  static Result<std::unique_ptr<RedisServer>> Start();
+  // Starts one on `port` (0: a free one) and waits until it accepts connections. kNotFound when
+  // redis-server is not installed (scripts/setup.sh installs it); kUnavailable when it does not
+  // start.
+  static Result<std::unique_ptr<RedisServer>> Start(int port = 0);
 
   int port() const { return port_; }
   std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
