@@ -29,6 +29,11 @@ struct StoreFactory {
   bool needs_redis = false;
 };
 
+// gtest prints a failed test's parameter: its kind, not its bytes.
+void PrintTo(const StoreFactory& factory, std::ostream* out) {
+  *out << (factory.needs_redis ? "a store on Redis" : "a local store");
+}
+
 class StoreTest : public ::testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override {

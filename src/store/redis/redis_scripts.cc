@@ -2,7 +2,22 @@
 // nanosecond time does not fit one exactly.
 #include "store/redis/redis_scripts.h"
 
+#include <string>
+
 namespace sluice::store::redis::scripts {
+
+// What the scripts that take an item out of the stream share: its entry is acknowledged (no longer
+// pending in the group), deleted, and forgotten.
+const std::string kForgetEntry = R"lua(
+local function forget_entry(queue, entry, index)
+  local id = redis.call('HGET', entry, index)
+  if id then
+    redis.call('XACK', queue, 'workers', id)
+    redis.call('XDEL', queue, id)
+    redis.call('HDEL', entry, index)
+  end
+end
+)lua";
 
 #define SLUICE_SCRIPT(name, text)     \
   const Script& name() {              \
@@ -171,14 +186,9 @@ return out
 )lua")
 
 // KEYS: queue, entry, leases, delayed, counts. ARGV: index, retry time (µs).
-SLUICE_SCRIPT(ReleaseItem, R"lua(
+SLUICE_SCRIPT(ReleaseItem, kForgetEntry + R"lua(
 if redis.call('ZREM', KEYS[3], ARGV[1]) == 0 then return 0 end
-local id = redis.call('HGET', KEYS[2], ARGV[1])
-if id then
-  redis.call('XACK', KEYS[1], 'workers', id)
-  redis.call('XDEL', KEYS[1], id)
-  redis.call('HDEL', KEYS[2], ARGV[1])
-end
+forget_entry(KEYS[1], KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
 redis.call('HINCRBY', KEYS[5], 'leased', -1)
 redis.call('HINCRBY', KEYS[5], 'pending', 1)
@@ -186,15 +196,10 @@ return 1
 )lua")
 
 // KEYS: queue, entry, leases, delayed, counts.
-SLUICE_SCRIPT(ExpireLeases, R"lua(
+SLUICE_SCRIPT(ExpireLeases, kForgetEntry + R"lua(
 local leased = redis.call('ZRANGE', KEYS[3], 0, -1)
 for _, index in ipairs(leased) do
-  local id = redis.call('HGET', KEYS[2], index)
-  if id then
-    redis.call('XACK', KEYS[1], 'workers', id)
-    redis.call('XDEL', KEYS[1], id)
-    redis.call('HDEL', KEYS[2], index)
-  end
+  forget_entry(KEYS[1], KEYS[2], index)
   redis.call('ZADD', KEYS[4], 0, index)
 end
 redis.call('DEL', KEYS[3])
@@ -209,7 +214,7 @@ return #leased
 // ARGV, 10 per result: index, encoded result, success ('1'/'0'), prompt, completion, total,
 // cached and reasoning tokens, cost ('' when unpriced), failure code.
 // The first result of an item wins; it acknowledges the item's stream entry.
-SLUICE_SCRIPT(AddResults, R"lua(
+SLUICE_SCRIPT(AddResults, kForgetEntry + R"lua(
 local counters = {'prompt_tokens', 'completion_tokens', 'total_tokens', 'cached_tokens',
                   'reasoning_tokens'}
 for i = 1, #ARGV, 10 do
@@ -234,12 +239,7 @@ for i = 1, #ARGV, 10 do
       redis.call('ZREM', KEYS[4], index)
       redis.call('HINCRBY', KEYS[7], 'pending', -1)
     end
-    local id = redis.call('HGET', KEYS[5], index)
-    if id then
-      redis.call('XACK', KEYS[6], 'workers', id)
-      redis.call('XDEL', KEYS[6], id)
-      redis.call('HDEL', KEYS[5], index)
-    end
+    forget_entry(KEYS[6], KEYS[5], index)
   end
 end
 return 1
