@@ -126,6 +126,25 @@ TEST_F(ServeRedisTest, KilledMidBatchTheNextServerFinishesItWithEveryLineOnce) {
   EXPECT_TRUE(EachRequestOnce(Download(batch), kLines));
 }
 
+TEST_F(ServeRedisTest, TwoServersOnOneRedisSeeTheSameBatchesAndFiles) {
+  Configure({}, redis_->url());
+  StartServe();  // a second node: the same Redis and the same (shared) data_dir
+  std::unique_ptr<Process> second = std::move(serve_);
+  std::uint16_t second_port = port_;
+  StartServe();
+
+  std::string id = CreateBatch(20);
+  json::object batch = WaitForStatus(id, "completed");
+  port_ = second_port;
+  json::object seen = Call("GET", "/v1/batches/" + id);
+  EXPECT_EQ(seen["status"], "completed");
+  EXPECT_EQ(seen["output_file_id"], batch["output_file_id"]);
+  EXPECT_TRUE(EachRequestOnce(Download(seen), 20));  // the body written by the first node
+  json::object listed = Call("GET", "/v1/batches");
+  ASSERT_FALSE(listed["data"].as_array().empty());
+  EXPECT_EQ(listed["data"].as_array()[0].as_object().at("id").as_string(), id);
+}
+
 // /readyz until its status is `want` (each ask is a round trip through the server and its store).
 int ReadyzUntil(std::uint16_t port, int want) {
   auto deadline = std::chrono::steady_clock::now() + kTimeout;
