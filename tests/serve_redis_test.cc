@@ -165,7 +165,9 @@ TEST_F(ServeRedisTest, ReadyzIs503WhileRedisIsGoneAndServeReconnectsWhenItIsBack
   EXPECT_EQ(ReadyzUntil(port_, 200), 200);
   own->reset();
   EXPECT_EQ(ReadyzUntil(port_, 503), 503);
-  auto back = RedisServer::Start(redis_port);
+  RedisServerOptions same_port;
+  same_port.port = redis_port;
+  auto back = RedisServer::Start(same_port);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(ReadyzUntil(port_, 200), 200);
 }

@@ -47,30 +47,57 @@ int FreePort() {
 
 }  // namespace
 
-Result<std::unique_ptr<RedisServer>> RedisServer::Start(int wanted_port) {
+Result<std::unique_ptr<RedisServer>> RedisServer::Start(const RedisServerOptions& options) {
   std::string binary = FindOnPath("redis-server");
   if (binary.empty()) return NotFoundError(kNoRedisServer);
+  bool tls = !options.tls_cert_file.empty();
   std::string last_output;
   // Another process may take a free port first: then another try on another one.
-  for (int attempt = 0; attempt < (wanted_port == 0 ? 5 : 1); ++attempt) {
-    int port = wanted_port == 0 ? FreePort() : wanted_port;
-    SLUICE_ASSIGN_OR_RETURN(auto process,
-                            Process::Spawn(binary,
-                                           {"--port", std::to_string(port), "--bind", "127.0.0.1",
-                                            "--save", "", "--appendonly", "no", "--daemonize", "no",
-                                            "--loglevel", "notice", "--protected-mode", "yes"},
-                                           MinimalEnvironment()));
+  for (int attempt = 0; attempt < (options.port == 0 ? 5 : 1); ++attempt) {
+    int port = options.port == 0 ? FreePort() : options.port;
+    std::vector<std::string> args = {"--port", std::to_string(port)};
+    if (tls) {
+      args = {"--port",
+              "0",
+              "--tls-port",
+              std::to_string(port),
+              "--tls-cert-file",
+              options.tls_cert_file,
+              "--tls-key-file",
+              options.tls_key_file,
+              "--tls-auth-clients",
+              "no"};
+    }
+    args.insert(args.end(),
+                {"--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+                 "--loglevel", "notice", "--protected-mode", "yes"});
+    SLUICE_ASSIGN_OR_RETURN(auto process, Process::Spawn(binary, args, MinimalEnvironment()));
     auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
     while (true) {
       auto line = process->ReadStdoutLine(deadline - std::chrono::steady_clock::now());
       if (!line.ok()) break;
       if (line->find("Ready to accept connections") != std::string::npos) {
-        return std::unique_ptr<RedisServer>(new RedisServer(std::move(process), port));
+        return std::unique_ptr<RedisServer>(new RedisServer(std::move(process), port, tls));
       }
     }
     last_output = process->stdout_text();
   }
   return UnavailableError("redis-server did not start: " + last_output);
+}
+
+Result<std::string> WriteSelfSignedCertificate(const std::string& dir) {
+  std::string openssl = FindOnPath("openssl");
+  if (openssl.empty()) return NotFoundError("openssl is not installed");
+  std::string cert = dir + "/cert.pem";
+  SLUICE_ASSIGN_OR_RETURN(
+      ProcessResult made,
+      RunToCompletion(openssl,
+                      {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                       "-nodes", "-keyout", dir + "/key.pem", "-out", cert, "-days", "1", "-subj",
+                       "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"},
+                      MinimalEnvironment(), kStartTimeout));
+  if (made.exit_code != 0) return InternalError("openssl req failed: " + made.err);
+  return cert;
 }
 
 RedisServer* SharedRedisServer() {

@@ -96,7 +96,10 @@ struct RedisConnection::State {
     if (!url.tls) return OkStatus();
     SLUICE_ASSIGN_OR_RETURN(tls_context, http::MakeTlsClientContext("", true));
     tls.emplace(socket, tls_context->context);
-    if (SSL_set_tlsext_host_name(tls->native_handle(), url.host.c_str()) != 1) {
+    error_code not_an_address;
+    asio::ip::make_address(url.host, not_an_address);
+    // SNI names a host; an IP literal is not sent (RFC 6066), the certificate must then name it.
+    if (not_an_address && SSL_set_tlsext_host_name(tls->native_handle(), url.host.c_str()) != 1) {
       return InternalError("cannot set TLS SNI for " + url.host);
     }
     tls->set_verify_callback(asio::ssl::host_name_verification(url.host));

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "support/redis_server.h"
 
 namespace sluice::store::redis {
@@ -93,6 +96,31 @@ TEST_F(RedisStoreTest, AnUnreachableRedisIsUnavailableAndNamed) {
   ASSERT_EQ(opened.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(opened.status().message().find("127.0.0.1:1"), std::string::npos) << opened.status();
   EXPECT_EQ(opened.status().message().find("hunter2"), std::string::npos);
+}
+
+TEST_F(RedisStoreTest, RedissVerifiesTheServersCertificate) {
+  std::string dir = std::filesystem::temp_directory_path() / "sluice-redis-tls-XXXXXX";
+  dir = mkdtemp(dir.data());
+  auto cert = test_support::WriteSelfSignedCertificate(dir);
+  ASSERT_TRUE(cert.ok()) << cert.status();
+  auto tls = test_support::RedisServer::Start(
+      {.port = 0, .tls_cert_file = *cert, .tls_key_file = dir + "/key.pem"});
+  ASSERT_TRUE(tls.ok()) << tls.status();
+  ASSERT_TRUE((*tls)->url().starts_with("rediss://"));
+
+  ::unsetenv("SSL_CERT_FILE");  // the system's trust store does not know our certificate
+  auto untrusted = RedisStore::Open((*tls)->url());
+  EXPECT_EQ(untrusted.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(untrusted.status().message().find("certificate verify failed"), std::string::npos)
+      << untrusted.status();
+
+  ::setenv("SSL_CERT_FILE", cert->c_str(), 1);  // OpenSSL's default trust store, for this test
+  auto trusted = RedisStore::Open((*tls)->url());
+  ::unsetenv("SSL_CERT_FILE");
+  ASSERT_TRUE(trusted.ok()) << trusted.status();
+  ASSERT_TRUE((*trusted)->CreateBatch({"b", "f", "in_progress", now_, "{}", "t"}).ok());
+  EXPECT_EQ((*trusted)->GetBatch("b")->tenant, "t");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
