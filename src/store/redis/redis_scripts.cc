@@ -1,5 +1,5 @@
 // Times arrive as decimal text and stay text in the scripts: Lua's numbers are doubles, and a
-// nanosecond time does not fit one exactly.
+// nanosecond time does not fit one exactly. Counts and sums within one script do.
 #include "store/redis/redis_scripts.h"
 
 #include <string>
@@ -163,6 +163,7 @@ for _, index in ipairs(ended) do
   if id then redis.call('XCLAIM', KEYS[1], 'workers', ARGV[4], 0, id) end
   lease(index)
 end
+local fresh = 0  -- new entries leased: pending -> leased
 if #out < max then
   local read = redis.call('XREADGROUP', 'GROUP', 'workers', ARGV[4], 'COUNT', max - #out,
                           'STREAMS', KEYS[1], '>')
@@ -176,11 +177,14 @@ if #out < max then
         redis.call('XDEL', KEYS[1], entry[1])
       else
         lease(index)
-        redis.call('HINCRBY', KEYS[7], 'pending', -1)
-        redis.call('HINCRBY', KEYS[7], 'leased', 1)
+        fresh = fresh + 1
       end
     end
   end
+end
+if fresh > 0 then
+  redis.call('HINCRBY', KEYS[7], 'pending', -fresh)
+  redis.call('HINCRBY', KEYS[7], 'leased', fresh)
 end
 return out
 )lua")
@@ -217,30 +221,39 @@ return #leased
 SLUICE_SCRIPT(AddResults, kForgetEntry + R"lua(
 local counters = {'prompt_tokens', 'completion_tokens', 'total_tokens', 'cached_tokens',
                   'reasoning_tokens'}
+local delta = {}  -- counter -> change, written once at the end
+local function add(name, by)
+  delta[name] = (delta[name] or 0) + by
+end
 for i = 1, #ARGV, 10 do
   local index = ARGV[i]
   if redis.call('HSETNX', KEYS[1], index, ARGV[i + 1]) == 1 then
     redis.call('ZADD', KEYS[2], index, index)
     if ARGV[i + 2] == '1' then
-      redis.call('HINCRBY', KEYS[7], 'succeeded', 1)
+      add('succeeded', 1)
     else
-      redis.call('HINCRBY', KEYS[7], 'failed', 1)
-      redis.call('HINCRBY', KEYS[7], 'failure:' .. ARGV[i + 9], 1)
+      add('failed', 1)
+      add('failure:' .. ARGV[i + 9], 1)
     end
-    for k, name in ipairs(counters) do redis.call('HINCRBY', KEYS[7], name, ARGV[i + 2 + k]) end
+    for k, name in ipairs(counters) do add(name, tonumber(ARGV[i + 2 + k])) end
     if ARGV[i + 8] == '' then
-      redis.call('HINCRBY', KEYS[7], 'unpriced', 1)
+      add('unpriced', 1)
     else
-      redis.call('HINCRBY', KEYS[7], 'cost_nanousd', ARGV[i + 8])
+      add('cost_nanousd', tonumber(ARGV[i + 8]))
     end
     if redis.call('ZREM', KEYS[3], index) == 1 then
-      redis.call('HINCRBY', KEYS[7], 'leased', -1)
+      add('leased', -1)
     elseif redis.call('HEXISTS', KEYS[8], index) == 1 then
       redis.call('ZREM', KEYS[4], index)
-      redis.call('HINCRBY', KEYS[7], 'pending', -1)
+      add('pending', -1)
     end
     forget_entry(KEYS[6], KEYS[5], index)
   end
+end
+-- '%d' writes the sum exactly (a double holds integers exactly up to 2^53: a script's sums of
+-- tokens and of billionths of a dollar stay far below).
+for name, by in pairs(delta) do
+  if by ~= 0 then redis.call('HINCRBY', KEYS[7], name, string.format('%d', by)) end
 end
 return 1
 )lua")
