@@ -140,6 +140,23 @@ models:
 EOF
 }
 
+# bench_wait_batch API ID: asks GET API/batches/ID (API: serve's .../v1) until the batch is
+# completed and prints its JSON; dies when it ends otherwise or when serve ($serve_pid) exits.
+bench_wait_batch() {
+  local batch status
+  while :; do
+    batch="$(curl -sf "$1/batches/$2")"
+    status="$(printf '%s' "${batch}" | grep -o '"status":"[^"]*"' | head -1 | cut -d'"' -f4)"
+    case "${status}" in
+      completed) break ;;
+      failed | expired | cancelled) bench_die "batch $2 ended ${status}: ${batch}" ;;
+    esac
+    kill -0 "${serve_pid}" 2>/dev/null || bench_die "serve exited"
+    sleep 0.2
+  done
+  printf '%s\n' "${batch}"
+}
+
 # bench_stat JSON NAME: a top-level (or faults.) integer of /mock/stats' JSON.
 bench_stat() {
   printf '%s' "$1" | grep -o "\"$2\":[0-9]*" | head -1 | cut -d: -f2

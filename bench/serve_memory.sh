@@ -38,16 +38,7 @@ echo "created ${batches} batches of ${lines} lines in $(awk -v s="${start}" -v e
 
 outputs=()
 for id in "${ids[@]}"; do
-  while :; do
-    batch="$(curl -sf "${api}/batches/${id}")"
-    status="$(field status <<<"${batch}")"
-    case "${status}" in
-      completed) break ;;
-      failed | expired | cancelled) bench_die "batch ${id} ended ${status}: ${batch}" ;;
-    esac
-    kill -0 "${serve_pid}" 2>/dev/null || bench_die "serve exited"
-    sleep 1
-  done
+  batch="$(bench_wait_batch "${api}" "${id}")"
   outputs+=("$(field output_file_id <<<"${batch}")")
 done
 end="$(bench_now)"

@@ -46,7 +46,7 @@ run_batch() {
   fi
   rm -rf "${bench_tmp}/data"
   bench_start_serve - "${bench_tmp}/sluice.yaml"
-  local api="${serve_url}/v1" start file_id batch_id batch status output end
+  local api="${serve_url}/v1" start file_id batch_id batch output end
   start="$(bench_now)"
   file_id="$(curl -sf "${api}/files" -F purpose=batch -F file=@"${input}" | field id)"
   [[ -n "${file_id}" ]] || bench_die "upload failed"
@@ -54,16 +54,7 @@ run_batch() {
     -d "{\"input_file_id\":\"${file_id}\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}" |
     field id)"
   [[ -n "${batch_id}" ]] || bench_die "creating the batch failed"
-  while :; do
-    batch="$(curl -sf "${api}/batches/${batch_id}")"
-    status="$(field status <<<"${batch}")"
-    case "${status}" in
-      completed) break ;;
-      failed | expired | cancelled) bench_die "batch ended ${status}: ${batch}" ;;
-    esac
-    kill -0 "${serve_pid}" 2>/dev/null || bench_die "serve exited"
-    sleep 0.2
-  done
+  batch="$(bench_wait_batch "${api}" "${batch_id}")"
   end="$(bench_now)"
   output="$(field output_file_id <<<"${batch}")"
   curl -sf "${api}/files/${output}/content" >"${bench_tmp}/output.jsonl"
