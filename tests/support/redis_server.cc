@@ -71,6 +71,7 @@ Result<std::unique_ptr<RedisServer>> RedisServer::Start(const RedisServerOptions
     args.insert(args.end(),
                 {"--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
                  "--loglevel", "notice", "--protected-mode", "yes"});
+    if (!options.password.empty()) args.insert(args.end(), {"--requirepass", options.password});
     SLUICE_ASSIGN_OR_RETURN(auto process, Process::Spawn(binary, args, MinimalEnvironment()));
     auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
     while (true) {

@@ -17,6 +17,7 @@ struct RedisServerOptions {
   // Both set: it speaks TLS only (rediss://), with this certificate and key (PEM files).
   std::string tls_cert_file;
   std::string tls_key_file;
+  std::string password;  // set: clients must AUTH with it (requirepass)
 };
 
 class RedisServer {

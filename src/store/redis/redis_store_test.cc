@@ -98,13 +98,30 @@ TEST_F(RedisStoreTest, AnUnreachableRedisIsUnavailableAndNamed) {
   EXPECT_EQ(opened.status().message().find("hunter2"), std::string::npos);
 }
 
+TEST_F(RedisStoreTest, APasswordIsSentAndAWrongOneIsPermissionDenied) {
+  test_support::RedisServerOptions options;
+  options.password = "s3cret";
+  auto guarded = test_support::RedisServer::Start(options);
+  ASSERT_TRUE(guarded.ok()) << guarded.status();
+  std::string at = "127.0.0.1:" + std::to_string((*guarded)->port()) + "/0";
+  auto wrong = RedisStore::Open("redis://:nope@" + at);
+  EXPECT_EQ(wrong.status().code(), StatusCode::kPermissionDenied) << wrong.status();
+  EXPECT_EQ(wrong.status().message().find("nope"), std::string::npos);
+  EXPECT_EQ(RedisStore::Open("redis://" + at).status().code(), StatusCode::kPermissionDenied);
+  auto right = RedisStore::Open("redis://:s3cret@" + at);
+  ASSERT_TRUE(right.ok()) << right.status();
+  EXPECT_TRUE((*right)->Ping().ok());
+}
+
 TEST_F(RedisStoreTest, RedissVerifiesTheServersCertificate) {
   std::string dir = std::filesystem::temp_directory_path() / "sluice-redis-tls-XXXXXX";
   dir = mkdtemp(dir.data());
   auto cert = test_support::WriteSelfSignedCertificate(dir);
   ASSERT_TRUE(cert.ok()) << cert.status();
-  auto tls = test_support::RedisServer::Start(
-      {.port = 0, .tls_cert_file = *cert, .tls_key_file = dir + "/key.pem"});
+  test_support::RedisServerOptions options;
+  options.tls_cert_file = *cert;
+  options.tls_key_file = dir + "/key.pem";
+  auto tls = test_support::RedisServer::Start(options);
   ASSERT_TRUE(tls.ok()) << tls.status();
   ASSERT_TRUE((*tls)->url().starts_with("rediss://"));
 
