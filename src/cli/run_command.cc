@@ -41,6 +41,7 @@ runtime::RunRequest RequestFrom(const RunFlags& flags, bool tty,
   request.dry_run = flags.dry_run;
   request.skip_invalid = flags.skip_invalid;
   request.force = flags.force;
+  if (!flags.dedup.empty()) request.dedup = batch::ParseDedupMode(flags.dedup);  // checked
   request.progress_interval = tty ? std::chrono::milliseconds(250) : std::chrono::seconds(5);
   return request;
 }
@@ -56,6 +57,10 @@ CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags) {
   cmd->add_flag("--skip-invalid", flags.skip_invalid,
                 "Write invalid lines as errors and run the rest (default: stop before sending)");
   cmd->add_flag("--force", flags.force, "Run again a file that already completed");
+  cmd->add_option("--dedup", flags.dedup,
+                  "Which identical lines are sent once: off, auto (embeddings, temperature 0), "
+                  "always (default: the config's dedup)")
+      ->check(CLI::IsMember({"off", "auto", "always"}));
   return cmd;
 }
 

@@ -59,6 +59,19 @@ batch::ResultRecord ResultOf(const batch::LeasedItem& leased, const providers::O
   return result;
 }
 
+// The result of `duplicate`, a line that shares `sent`'s answer: the same answer under its own
+// custom_id, billed nothing (the provider billed `sent` once), saving what `sent` cost.
+batch::ResultRecord DuplicateResult(const batch::ResultRecord& sent,
+                                    const batch::Duplicate& duplicate) {
+  batch::ResultRecord copy = sent;
+  copy.index = duplicate.index;
+  copy.custom_id = duplicate.custom_id;
+  copy.duplicate_of = sent.index;
+  copy.saved_nanousd = sent.cost_nanousd.value_or(0);
+  copy.cost_nanousd = 0;
+  return copy;
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(asio::any_io_executor io, asio::any_io_executor store_executor, Clock& clock,
@@ -486,6 +499,13 @@ void Dispatcher::Finish(HeldMap::iterator held, const providers::Outcome& outcom
       {batch->spec.id, ResultOf(held->second.leased, outcome, PricesOf(answered_by))});
   if (tried.size() > 1) uncommitted_.back().result.model = tried.back();
   ++batch->uncommitted;
+  // The lines that share this answer join its commit group, so they are saved in the same
+  // transaction: a crash never leaves the original answered and its duplicates not.
+  std::size_t sent = uncommitted_.size() - 1;
+  for (const batch::Duplicate& duplicate : held->second.leased.duplicates) {
+    uncommitted_.push_back({batch->spec.id, DuplicateResult(uncommitted_[sent].result, duplicate)});
+    ++batch->uncommitted;
+  }
   --batch->held;
   held_.erase(held);
   commit_wake_.Notify();
