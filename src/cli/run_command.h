@@ -24,6 +24,7 @@ struct RunFlags {
   bool skip_invalid = false; // --skip-invalid: invalid lines become error lines
   bool force = false;        // --force: run a file that already completed again
   std::string dedup;         // --dedup off|auto|always: over the config's dedup; empty: the config
+  std::string send_order = "prefix";  // --send-order prefix|input
 };
 
 // Adds the "run" subcommand writing into `flags`.

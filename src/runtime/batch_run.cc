@@ -115,6 +115,7 @@ Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequ
   options.retry.base_delay = config.retry.base_delay;
   options.retry.max_delay = config.retry.max_delay;
   options.fallbacks = FallbacksOf(config);
+  options.group_by_prefix = request.group_by_prefix;
   scheduler::Dispatcher dispatcher(io.get_executor(), store_thread.get_executor(),
                                    SystemClock::Instance(), store, *client, std::move(targets),
                                    options);

@@ -31,6 +31,9 @@ struct RunRequest {
   // Which identical lines share one request (over config.dedup); unset: the config's. Decided
   // when a line is first ingested: a resumed batch keeps its first run's choice.
   std::optional<batch::DedupMode> dedup;
+  // Lines sharing a long prompt prefix are sent together (false: in input order); the output is
+  // in input order either way.
+  bool group_by_prefix = true;
   Duration drain_timeout = std::chrono::seconds(30);
   Duration progress_interval = std::chrono::seconds(1);
   // The loaded encodings for exact token counts (not owned); nullptr: the character heuristic.

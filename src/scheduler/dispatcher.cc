@@ -14,6 +14,7 @@
 
 #include "batch/failure_code.h"
 #include "batch/output_line.h"
+#include "batch/prompt_prefix.h"
 #include "http/sleep.h"
 #include "providers/answer_class.h"
 #include "providers/limiter_feedback.h"
@@ -57,6 +58,18 @@ batch::ResultRecord ResultOf(const batch::LeasedItem& leased, const providers::O
     result.cost_nanousd = std::llround(dollars * 1e9);
   }
   return result;
+}
+
+// Puts the items that share a long prompt prefix one after another (the first of each group
+// where it was), so the planner sends them in a row while the provider's cache holds the prefix.
+void SendOrderByPrefix(std::vector<batch::LeasedItem>& items) {
+  std::vector<std::optional<std::uint64_t>> keys;
+  keys.reserve(items.size());
+  for (const batch::LeasedItem& item : items) keys.push_back(batch::PromptPrefixKey(item.item.body));
+  std::vector<batch::LeasedItem> grouped;
+  grouped.reserve(items.size());
+  for (std::size_t i : batch::GroupByPrefix(keys)) grouped.push_back(std::move(items[i]));
+  items = std::move(grouped);
 }
 
 // The result of `duplicate`, a line that shares `sent`'s answer: the same answer under its own
@@ -269,8 +282,14 @@ asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch, std:
   std::string id = batch->spec.id;
   WallTime now = clock_.WallNow();
   Duration lease = options_.lease;
+  bool group = options_.group_by_prefix;
   std::function<Result<std::vector<batch::LeasedItem>>()> lease_items =
-      [&store, id, want, now, lease] { return store.LeaseItems(id, want, now, lease); };
+      [&store, id, want, now, lease, group] {
+        auto leased = store.LeaseItems(id, want, now, lease);
+        // Grouped here, on the store thread rather than the loop: it parses every body.
+        if (leased.ok() && group) SendOrderByPrefix(*leased);
+        return leased;
+      };
   auto leased = co_await CallStore<Result<std::vector<batch::LeasedItem>>>(std::move(lease_items));
   batch->refilling = false;
   --leasing_;

@@ -67,6 +67,9 @@ struct DispatcherOptions {
   std::uint64_t seed = 1;
   // Where an item goes when its final answer is of a fallback class (fresh attempts there).
   Fallbacks fallbacks;
+  // Each leased window is sent with the lines that share a long prompt prefix one after another
+  // (batch/prompt_prefix.h), so the provider's prompt cache serves them; false: input order.
+  bool group_by_prefix = true;
 };
 
 struct BatchSpec {
