@@ -129,6 +129,18 @@ TEST(RunDedupTest, AutoLeavesSampledLinesAlone) {
               HasSubstr("--dedup"));
 }
 
+TEST(RunDedupTest, ADryRunSaysHowManyLinesRepeat) {
+  RunFixture fixture;
+  ASSERT_TRUE(fixture.Start({"--seed", "5"}).ok());
+  std::string input = fixture.WriteInput("in.jsonl", DuplicateLines(30, 10));
+  ProcessResult run = fixture.Run({input, "--output", fixture.Path("out.jsonl"), "--dry-run"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("dedup: 20 lines repeat an earlier line and would not be sent"));
+  Result<json::object> stats = fixture.Stats();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(StatCount(*stats, "received"), 0);
+}
+
 // Killed while originals and their copies are half answered, the rerun answers every line once
 // and sends no line whose answer (or whose original's answer) was saved.
 TEST(RunDedupTest, KillNineMidRunThenRerunNeitherLosesNorDoubles) {
