@@ -72,6 +72,9 @@ void SendOrderByPrefix(std::vector<batch::LeasedItem>& items) {
   items = std::move(grouped);
 }
 
+// The lines a leased item stands for in the window: itself and the duplicates it answers.
+std::size_t LinesOf(const batch::LeasedItem& leased) { return 1 + leased.duplicates.size(); }
+
 // The result of `duplicate`, a line that shares `sent`'s answer: the same answer under its own
 // custom_id, billed nothing (the provider billed `sent` once), saving what `sent` cost.
 batch::ResultRecord DuplicateResult(const batch::ResultRecord& sent,
@@ -121,8 +124,8 @@ void Dispatcher::Withdraw(ActiveBatch& batch) {
       auto it = held_.find(ticket);
       if (it == held_.end()) continue;
       if (it->second.waiting_retry) --progress_.waiting_retry;
+      batch.held -= LinesOf(it->second.leased);
       held_.erase(it);
-      --batch.held;
     }
     batch.lane = -1;
   }
@@ -314,7 +317,7 @@ asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch, std:
       http::RequestTrace trace =
           http::NewRequestTrace(batch::ResultLineId(batch->spec.id, item.item.index));
       held_.emplace(ticket, Held{batch, std::move(item), attempt, false, {}, std::move(trace)});
-      ++batch->held;
+      batch->held += LinesOf(held_.at(ticket).leased);
     }
   }
   batch->changed.Notify();
@@ -391,7 +394,7 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
   if (outcome.verdict == providers::Verdict::kRetry && !keep_trying) {
     // Stays leased in the store; a later run sends it again (or the batch was cancelled).
     std::shared_ptr<ActiveBatch> batch = held.batch;
-    --batch->held;
+    batch->held -= LinesOf(held.leased);
     held_.erase(it);
     batch->changed.Notify();
   } else if (!keep_trying || !FallBack(dispatch.ticket, held, outcome)) {
@@ -525,7 +528,7 @@ void Dispatcher::Finish(HeldMap::iterator held, const providers::Outcome& outcom
     uncommitted_.push_back({batch->spec.id, DuplicateResult(uncommitted_[sent].result, duplicate)});
     ++batch->uncommitted;
   }
-  --batch->held;
+  batch->held -= LinesOf(held->second.leased);
   held_.erase(held);
   commit_wake_.Notify();
 }

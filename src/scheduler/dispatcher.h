@@ -186,7 +186,7 @@ class Dispatcher {
     BatchSpec spec;
     int lane = 0;  // -1 once withdrawn from the planner (cancelled, stopped)
     BatchCounts counts;
-    std::size_t held = 0;         // leased and not yet finished
+    std::size_t held = 0;         // lines leased and not yet finished (duplicates included)
     std::size_t uncommitted = 0;  // finished, not yet durable
     bool store_drained = false;   // every pending item has been leased
     bool started = false;         // its leases expired and its counts read
