@@ -201,6 +201,34 @@ TEST_F(ServeTest, DedupSendsIdenticalLinesOnceAndSaysWhatItSaved) {
   EXPECT_EQ(StatCount(*stats, "received"), 20);
 }
 
+// A cancel closes the lines that were waiting for an original's answer with it.
+TEST_F(ServeTest, CancelClosesDuplicatesWithTheirOriginals) {
+  ASSERT_TRUE(fixture_
+                  .Start({"--ttfb", "100ms"}, {.api_key = "sk-test",
+                                               .rpm = 1000000,
+                                               .tpm = 1000000000,
+                                               .max_in_flight = 4,
+                                               .timeout = ""})
+                  .ok());
+  port_ = StartServe();
+  std::string copies = std::regex_replace(RequestLines(100), std::regex("\"req-"), "\"dup-");
+  std::string body = R"({"input_file_id":")" + Upload(RequestLines(100) + copies) +
+                     R"(","endpoint":"/v1/chat/completions","completion_window":"24h",)"
+                     R"("metadata":{"sluice_dedup":"always"}})";
+  std::string id(Call("POST", "/v1/batches", body)["id"].as_string());
+  WaitForCompleted(id, 8);
+  Call("POST", "/v1/batches/" + id + "/cancel");
+  json::object batch = WaitForStatus(id, "cancelled");
+  auto counts = batch["request_counts"].as_object();
+  EXPECT_EQ(counts["total"], 200);
+  EXPECT_EQ(counts["completed"].as_int64() + counts["failed"].as_int64(), 200);
+  EXPECT_EQ(counts["completed"].as_int64() % 2, 0);  // each answer twice: its line and its copy
+  std::vector<OutputLine> errors = Download(std::string(batch["error_file_id"].as_string()));
+  ASSERT_EQ(errors.size(), static_cast<std::size_t>(counts["failed"].as_int64()));
+  EXPECT_EQ(errors.back().custom_id, "dup-99");
+  EXPECT_EQ(errors.back().json.at("error").at("code"), "batch_cancelled");
+}
+
 TEST_F(ServeTest, CancelKeepsPartialResultsAndClosesTheRest) {
   ASSERT_TRUE(fixture_
                   .Start({"--ttfb", "100ms"}, {.api_key = "sk-test",
