@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <fstream>
+#include <regex>
 
 #include "support/process.h"
 #include "support/raw_http.h"
@@ -159,6 +160,73 @@ TEST_F(ServeTest, KilledMidBatchResumesAndEveryLineComesOnce) {
   auto stats = fixture_.Stats();
   ASSERT_TRUE(stats.ok());
   EXPECT_LE(StatCount(*stats, "received"), kLines + 8);
+}
+
+// metadata.sluice_dedup "always" shares answers even of sampled lines: each request twice in the
+// file is sent once; the Batch object counts every line and bills the sent ones only.
+TEST_F(ServeTest, DedupSendsIdenticalLinesOnceAndSaysWhatItSaved) {
+  ASSERT_TRUE(fixture_.Start({}).ok());
+  port_ = StartServe();
+  std::string copies = std::regex_replace(RequestLines(20), std::regex("\"req-"), "\"dup-");
+  std::string file_id = Upload(RequestLines(20) + copies);
+  ASSERT_FALSE(file_id.empty());
+  std::string bad = R"({"input_file_id":")" + file_id +
+                    R"(","endpoint":"/v1/chat/completions","completion_window":"24h",)"
+                    R"("metadata":{"sluice_dedup":"sometimes"}})";
+  json::object refused = Call("POST", "/v1/batches", bad, 400);
+  EXPECT_EQ(refused["error"].at("param"), "metadata");
+  std::string body = R"({"input_file_id":")" + file_id +
+                     R"(","endpoint":"/v1/chat/completions","completion_window":"24h",)"
+                     R"("metadata":{"sluice_dedup":"always"}})";
+  json::object created = Call("POST", "/v1/batches", body);
+  std::string id(created["id"].as_string());
+  json::object batch = WaitForStatus(id, "completed");
+  EXPECT_EQ(json::serialize(batch["request_counts"]), R"({"total":40,"completed":40,"failed":0})");
+  std::vector<OutputLine> lines = Download(std::string(batch["output_file_id"].as_string()));
+  ASSERT_EQ(lines.size(), 40u);
+  for (std::size_t i = 0; i < 40; ++i) {
+    std::string own = CustomId(static_cast<int>(i % 20));
+    EXPECT_EQ(lines[i].custom_id, i < 20 ? own : "dup-" + own.substr(4));
+    EXPECT_EQ(lines[i].content, lines[i % 20].content);
+    EXPECT_EQ(lines[i].json.as_object().contains("sluice_duplicate_of"), i >= 20);
+  }
+  lines.resize(20);
+  ExpectUsageOf(batch, lines);  // billed once: the twenty lines that were sent
+  const json::object& dedup = batch["sluice"].at("dedup").as_object();
+  EXPECT_EQ(dedup.at("requests_saved"), 20);
+  EXPECT_NEAR(dedup.at("saved_usd").to_number<double>(),
+              batch["sluice"].at("cost").at("spent_usd").to_number<double>(), 1e-12);
+  auto stats = fixture_.Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(StatCount(*stats, "received"), 20);
+}
+
+// A cancel closes the lines that were waiting for an original's answer with it.
+TEST_F(ServeTest, CancelClosesDuplicatesWithTheirOriginals) {
+  ASSERT_TRUE(fixture_
+                  .Start({"--ttfb", "100ms"}, {.api_key = "sk-test",
+                                               .rpm = 1000000,
+                                               .tpm = 1000000000,
+                                               .max_in_flight = 4,
+                                               .timeout = ""})
+                  .ok());
+  port_ = StartServe();
+  std::string copies = std::regex_replace(RequestLines(100), std::regex("\"req-"), "\"dup-");
+  std::string body = R"({"input_file_id":")" + Upload(RequestLines(100) + copies) +
+                     R"(","endpoint":"/v1/chat/completions","completion_window":"24h",)"
+                     R"("metadata":{"sluice_dedup":"always"}})";
+  std::string id(Call("POST", "/v1/batches", body)["id"].as_string());
+  WaitForCompleted(id, 8);
+  Call("POST", "/v1/batches/" + id + "/cancel");
+  json::object batch = WaitForStatus(id, "cancelled");
+  auto counts = batch["request_counts"].as_object();
+  EXPECT_EQ(counts["total"], 200);
+  EXPECT_EQ(counts["completed"].as_int64() + counts["failed"].as_int64(), 200);
+  EXPECT_EQ(counts["completed"].as_int64() % 2, 0);  // each answer twice: its line and its copy
+  std::vector<OutputLine> errors = Download(std::string(batch["error_file_id"].as_string()));
+  ASSERT_EQ(errors.size(), static_cast<std::size_t>(counts["failed"].as_int64()));
+  EXPECT_EQ(errors.back().custom_id, "dup-99");
+  EXPECT_EQ(errors.back().json.at("error").at("code"), "batch_cancelled");
 }
 
 TEST_F(ServeTest, CancelKeepsPartialResultsAndClosesTheRest) {

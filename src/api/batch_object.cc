@@ -78,7 +78,10 @@ void SetResults(boost::json::object& batch, std::int64_t total,
       {"cost", boost::json::object{{"spent_usd", spent},
                                    {"estimated_total_usd", std::move(estimate)},
                                    {"unpriced_results", results.unpriced}}},
-      {"failures", std::move(failures)}};
+      {"failures", std::move(failures)},
+      {"dedup", boost::json::object{
+                    {"requests_saved", results.deduplicated},
+                    {"saved_usd", static_cast<double>(results.saved_nanousd) / 1e9}}}};
 }
 
 void SetErrors(boost::json::object& batch, const std::vector<batch::LineError>& errors) {

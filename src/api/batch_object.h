@@ -50,11 +50,14 @@ void SetRequestCounts(boost::json::object& batch, std::int64_t total, std::int64
 // Batch object has it (input_tokens with input_tokens_details.cached_tokens, output_tokens with
 // output_tokens_details.reasoning_tokens, total_tokens); and sluice's own
 //   "sluice": {"cost": {"spent_usd", "estimated_total_usd", "unpriced_results"},
-//              "failures": {"<code>": n, ...}}
+//              "failures": {"<code>": n, ...},
+//              "dedup": {"requests_saved", "saved_usd"}}
 // (the API adds "tenant", the batch's owner, when it shows a batch)
 // where spent_usd sums the priced results, estimated_total_usd projects the cost per line done
 // onto every line (null before the first line, or while any result is unpriced), and failures
-// counts failed lines by batch::FailureCodeOf.
+// counts failed lines by batch::FailureCodeOf. Usage and spent_usd count what the provider billed:
+// a line answered with an identical line's answer (dedup) is in request_counts and in
+// dedup.requests_saved, its would-be cost in dedup.saved_usd, its tokens nowhere.
 void SetResults(boost::json::object& batch, std::int64_t total, const batch::ResultTally& results);
 // errors: {"object":"list","data":[{code,message,param,line}, ...]}.
 void SetErrors(boost::json::object& batch, const std::vector<batch::LineError>& errors);

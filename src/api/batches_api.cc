@@ -58,7 +58,21 @@ std::optional<http::Response> CheckMetadata(const json::value& metadata) {
       return bad("priority must be high, normal or low.");
     }
   }
+  if (const json::value* dedup = pairs.if_contains("sluice_dedup")) {
+    if (!batch::ParseDedupMode(dedup->get_string())) {
+      return bad("sluice_dedup must be off, auto or always.");
+    }
+  }
   return std::nullopt;
+}
+
+// The batch's metadata.sluice_dedup, else `fallback` (the config's dedup).
+batch::DedupMode DedupOf(const json::object& batch, batch::DedupMode fallback) {
+  const json::value* metadata = batch.if_contains("metadata");
+  if (metadata == nullptr || !metadata->is_object()) return fallback;
+  const json::value* dedup = metadata->get_object().if_contains("sluice_dedup");
+  if (dedup == nullptr || !dedup->is_string()) return fallback;
+  return batch::ParseDedupMode(dedup->get_string()).value_or(fallback);
 }
 
 scheduler::Priority PriorityOf(const json::object& batch) {
@@ -404,6 +418,7 @@ asio::awaitable<Status> BatchesApi::Advance(Active& batch) {
 asio::awaitable<Status> BatchesApi::Validate(Active& batch) {
   batch::IngestOptions ingest = options_.ingest;
   ingest.rules.endpoint = batch::EndpointFromUrl(StringField(batch.object, "endpoint"));
+  ingest.dedup = DedupOf(batch.object, options_.ingest.dedup);
   auto models = std::make_shared<std::set<std::string, std::less<>>>(options_.models.begin(),
                                                                      options_.models.end());
   ingest.rules.model_known = [models](std::string_view model) { return models->contains(model); };
@@ -505,7 +520,12 @@ asio::awaitable<Status> BatchesApi::CloseOpenItems(Active& batch, std::string co
         r.custom_id = leased.item.custom_id;
         r.error_code = code;
         r.error_message = message;
-        results.push_back(std::move(r));
+        results.push_back(r);
+        for (const batch::Duplicate& duplicate : leased.duplicates) {  // not sent either
+          r.index = duplicate.index;
+          r.custom_id = duplicate.custom_id;
+          results.push_back(r);
+        }
       }
       SLUICE_RETURN_IF_ERROR(store.AddResults(id, results));
     }

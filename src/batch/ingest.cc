@@ -19,6 +19,7 @@ Result<IngestReport> IngestFile(const std::string& path, const IngestOptions& op
   SLUICE_ASSIGN_OR_RETURN(auto reader, LineReader::Open(path, options.max_line_bytes));
   RequestLineParser parser(options.rules);
   IngestReport report;
+  DuplicateFinder duplicates(options.dedup);
   std::vector<NewItem> chunk;
   while (true) {
     Result<std::optional<Line>> next = reader->Next();
@@ -43,10 +44,14 @@ Result<IngestReport> IngestFile(const std::string& path, const IngestOptions& op
       totals->max_output_tokens += e.max_output_tokens;
       totals->exact_prompts += e.exact ? 1 : 0;
     }
+    std::int64_t index = line->number - 1;
+    std::optional<std::int64_t> original =
+        duplicates.Check(index, request.endpoint, request.model, request.body);
+    if (original) ++report.duplicates;
     if (!sinks.items) continue;
-    chunk.push_back(NewItem{line->number - 1, std::move(request.custom_id),
-                            std::move(request.model), std::string(EndpointUrl(request.endpoint)),
-                            std::move(request.body), e.total()});
+    chunk.push_back(NewItem{index, std::move(request.custom_id), std::move(request.model),
+                            std::string(EndpointUrl(request.endpoint)), std::move(request.body),
+                            e.total(), original});
     if (chunk.size() >= options.chunk_items) SLUICE_RETURN_IF_ERROR(Flush(sinks, chunk));
   }
   SLUICE_RETURN_IF_ERROR(Flush(sinks, chunk));

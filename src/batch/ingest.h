@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "batch/dedup.h"
 #include "batch/records.h"
 #include "batch/request_line.h"
 #include "common/result.h"
@@ -23,6 +24,8 @@ struct IngestOptions {
   std::size_t max_kept_errors = 100;             // errors kept for the report; all are counted
   LineRules rules;
   tokens::EstimateOptions estimate;
+  // Which lines may share an identical earlier line's answer (docs/config.md, "Dedup").
+  DedupMode dedup = DedupMode::kAuto;
 };
 
 struct RequestTotals {
@@ -36,7 +39,8 @@ struct IngestReport {
   RequestTotals totals;                           // every valid line
   std::map<std::string, RequestTotals> by_model;  // the same, per body.model
   std::int64_t invalid = 0;                       // invalid lines
-  std::vector<LineError> errors;                  // the first max_kept_errors
+  std::int64_t duplicates = 0;    // valid lines that share an earlier line's answer (not sent)
+  std::vector<LineError> errors;  // the first max_kept_errors
 };
 
 struct IngestSinks {
@@ -46,9 +50,10 @@ struct IngestSinks {
   std::function<Status(const LineError&)> errors;
 };
 
-// Reads `path` to its end. Item indexes are 0-based line positions, so output in index order is
-// input order. kNotFound / kPermissionDenied for an unreadable file, kDataLoss for a read error,
-// or the sink's error.
+// Reads `path` to its end. A line that is a duplicate under options.dedup names the first line
+// of its kind in NewItem::duplicate_of; repeated over the same file, the same lines are marked.
+// Item indexes are 0-based line positions, so output in index order is input order. kNotFound /
+// kPermissionDenied for an unreadable file, kDataLoss for a read error, or the sink's error.
 Result<IngestReport> IngestFile(const std::string& path, const IngestOptions& options,
                                 const IngestSinks& sinks);
 

@@ -65,6 +65,9 @@ std::string FormatResultLine(const ResultRecord& result, std::string_view batch_
   std::string line = "{\"id\":" + JsonQuote(ResultLineId(batch_id, result.index)) +
                      ",\"custom_id\":" + JsonQuote(result.custom_id);
   if (!result.model.empty()) line += ",\"fallback_model\":" + JsonQuote(result.model);
+  if (result.duplicate_of) {
+    line += ",\"sluice_duplicate_of\":" + JsonQuote(ResultLineId(batch_id, *result.duplicate_of));
+  }
   line += ",\"response\":";
   if (!result.error_code.empty() || result.status_code == 0) {
     return line + ErrorTail(result.error_code, result.error_message);

@@ -7,12 +7,14 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 
 namespace sluice::batch {
 
-enum class ItemState { kPending = 0, kLeased = 1, kDone = 2 };
+// kDuplicate: shares an earlier item's answer (dedup); never leased, answered with that item.
+enum class ItemState { kPending = 0, kLeased = 1, kDone = 2, kDuplicate = 3 };
 
 struct BatchRecord {
   std::string id;
@@ -31,12 +33,22 @@ struct NewItem {
   std::string endpoint;  // "/v1/chat/completions", ...
   std::string body;
   std::int64_t estimated_tokens = 0;
+  // The index of the earlier item whose answer this one shares (batch/dedup.h): it is never sent;
+  // its result is written with that item's. Unset: it is sent itself.
+  std::optional<std::int64_t> duplicate_of = std::nullopt;
+};
+
+// A line that waits for a leased item's answer to be its own.
+struct Duplicate {
+  std::int64_t index = 0;
+  std::string custom_id;
 };
 
 // An item handed out by LeaseItems.
 struct LeasedItem {
   NewItem item;
-  int attempt = 1;  // this lease's attempt number, from 1
+  int attempt = 1;                    // this lease's attempt number, from 1
+  std::vector<Duplicate> duplicates = {};  // the items that share its answer, by index
 };
 
 struct Usage {
@@ -77,6 +89,11 @@ struct ResultRecord {
   // A failed result's error code, for counting failures by code: error_code, else the code (or
   // type) in the response's error object, else "http_<status>". Empty for a success.
   std::string failure_code;
+  // Set when this result is a copy of another line's answer (dedup): that line's index. The copy
+  // shows the answer's usage, which was billed once, to the original: its cost_nanousd is 0 and
+  // saved_nanousd what sending it would have cost.
+  std::optional<std::int64_t> duplicate_of = std::nullopt;
+  std::int64_t saved_nanousd = 0;
 };
 
 // What a set of results adds up to.
@@ -87,16 +104,25 @@ struct ResultTally {
   std::int64_t cost_nanousd = 0;                 // of the priced results
   std::int64_t unpriced = 0;                     // results of a model without a price
   std::map<std::string, std::int64_t> failures;  // failed results by failure_code
+  // Results that were copies of another line's answer (requests dedup did not send), and what
+  // sending them would have cost. Their usage is not in `usage`: it was billed once.
+  std::int64_t deduplicated = 0;
+  std::int64_t saved_nanousd = 0;
 
   void Add(const ResultRecord& result) {
     ++(result.success ? succeeded : failed);
+    if (!result.success) ++failures[result.failure_code];
+    if (result.duplicate_of) {
+      ++deduplicated;
+      saved_nanousd += result.saved_nanousd;
+      return;
+    }
     usage += result.usage;
     if (result.cost_nanousd) {
       cost_nanousd += *result.cost_nanousd;
     } else {
       ++unpriced;
     }
-    if (!result.success) ++failures[result.failure_code];
   }
 };
 

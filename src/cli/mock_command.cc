@@ -33,6 +33,7 @@ mock::MockOptions ToOptions(const MockFlags& flags) {
   // The parser has validated both durations.
   options.time_to_first_byte = ParseDuration(flags.time_to_first_byte).value();
   options.time_per_output_token = ParseDuration(flags.time_per_output_token).value();
+  options.prompt_cache_ttl = ParseDuration(flags.prompt_cache_ttl).value();
   if (!flags.api_key.empty()) options.required_api_key = flags.api_key;
   return options;
 }
@@ -74,6 +75,15 @@ CLI::App* AddMockCommand(CLI::App& app, MockFlags& flags) {
   cmd->add_option("--context-window", o.context_window,
                   "Tokens a request may hold (prompt + output cap); past it a 400 "
                   "context_length_exceeded; 0 = no window")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--prompt-cache-ttl", flags.prompt_cache_ttl,
+                  "How long a cached prompt prefix lives after its last use (OpenAI chat)")
+      ->check(DurationValidator())
+      ->capture_default_str();
+  cmd->add_option("--prompt-cache-blocks", o.prompt_cache_blocks,
+                  "128-token prefix blocks the prompt cache holds, least recently used evicted; "
+                  "0 = unbounded")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   AddFaultFlags(*cmd, o.faults);

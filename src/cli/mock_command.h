@@ -17,6 +17,7 @@ struct MockFlags {
   mock::MockOptions options;                // host, port, seed, rpm, tpm, jitter, faults, api key
   std::string time_to_first_byte = "0";     // --ttfb, a duration ("300ms")
   std::string time_per_output_token = "0";  // --per-token, a duration
+  std::string prompt_cache_ttl = "5m";      // --prompt-cache-ttl, a duration
   std::string api_key;                      // --api-key; empty: any key is accepted
 };
 

@@ -82,6 +82,12 @@ std::string RunSummary(const runtime::RunReport& r) {
   if (p.fallbacks > 0) {
     text += fmt::format("fallbacks: {} requests went on to a fallback model\n", p.fallbacks);
   }
+  if (r.dedup_requests_saved > 0) {
+    text += fmt::format(
+        "dedup: {} requests not sent (identical lines share one answer), ${:.6f} "
+        "saved\n",
+        r.dedup_requests_saved, r.dedup_saved_usd);
+  }
   text += r.cost ? fmt::format("cost of this run: ${:.4f}\n", *r.cost) : UnknownPrices(r);
   if (r.batch_cost && r.resumed) {
     text += fmt::format("cost of the whole batch, earlier runs included: ${:.6f}\n", *r.batch_cost);
@@ -104,6 +110,10 @@ std::string DryRunSummary(const runtime::RunReport& r) {
   for (const auto& [model, m] : r.ingest.by_model) {
     text += fmt::format("  {}: {} requests, {} tokens\n", model, m.requests,
                         m.prompt_tokens + m.max_output_tokens);
+  }
+  if (r.ingest.duplicates > 0) {
+    text += fmt::format("dedup: {} lines repeat an earlier line and would not be sent\n",
+                        r.ingest.duplicates);
   }
   text += fmt::format("least time at the configured limits: {}\n",
                       FormatDuration(Seconds(r.estimated_duration)));

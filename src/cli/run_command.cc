@@ -41,6 +41,8 @@ runtime::RunRequest RequestFrom(const RunFlags& flags, bool tty,
   request.dry_run = flags.dry_run;
   request.skip_invalid = flags.skip_invalid;
   request.force = flags.force;
+  if (!flags.dedup.empty()) request.dedup = batch::ParseDedupMode(flags.dedup);  // checked
+  request.group_by_prefix = flags.send_order == "prefix";
   request.progress_interval = tty ? std::chrono::milliseconds(250) : std::chrono::seconds(5);
   return request;
 }
@@ -56,6 +58,16 @@ CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags) {
   cmd->add_flag("--skip-invalid", flags.skip_invalid,
                 "Write invalid lines as errors and run the rest (default: stop before sending)");
   cmd->add_flag("--force", flags.force, "Run again a file that already completed");
+  cmd->add_option("--dedup", flags.dedup,
+                  "Which identical lines are sent once: off, auto (embeddings, temperature 0), "
+                  "always (default: the config's dedup)")
+      ->check(CLI::IsMember({"off", "auto", "always"}));
+  cmd->add_option("--send-order", flags.send_order,
+                  "prefix: lines sharing a long prompt prefix are sent together, so the "
+                  "provider's prompt cache serves them; input: in file order (output is in "
+                  "input order either way)")
+      ->check(CLI::IsMember({"prefix", "input"}))
+      ->capture_default_str();
   return cmd;
 }
 

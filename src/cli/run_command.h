@@ -23,6 +23,8 @@ struct RunFlags {
   bool dry_run = false;      // --dry-run: validate and estimate, send nothing
   bool skip_invalid = false; // --skip-invalid: invalid lines become error lines
   bool force = false;        // --force: run a file that already completed again
+  std::string dedup;         // --dedup off|auto|always: over the config's dedup; empty: the config
+  std::string send_order = "prefix";  // --send-order prefix|input
 };
 
 // Adds the "run" subcommand writing into `flags`.

@@ -111,6 +111,7 @@ std::string ToString(const Config& config) {
   }
   out << "log_level: " << LogLevelName(config.log.level) << "\n";
   out << "log_format: " << LogFormatName(config.log.format) << "\n";
+  out << "dedup: " << batch::DedupModeName(config.dedup) << "\n";
   out << "files: {max_upload_size: " << config.files.max_upload_bytes << "}\n";
   auto kept = [](const std::optional<Duration>& period) {
     if (!period) return std::string("never");

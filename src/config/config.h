@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "batch/dedup.h"
 #include "common/clock.h"
 #include "common/fallback_class.h"
 #include "cost/prices.h"
@@ -188,6 +189,9 @@ struct Config {
   WebhooksConfig webhooks;
   // Every deployment's circuit breaker unless it sets its own keys (breaker:).
   router::BreakerOptions breaker{};
+  // Which lines of a batch share an identical earlier line's answer instead of being sent (dedup:
+  // off | auto | always); a batch's metadata.sluice_dedup (sluice run: --dedup) overrides it.
+  batch::DedupMode dedup = batch::DedupMode::kAuto;
   std::vector<ModelConfig> models;  // model names are unique
   std::vector<GatewayKey> keys;     // empty: open mode, loopback only (listen_check.h)
 

@@ -226,6 +226,13 @@ void ReadTopLevelScalars(YamlReader& r, const YAML::Node& root, Config& config) 
                                  "' (allowed: trace, debug, info, warn, error, off)");
     }
   }
+  if (auto dedup = r.String(root, "dedup", Need::kOptional, what)) {
+    if (auto parsed = batch::ParseDedupMode(dedup->text)) {
+      config.dedup = *parsed;
+    } else {
+      r.Problem(dedup->mark, "unknown dedup '" + dedup->text + "' (allowed: off, auto, always)");
+    }
+  }
   if (auto format = r.String(root, "log_format", Need::kOptional, what)) {
     if (auto parsed = ParseLogFormat(format->text)) {
       config.log.format = *parsed;
@@ -340,7 +347,7 @@ Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
           root, "the config",
           {"listen", "max_connections", "max_running_batches", "data_dir", "store", "log_level",
            "log_format", "retry", "files", "retention", "proxy", "webhooks", "breaker", "models",
-           "keys"})) {
+           "keys", "dedup"})) {
     ReadTopLevelScalars(r, root, config);
     ReadRetry(r, root, config);
     ReadFiles(r, root, config);

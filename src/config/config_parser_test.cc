@@ -226,6 +226,15 @@ TEST(ConfigParserTest, BadListenAddressIsReported) {
   EXPECT_THAT(ErrorOf("listen: 127.0.0.1:70000\n"), HasSubstr("port must be a number"));
 }
 
+TEST(ConfigParserTest, DedupIsAModeByName) {
+  EXPECT_EQ(ParseConfig("", "sluice.yaml", KeysSet())->dedup, batch::DedupMode::kAuto);
+  EXPECT_EQ(ParseConfig("dedup: off\n", "sluice.yaml", KeysSet())->dedup, batch::DedupMode::kOff);
+  EXPECT_EQ(ParseConfig("dedup: always\n", "sluice.yaml", KeysSet())->dedup,
+            batch::DedupMode::kAlways);
+  EXPECT_THAT(ErrorOf("dedup: maybe\n"),
+              HasSubstr("sluice.yaml:1:8: unknown dedup 'maybe' (allowed: off, auto, always)"));
+}
+
 TEST(ConfigParserTest, DeploymentTimeoutIsADuration) {
   auto config = ParseConfig(
       "models: [{name: m, deployments: [{provider: openai-compatible, base_url: "

@@ -20,7 +20,7 @@ std::vector<GeneratedText> GenerateChoices(const MockRequest& r, const AnswerCon
 }
 
 Usage UsageOf(const MockRequest& r, const std::vector<GeneratedText>& choices) {
-  Usage u{r.PromptTokens(), 0};
+  Usage u{r.PromptTokens(), 0, r.cached_tokens};
   for (const GeneratedText& g : choices) u.completion_tokens += g.tokens;
   return u;
 }

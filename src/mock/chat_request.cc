@@ -3,6 +3,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "mock/prefix_cache.h"
 #include "mock/request_checks.h"
 
 namespace sluice::mock {
@@ -114,6 +115,7 @@ Check ReadChat(const json::object& body, MockRequest& r) {
   for (const json::value& m : messages->as_array()) {
     if (Check e = ReadMessage(m, i++, r)) return e;
   }
+  r.prefix_blocks = ChatPrefixBlocks(body);
   return ReadOutputControls(body, r);
 }
 

@@ -95,7 +95,9 @@ MockApi::MockApi(MockOptions options)
       faults_(options_.faults, MixHash(options_.seed, 1)),
       latency_(options_.time_to_first_byte, options_.time_per_output_token, options_.latency_jitter,
                MixHash(options_.seed, 2)),
-      ids_(MixHash(options_.seed, 3)) {}
+      ids_(MixHash(options_.seed, 3)),
+      openai_cache_(options_.prompt_cache_ttl,
+                    static_cast<std::size_t>(options_.prompt_cache_blocks)) {}
 
 std::string MockApi::NewId(std::string_view prefix, std::size_t length) {
   static constexpr std::string_view kChars =
@@ -208,7 +210,7 @@ Reply MockApi::HandleGeneration(Endpoint endpoint, const http::Request& request,
     ++stats_.rejected;
     return Respond(http::ErrorResponse(*parsed.error));
   }
-  const MockRequest& r = parsed.request;
+  MockRequest& r = parsed.request;
   if (auto too_long = ContextLengthError(r, options_.context_window)) {
     ++stats_.rejected;
     return Finish(Respond(http::ErrorResponse(*too_long)), now, 0, r);
@@ -229,6 +231,8 @@ Reply MockApi::HandleGeneration(Endpoint endpoint, const http::Request& request,
                 : Error(503, "The engine is currently overloaded, please try again later.");
     reply.delay = latency_.FirstByte();
   } else {
+    r.cached_tokens = openai_cache_.Use(r.prefix_blocks, now);
+    stats_.cached_tokens += r.cached_tokens;
     std::string_view prefix = endpoint == Endpoint::kCompletions ? "cmpl-" : "chatcmpl-";
     AnswerContext context{
         options_.seed,

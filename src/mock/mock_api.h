@@ -20,6 +20,7 @@
 #include "mock/mock_options.h"
 #include "mock/mock_request.h"
 #include "mock/mock_stats.h"
+#include "mock/prefix_cache.h"
 #include "mock/rate_limiter.h"
 #include "mock/reply.h"
 #include "mock/request_log.h"
@@ -70,7 +71,8 @@ class MockApi {
   FaultInjector faults_;
   LatencyModel latency_;
   Random ids_;
-  MockStats stats_;  // `bodies` stays empty: counts live in body_counts_
+  PrefixCache openai_cache_;  // OpenAI's automatic prompt cache, for chat completions
+  MockStats stats_;           // `bodies` stays empty: counts live in body_counts_
   std::unordered_map<std::uint64_t, std::uint64_t> body_counts_;
   RequestLog requests_;
   TraceLog traces_;

@@ -40,6 +40,8 @@ Status ValidateMockOptions(const MockOptions& o) {
   CheckNonNegative(problems, "tpm", o.tpm);
   CheckNonNegative(problems, "itpm", o.itpm);
   CheckNonNegative(problems, "otpm", o.otpm);
+  if (o.prompt_cache_ttl <= Duration::zero()) problems.push_back("prompt_cache_ttl must be > 0");
+  if (o.prompt_cache_blocks < 0) problems.push_back("prompt_cache_blocks must be >= 0");
   if (o.time_to_first_byte < Duration::zero()) {
     problems.push_back("time_to_first_byte must not be negative");
   }

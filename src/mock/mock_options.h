@@ -52,6 +52,10 @@ struct MockOptions {
   // true: JSON bodies (answers and errors) are indented as OpenAI sends them (IndentJson);
   // false: compact, one line. Stream chunks are one line either way, as OpenAI's are.
   bool indent_json = true;
+  // The OpenAI prompt cache (prefix_cache.h): how long a prefix stays after its last use (OpenAI:
+  // 5 to 10 minutes without use), and how many 128-token prefix blocks it holds (0: unbounded).
+  Duration prompt_cache_ttl = std::chrono::minutes(5);
+  std::int64_t prompt_cache_blocks = 0;
 };
 
 // Checks every field at once. kInvalidArgument listing each problem ("rpm must be >= 0 (got -1);

@@ -34,6 +34,10 @@ struct MockRequest {
   std::vector<std::uint64_t> input_hashes;
   std::optional<std::int64_t> dimensions;
   bool base64 = false;  // encoding_format: "base64"
+  // Chat: the prompt's block-aligned prefixes (prefix_cache.h), and how many of its tokens the
+  // prompt cache served (set by MockApi when it answers).
+  std::vector<std::uint64_t> prefix_blocks;
+  std::int64_t cached_tokens = 0;
 
   // The admission estimate of the prompt: ceil(prompt_chars / 4) + prompt_token_ids.
   std::int64_t PromptTokens() const;

@@ -33,8 +33,8 @@ std::string MockStats::ToJson() const {
     fmt::format_to(it, "{}\"{}\":{}", first ? "" : ",", hash, count);
     first = false;
   }
-  fmt::format_to(it, "}},\"duplicates\":{},\"duplicate_requests\":{}}}", DistinctDuplicates(),
-                 DuplicateRequests());
+  fmt::format_to(it, "}},\"duplicates\":{},\"duplicate_requests\":{},\"cached_tokens\":{}}}",
+                 DistinctDuplicates(), DuplicateRequests(), cached_tokens);
   return out;
 }
 

@@ -23,6 +23,7 @@ struct MockStats {
   std::uint64_t rate_limited = 0;  // 429s
   std::uint64_t unauthorized = 0;  // 401s
   std::uint64_t rejected = 0;      // 400, 404 and 405 answers
+  std::int64_t cached_tokens = 0;  // chat prompt tokens the OpenAI prompt cache served
   FaultCounts faults;
   // Times each distinct request body was received, keyed by BodyHash() as 16 hex digits.
   // Bodiless requests (GET /v1/models) are not recorded here.
@@ -33,7 +34,8 @@ struct MockStats {
   // Received bodies beyond the first of each kind: sum of (count - 1).
   std::uint64_t DuplicateRequests() const;
   // {"received":..,"answered":..,"rate_limited":..,"unauthorized":..,"rejected":..,
-  //  "faults":{"http_500":..,...},"bodies":{"<hash>":n},"duplicates":..,"duplicate_requests":..}
+  //  "faults":{"http_500":..,...},"bodies":{"<hash>":n},"duplicates":..,"duplicate_requests":..,
+  //  "cached_tokens":..}
   std::string ToJson() const;
 };
 

@@ -33,10 +33,11 @@ void AppendMeta(std::string& out, const AnswerMeta& meta, std::string_view objec
 void AppendUsage(std::string& out, Usage u) {
   fmt::format_to(std::back_inserter(out),
                  "{{\"prompt_tokens\":{},\"completion_tokens\":{},\"total_tokens\":{},"
-                 "\"prompt_tokens_details\":{{\"cached_tokens\":0,\"audio_tokens\":0}},"
+                 "\"prompt_tokens_details\":{{\"cached_tokens\":{},\"audio_tokens\":0}},"
                  "\"completion_tokens_details\":{{\"reasoning_tokens\":0,\"audio_tokens\":0,"
                  "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}}",
-                 u.prompt_tokens, u.completion_tokens, u.prompt_tokens + u.completion_tokens);
+                 u.prompt_tokens, u.completion_tokens, u.prompt_tokens + u.completion_tokens,
+                 u.cached_tokens);
 }
 
 std::string_view FinishReason(const GeneratedText& g) { return g.truncated ? "length" : "stop"; }

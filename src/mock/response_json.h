@@ -22,6 +22,7 @@ struct AnswerMeta {
 struct Usage {
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;
+  std::int64_t cached_tokens = 0;  // of the prompt tokens, served by the prompt cache
 };
 
 // Appends `text` as a JSON string literal (quoted and escaped).

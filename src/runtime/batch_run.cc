@@ -58,6 +58,7 @@ batch::IngestOptions IngestOptionsFor(const config::Config& config, const RunReq
   batch::IngestOptions options;
   options.estimate.tokenizers = request.tokenizers;
   options.estimate.counted_as = CountedAs(config);
+  options.dedup = request.dedup.value_or(config.dedup);
   std::vector<std::string> names = config.ModelNames();
   options.rules.model_known = [names](std::string_view model) {
     return std::find(names.begin(), names.end(), model) != names.end();
@@ -114,6 +115,7 @@ Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequ
   options.retry.base_delay = config.retry.base_delay;
   options.retry.max_delay = config.retry.max_delay;
   options.fallbacks = FallbacksOf(config);
+  options.group_by_prefix = request.group_by_prefix;
   scheduler::Dispatcher dispatcher(io.get_executor(), store_thread.get_executor(),
                                    SystemClock::Instance(), store, *client, std::move(targets),
                                    options);
@@ -169,6 +171,8 @@ Status WriteResults(store::Store& store, TransientRetry& retry, const std::strin
       batch::OutputCounts counts,
       batch::WriteOutputFiles(pager, batch_id, request.output_path, request.errors_path));
   if (counts.unpriced == 0) report.batch_cost = static_cast<double>(counts.cost_nanousd) / 1e9;
+  report.dedup_requests_saved = counts.deduplicated;
+  report.dedup_saved_usd = static_cast<double>(counts.saved_nanousd) / 1e9;
   return OkStatus();
 }
 

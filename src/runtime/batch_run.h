@@ -28,6 +28,12 @@ struct RunRequest {
   bool dry_run = false;                    // validate and estimate; send nothing
   bool skip_invalid = false;  // invalid lines become error lines instead of stopping the run
   bool force = false;         // run again even if this file already completed
+  // Which identical lines share one request (over config.dedup); unset: the config's. Decided
+  // when a line is first ingested: a resumed batch keeps its first run's choice.
+  std::optional<batch::DedupMode> dedup;
+  // Lines sharing a long prompt prefix are sent together (false: in input order); the output is
+  // in input order either way.
+  bool group_by_prefix = true;
   Duration drain_timeout = std::chrono::seconds(30);
   Duration progress_interval = std::chrono::seconds(1);
   // The loaded encodings for exact token counts (not owned); nullptr: the character heuristic.
@@ -59,6 +65,10 @@ struct RunReport {
   // answered has no price.
   std::optional<double> batch_cost;
   std::vector<std::string> unpriced_models;  // the file's models whose price is unknown
+  // Dedup over the whole batch (earlier runs included), once it completes: lines answered with an
+  // identical line's answer instead of being sent, and what sending them would have cost.
+  std::int64_t dedup_requests_saved = 0;
+  double dedup_saved_usd = 0;
 };
 
 // Called on the run's thread every progress_interval with the counters and the time elapsed.

@@ -173,6 +173,7 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
   batch_options.models = config_.ModelNames();
   batch_options.work_dir = data_dir + "/tmp";
   batch_options.ingest.estimate = proxy_options.estimate;
+  batch_options.ingest.dedup = config_.dedup;
   batch_options.output_executor = output_thread_.get_executor();
   batch_options.output_file_expiry = config_.retention.batch_output_files;
   batch_options.drop_executor = drop_thread_.get_executor();

@@ -14,6 +14,7 @@
 
 #include "batch/failure_code.h"
 #include "batch/output_line.h"
+#include "batch/prompt_prefix.h"
 #include "http/sleep.h"
 #include "providers/answer_class.h"
 #include "providers/limiter_feedback.h"
@@ -59,6 +60,34 @@ batch::ResultRecord ResultOf(const batch::LeasedItem& leased, const providers::O
   return result;
 }
 
+// Puts the items that share a long prompt prefix one after another (the first of each group
+// where it was), so the planner sends them in a row while the provider's cache holds the prefix.
+void SendOrderByPrefix(std::vector<batch::LeasedItem>& items) {
+  std::vector<std::optional<std::uint64_t>> keys;
+  keys.reserve(items.size());
+  for (const batch::LeasedItem& item : items) keys.push_back(batch::PromptPrefixKey(item.item.body));
+  std::vector<batch::LeasedItem> grouped;
+  grouped.reserve(items.size());
+  for (std::size_t i : batch::GroupByPrefix(keys)) grouped.push_back(std::move(items[i]));
+  items = std::move(grouped);
+}
+
+// The lines a leased item stands for in the window: itself and the duplicates it answers.
+std::size_t LinesOf(const batch::LeasedItem& leased) { return 1 + leased.duplicates.size(); }
+
+// The result of `duplicate`, a line that shares `sent`'s answer: the same answer under its own
+// custom_id, billed nothing (the provider billed `sent` once), saving what `sent` cost.
+batch::ResultRecord DuplicateResult(const batch::ResultRecord& sent,
+                                    const batch::Duplicate& duplicate) {
+  batch::ResultRecord copy = sent;
+  copy.index = duplicate.index;
+  copy.custom_id = duplicate.custom_id;
+  copy.duplicate_of = sent.index;
+  copy.saved_nanousd = sent.cost_nanousd.value_or(0);
+  copy.cost_nanousd = 0;
+  return copy;
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(asio::any_io_executor io, asio::any_io_executor store_executor, Clock& clock,
@@ -95,8 +124,8 @@ void Dispatcher::Withdraw(ActiveBatch& batch) {
       auto it = held_.find(ticket);
       if (it == held_.end()) continue;
       if (it->second.waiting_retry) --progress_.waiting_retry;
+      batch.held -= LinesOf(it->second.leased);
       held_.erase(it);
-      --batch.held;
     }
     batch.lane = -1;
   }
@@ -256,8 +285,14 @@ asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch, std:
   std::string id = batch->spec.id;
   WallTime now = clock_.WallNow();
   Duration lease = options_.lease;
+  bool group = options_.group_by_prefix;
   std::function<Result<std::vector<batch::LeasedItem>>()> lease_items =
-      [&store, id, want, now, lease] { return store.LeaseItems(id, want, now, lease); };
+      [&store, id, want, now, lease, group] {
+        auto leased = store.LeaseItems(id, want, now, lease);
+        // Grouped here, on the store thread rather than the loop: it parses every body.
+        if (leased.ok() && group) SendOrderByPrefix(*leased);
+        return leased;
+      };
   auto leased = co_await CallStore<Result<std::vector<batch::LeasedItem>>>(std::move(lease_items));
   batch->refilling = false;
   --leasing_;
@@ -282,7 +317,7 @@ asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch, std:
       http::RequestTrace trace =
           http::NewRequestTrace(batch::ResultLineId(batch->spec.id, item.item.index));
       held_.emplace(ticket, Held{batch, std::move(item), attempt, false, {}, std::move(trace)});
-      ++batch->held;
+      batch->held += LinesOf(held_.at(ticket).leased);
     }
   }
   batch->changed.Notify();
@@ -359,7 +394,7 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
   if (outcome.verdict == providers::Verdict::kRetry && !keep_trying) {
     // Stays leased in the store; a later run sends it again (or the batch was cancelled).
     std::shared_ptr<ActiveBatch> batch = held.batch;
-    --batch->held;
+    batch->held -= LinesOf(held.leased);
     held_.erase(it);
     batch->changed.Notify();
   } else if (!keep_trying || !FallBack(dispatch.ticket, held, outcome)) {
@@ -486,7 +521,14 @@ void Dispatcher::Finish(HeldMap::iterator held, const providers::Outcome& outcom
       {batch->spec.id, ResultOf(held->second.leased, outcome, PricesOf(answered_by))});
   if (tried.size() > 1) uncommitted_.back().result.model = tried.back();
   ++batch->uncommitted;
-  --batch->held;
+  // The lines that share this answer join its commit group, so they are saved in the same
+  // transaction: a crash never leaves the original answered and its duplicates not.
+  std::size_t sent = uncommitted_.size() - 1;
+  for (const batch::Duplicate& duplicate : held->second.leased.duplicates) {
+    uncommitted_.push_back({batch->spec.id, DuplicateResult(uncommitted_[sent].result, duplicate)});
+    ++batch->uncommitted;
+  }
+  batch->held -= LinesOf(held->second.leased);
   held_.erase(held);
   commit_wake_.Notify();
 }

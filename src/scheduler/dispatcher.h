@@ -67,6 +67,9 @@ struct DispatcherOptions {
   std::uint64_t seed = 1;
   // Where an item goes when its final answer is of a fallback class (fresh attempts there).
   Fallbacks fallbacks;
+  // Each leased window is sent with the lines that share a long prompt prefix one after another
+  // (batch/prompt_prefix.h), so the provider's prompt cache serves them; false: input order.
+  bool group_by_prefix = true;
 };
 
 struct BatchSpec {
@@ -183,7 +186,7 @@ class Dispatcher {
     BatchSpec spec;
     int lane = 0;  // -1 once withdrawn from the planner (cancelled, stopped)
     BatchCounts counts;
-    std::size_t held = 0;         // leased and not yet finished
+    std::size_t held = 0;         // lines leased and not yet finished (duplicates included)
     std::size_t uncommitted = 0;  // finished, not yet durable
     bool store_drained = false;   // every pending item has been leased
     bool started = false;         // its leases expired and its counts read

@@ -51,12 +51,16 @@ class Store {
       const std::vector<std::string>& statuses) = 0;
 
   // Adds items in one transaction. Items whose index already exists are left as they are, so an
-  // interrupted ingest can be repeated.
+  // interrupted ingest can be repeated. An item with duplicate_of (dedup) is kept out of the queue
+  // (ItemState::kDuplicate) to be answered with that item, if that item exists, is itself no
+  // duplicate and has no result yet; otherwise it is stored as an ordinary pending item (its
+  // duplicate_of dropped), so that no line ever waits for an answer that cannot come.
   virtual Status AddItems(const std::string& batch_id, const std::vector<NewItem>& items) = 0;
 
   // Leases up to `max` items, lowest index first: pending items whose retry time has come, and
   // leased items whose lease has expired (their holder died). Each gets attempt + 1 and a lease
-  // until now + lease.
+  // until now + lease, and lists in `duplicates` the items still waiting for its answer, by index.
+  // Duplicates are never leased: their results come with their original's, in one AddResults.
   virtual Result<std::vector<LeasedItem>> LeaseItems(const std::string& batch_id, std::size_t max,
                                                      WallTime now, Duration lease) = 0;
 

@@ -400,6 +400,72 @@ StoreFactory Redis() {
 // One value each: named "Sqlite/StoreTest.X/store", not by the factory's bytes.
 std::string Named(const ::testing::TestParamInfo<StoreFactory>&) { return "store"; }
 
+// Items 0 and 1 sent; 2 and 4 share 0's answer, 3 shares 1's.
+std::vector<NewItem> WithDuplicates(std::vector<NewItem> items) {
+  items[2].duplicate_of = 0;
+  items[3].duplicate_of = 1;
+  items[4].duplicate_of = 0;
+  return items;
+}
+
+TEST_P(StoreTest, DuplicatesAreNeverLeasedAndComeWithTheirOriginal) {
+  ASSERT_TRUE(store_->AddItems("b1", WithDuplicates(Items(5))).ok());
+  auto counts = *store_->CountItems("b1");
+  EXPECT_EQ(counts.total, 5);
+  EXPECT_EQ(counts.pending, 2);
+  auto leased = *store_->LeaseItems("b1", 10, now_, 1h);
+  ASSERT_EQ(leased.size(), 2u);
+  ASSERT_EQ(leased[0].duplicates.size(), 2u);
+  EXPECT_EQ(leased[0].duplicates[0].index, 2);
+  EXPECT_EQ(leased[0].duplicates[0].custom_id, "id-2");
+  EXPECT_EQ(leased[0].duplicates[1].index, 4);
+  ASSERT_EQ(leased[1].duplicates.size(), 1u);
+  EXPECT_EQ(leased[1].duplicates[0].index, 3);
+  // The original's answer and its copies in one call: all done, the copies not billed.
+  ResultRecord copy = Success(2);
+  copy.duplicate_of = 0;
+  copy.cost_nanousd = 0;
+  copy.saved_nanousd = 500;
+  ResultRecord sent = Success(0);
+  sent.cost_nanousd = 500;
+  ASSERT_TRUE(store_->AddResults("b1", {sent, copy}).ok());
+  ASSERT_TRUE(store_->ExpireLeases("b1").ok());
+  auto again = *store_->LeaseItems("b1", 10, now_, 1h);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].item.index, 1);
+  counts = *store_->CountItems("b1");
+  EXPECT_EQ(counts.succeeded, 2);
+  EXPECT_EQ(counts.usage.prompt_tokens, 3);  // the copy's tokens were billed once, to item 0
+  EXPECT_EQ(counts.cost_nanousd, 500);
+  EXPECT_EQ(counts.deduplicated, 1);
+  EXPECT_EQ(counts.saved_nanousd, 500);
+  auto results = *store_->ReadResults("b1", -1, 10);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[1].duplicate_of, 0);
+  EXPECT_EQ(results[1].saved_nanousd, 500);
+  EXPECT_FALSE(results[0].duplicate_of);
+}
+
+TEST_P(StoreTest, ADuplicateOfAnAnsweredOrCopiedLineIsSentItself) {
+  // An ingest repeated after item 0 was answered, under rules that also make 3 a copy of 2.
+  ASSERT_TRUE(store_->AddItems("b1", Items(3)).ok());
+  ASSERT_TRUE(store_->LeaseItems("b1", 1, now_, 1h).ok());
+  ASSERT_TRUE(store_->AddResults("b1", {Success(0)}).ok());
+  std::vector<NewItem> more = Items(3, 3);
+  more[0].duplicate_of = 0;  // answered already: nothing would copy its answer
+  more[1].duplicate_of = 1;  // still to be answered: waits for it
+  ASSERT_TRUE(store_->AddItems("b1", more).ok());
+  std::vector<NewItem> copy_of_copy = Items(1, 6);
+  copy_of_copy[0].duplicate_of = 4;  // a copy itself: never sent, so never copied
+  ASSERT_TRUE(store_->AddItems("b1", copy_of_copy).ok());
+  auto leased = *store_->LeaseItems("b1", 10, now_, 1h);
+  std::vector<std::int64_t> indexes;
+  for (const auto& l : leased) indexes.push_back(l.item.index);
+  EXPECT_EQ(indexes, (std::vector<std::int64_t>{1, 2, 3, 5, 6}));
+  ASSERT_EQ(leased[0].duplicates.size(), 1u);
+  EXPECT_EQ(leased[0].duplicates[0].index, 4);
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreTest, ::testing::Values(Sqlite()), Named);
 INSTANTIATE_TEST_SUITE_P(Memory, StoreTest, ::testing::Values(Memory()), Named);
 INSTANTIATE_TEST_SUITE_P(Redis, StoreTest, ::testing::Values(Redis()), Named);
@@ -510,6 +576,32 @@ TEST(SqliteStoreTest, UpgradesResultsWithoutAModelInPlace) {
   ASSERT_EQ(results->size(), 1u);
   EXPECT_EQ(results->front().model, "");
   EXPECT_EQ(results->front().usage.total_tokens, 3);
+}
+
+TEST(SqliteStoreTest, UpgradesItemsWithoutDedupInPlace) {
+  std::string path = TempPath("v7.db");
+  WallTime now(std::chrono::seconds(1767225600));
+  {
+    auto db = std::move(sqlite::Database::Open(path)).value();
+    ASSERT_TRUE(db->Exec("CREATE TABLE items(batch_id TEXT NOT NULL, idx INTEGER NOT NULL, "
+                         "custom_id TEXT NOT NULL, model TEXT NOT NULL, endpoint TEXT NOT NULL, "
+                         "body TEXT NOT NULL, estimated_tokens INTEGER NOT NULL, "
+                         "PRIMARY KEY(batch_id, idx)) WITHOUT ROWID; "
+                         "CREATE TABLE queue(batch_id TEXT NOT NULL, idx INTEGER NOT NULL, "
+                         "state INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, "
+                         "ready_at_ms INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(batch_id, idx)) "
+                         "WITHOUT ROWID; "
+                         "INSERT INTO items VALUES('b', 0, 'id-0', 'm', '/v1/embeddings', '{}', 1); "
+                         "INSERT INTO queue(batch_id, idx) VALUES('b', 0); PRAGMA user_version=7")
+                    .ok());
+  }
+  auto store = sqlite::SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto leased = (*store)->LeaseItems("b", 10, now, 1h);
+  ASSERT_TRUE(leased.ok()) << leased.status();
+  ASSERT_EQ(leased->size(), 1u);
+  EXPECT_FALSE(leased->front().item.duplicate_of);
+  EXPECT_TRUE(leased->front().duplicates.empty());
 }
 
 TEST(SqliteStoreTest, DroppingABatchsItemsShrinksTheDatabaseFile) {

@@ -114,7 +114,21 @@ Status MemoryStore::AddItems(const std::string& batch_id, const std::vector<NewI
   std::lock_guard lock(mu_);
   SLUICE_RETURN_IF_ERROR(faults_.Check(StoreCall::kAddItems));
   BatchItems& batch = items_[batch_id];
-  for (const NewItem& item : items) batch.queue.try_emplace(item.index, QueuedItem{item});
+  for (const NewItem& item : items) {
+    QueuedItem queued{item};
+    if (item.duplicate_of) {
+      // As SqliteStore: it waits only for an original still to be answered, itself not a copy.
+      auto original = batch.queue.find(*item.duplicate_of);
+      bool waiting = original != batch.queue.end() && !original->second.item.duplicate_of &&
+                     original->second.state != ItemState::kDone;
+      if (waiting) {
+        queued.state = ItemState::kDuplicate;
+      } else {
+        queued.item.duplicate_of.reset();
+      }
+    }
+    batch.queue.try_emplace(item.index, std::move(queued));
+  }
   return OkStatus();
 }
 
@@ -129,10 +143,20 @@ Result<std::vector<LeasedItem>> MemoryStore::LeaseItems(const std::string& batch
   auto until = now + std::chrono::duration_cast<WallTime::duration>(lease);
   for (auto& [index, queued] : it->second.queue) {
     if (leased.size() >= max) break;
-    if (queued.state == ItemState::kDone || queued.ready_at > now) continue;
+    if (queued.state == ItemState::kDone || queued.state == ItemState::kDuplicate ||
+        queued.ready_at > now) {
+      continue;
+    }
     queued.state = ItemState::kLeased;
     queued.ready_at = until;
-    leased.push_back({queued.item, ++queued.attempts});
+    leased.push_back({queued.item, ++queued.attempts, {}});
+  }
+  for (LeasedItem& l : leased) {
+    for (const auto& [index, queued] : it->second.queue) {
+      if (queued.state == ItemState::kDuplicate && queued.item.duplicate_of == l.item.index) {
+        l.duplicates.push_back({index, queued.item.custom_id});
+      }
+    }
   }
   return leased;
 }

@@ -12,8 +12,9 @@ namespace {
 // small row rewritten at every lease and at completion), so moving an item through the queue never
 // rewrites its body. user_version numbers the layout; a layout from kOldestUpgradable on is
 // upgraded in place: 3 added the `files` table (kSchema creates it), 4 the batches' tenant, 5
-// the files' expiry, 6 the model a fallback answered with, 7 each result's cost and failure code.
-constexpr int kSchemaVersion = 7;
+// the files' expiry, 6 the model a fallback answered with, 7 each result's cost and failure code,
+// 8 dedup (an item that shares an earlier one's answer, and a result that is such a copy).
+constexpr int kSchemaVersion = 8;
 constexpr int kOldestUpgradable = 2;
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS batches(
@@ -25,11 +26,16 @@ CREATE INDEX IF NOT EXISTS batches_by_status ON batches(status);
 CREATE TABLE IF NOT EXISTS items(
   batch_id TEXT NOT NULL, idx INTEGER NOT NULL, custom_id TEXT NOT NULL, model TEXT NOT NULL,
   endpoint TEXT NOT NULL, body TEXT NOT NULL, estimated_tokens INTEGER NOT NULL,
+  duplicate_of INTEGER,
   PRIMARY KEY(batch_id, idx)) WITHOUT ROWID;
+-- The lines that share an item's answer, found when the item is leased.
+CREATE INDEX IF NOT EXISTS items_duplicates ON items(batch_id, duplicate_of, idx)
+  WHERE duplicate_of IS NOT NULL;
 CREATE TABLE IF NOT EXISTS queue(
   batch_id TEXT NOT NULL, idx INTEGER NOT NULL, state INTEGER NOT NULL DEFAULT 0,
   attempts INTEGER NOT NULL DEFAULT 0, ready_at_ms INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY(batch_id, idx)) WITHOUT ROWID;
+-- state: 0 pending, 1 leased, 2 done, 3 a duplicate waiting for its original's answer.
 -- Only the items still to send, in input order: leasing walks this instead of every finished
 -- item before the first open one (which made a whole run quadratic in the file's length).
 CREATE INDEX IF NOT EXISTS queue_open ON queue(batch_id, idx, ready_at_ms) WHERE state IN (0, 1);
@@ -41,6 +47,7 @@ CREATE TABLE IF NOT EXISTS results(
   total_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
   reasoning_tokens INTEGER NOT NULL, model TEXT NOT NULL DEFAULT '',
   cost_nanousd INTEGER, failure_code TEXT NOT NULL DEFAULT '',
+  duplicate_of INTEGER, saved_nanousd INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY(batch_id, idx)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files(
   id TEXT PRIMARY KEY, tenant TEXT NOT NULL, filename TEXT NOT NULL, purpose TEXT NOT NULL,
@@ -78,6 +85,8 @@ ResultRecord ReadResult(const Statement& row) {
   r.model = row.Text(13);
   r.cost_nanousd = row.OptionalInt(14);
   r.failure_code = row.Text(15);
+  r.duplicate_of = row.OptionalInt(16);
+  r.saved_nanousd = row.Int(17);
   return r;
 }
 
@@ -138,6 +147,17 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
     SLUICE_RETURN_IF_ERROR(db->Exec(
         "ALTER TABLE results ADD COLUMN cost_nanousd INTEGER; "
         "ALTER TABLE results ADD COLUMN failure_code TEXT NOT NULL DEFAULT ''"));
+  }
+  // Items and results written before 8 were each sent for themselves.
+  SLUICE_ASSIGN_OR_RETURN(bool items_without_dedup, LacksColumn(*db, "items", "duplicate_of"));
+  if (layout > 0 && layout < 8 && items_without_dedup) {
+    SLUICE_RETURN_IF_ERROR(db->Exec("ALTER TABLE items ADD COLUMN duplicate_of INTEGER"));
+  }
+  SLUICE_ASSIGN_OR_RETURN(bool results_without_dedup, LacksColumn(*db, "results", "duplicate_of"));
+  if (layout > 0 && layout < 8 && results_without_dedup) {
+    SLUICE_RETURN_IF_ERROR(
+        db->Exec("ALTER TABLE results ADD COLUMN duplicate_of INTEGER; "
+                 "ALTER TABLE results ADD COLUMN saved_nanousd INTEGER NOT NULL DEFAULT 0"));
   }
   SLUICE_RETURN_IF_ERROR(db->Exec(kSchema));
   SLUICE_RETURN_IF_ERROR(db->Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion)));
@@ -205,16 +225,33 @@ Status SqliteStore::AddItems(const std::string& batch_id, const std::vector<NewI
   std::lock_guard lock(mu_);
   return InTransaction([&]() -> Status {
     SLUICE_ASSIGN_OR_RETURN(
-        auto insert, db_->Prepare("INSERT OR IGNORE INTO items(batch_id, idx, custom_id, model, "
-                                  "endpoint, body, estimated_tokens) VALUES(?, ?, ?, ?, ?, ?, ?)"));
+        auto insert,
+        db_->Prepare("INSERT OR IGNORE INTO items(batch_id, idx, custom_id, model, endpoint, "
+                     "body, estimated_tokens, duplicate_of) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
     SLUICE_ASSIGN_OR_RETURN(
-        auto enqueue, db_->Prepare("INSERT OR IGNORE INTO queue(batch_id, idx) VALUES(?, ?)"));
+        auto enqueue,
+        db_->Prepare("INSERT OR IGNORE INTO queue(batch_id, idx, state) VALUES(?, ?, ?)"));
+    // A duplicate waits for its original only if that one is an item still to be answered and
+    // not itself a duplicate; otherwise (an ingest repeated under other rules) it is sent.
+    SLUICE_ASSIGN_OR_RETURN(
+        auto original,
+        db_->Prepare("SELECT 1 FROM items AS i JOIN queue AS q ON q.batch_id = i.batch_id AND "
+                     "q.idx = i.idx WHERE i.batch_id = ? AND i.idx = ? AND "
+                     "i.duplicate_of IS NULL AND q.state IN (0, 1)"));
     for (const NewItem& item : items) {
+      std::optional<std::int64_t> duplicate_of;
+      if (item.duplicate_of) {
+        original.Bind(1, batch_id).Bind(2, *item.duplicate_of);
+        SLUICE_ASSIGN_OR_RETURN(bool waiting, original.Step());
+        original.Reset();
+        if (waiting) duplicate_of = item.duplicate_of;
+      }
       insert.Bind(1, batch_id).Bind(2, item.index).Bind(3, item.custom_id).Bind(4, item.model);
       insert.Bind(5, item.endpoint).Bind(6, item.body).Bind(7, item.estimated_tokens);
+      insert.Bind(8, duplicate_of);
       SLUICE_RETURN_IF_ERROR(insert.Run());
       insert.Reset();
-      enqueue.Bind(1, batch_id).Bind(2, item.index);
+      enqueue.Bind(1, batch_id).Bind(2, item.index).Bind(3, duplicate_of ? 3 : 0);
       SLUICE_RETURN_IF_ERROR(enqueue.Run());
       enqueue.Reset();
     }
@@ -242,6 +279,20 @@ Result<std::vector<LeasedItem>> SqliteStore::LeaseItems(const std::string& batch
       NewItem item{select.Int(0),  select.Text(1), select.Text(2),
                    select.Text(3), select.Text(4), select.Int(5)};
       leased.push_back({std::move(item), static_cast<int>(select.Int(6)) + 1});
+    }
+    SLUICE_ASSIGN_OR_RETURN(
+        auto duplicates,
+        db_->Prepare("SELECT i.idx, i.custom_id FROM items AS i INDEXED BY items_duplicates "
+                     "JOIN queue AS q ON q.batch_id = i.batch_id AND q.idx = i.idx "
+                     "WHERE i.batch_id = ? AND i.duplicate_of = ? AND q.state = 3 ORDER BY i.idx"));
+    for (LeasedItem& l : leased) {
+      duplicates.Bind(1, batch_id).Bind(2, l.item.index);
+      while (true) {
+        SLUICE_ASSIGN_OR_RETURN(bool row, duplicates.Step());
+        if (!row) break;
+        l.duplicates.push_back({duplicates.Int(0), duplicates.Text(1)});
+      }
+      duplicates.Reset();
     }
     SLUICE_ASSIGN_OR_RETURN(auto update,
                             db_->Prepare("UPDATE queue SET state = 1, attempts = attempts + 1, "
@@ -354,8 +405,8 @@ Status SqliteStore::AddResults(const std::string& batch_id,
         db_->Prepare("INSERT OR IGNORE INTO results(batch_id, idx, custom_id, success, "
                      "status_code, request_id, body, error_code, error_message, prompt_tokens, "
                      "completion_tokens, total_tokens, cached_tokens, reasoning_tokens, model, "
-                     "cost_nanousd, failure_code) "
-                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                     "cost_nanousd, failure_code, duplicate_of, saved_nanousd) "
+                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     SLUICE_ASSIGN_OR_RETURN(
         auto done, db_->Prepare("UPDATE queue SET state = 2 WHERE batch_id = ? AND idx = ?"));
     for (const ResultRecord& r : results) {
@@ -364,7 +415,8 @@ Status SqliteStore::AddResults(const std::string& batch_id,
       insert.Bind(9, r.error_message).Bind(10, r.usage.prompt_tokens);
       insert.Bind(11, r.usage.completion_tokens).Bind(12, r.usage.total_tokens);
       insert.Bind(13, r.usage.cached_tokens).Bind(14, r.usage.reasoning_tokens).Bind(15, r.model);
-      insert.Bind(16, r.cost_nanousd).Bind(17, r.failure_code);
+      insert.Bind(16, r.cost_nanousd).Bind(17, r.failure_code).Bind(18, r.duplicate_of);
+      insert.Bind(19, r.saved_nanousd);
       SLUICE_RETURN_IF_ERROR(insert.Run());
       insert.Reset();
       done.Bind(1, batch_id).Bind(2, r.index);
@@ -383,8 +435,8 @@ Result<std::vector<ResultRecord>> SqliteStore::ReadResults(const std::string& ba
       auto select,
       db_->Prepare("SELECT idx, custom_id, success, status_code, request_id, body, error_code, "
                    "error_message, prompt_tokens, completion_tokens, total_tokens, "
-                   "cached_tokens, reasoning_tokens, model, cost_nanousd, failure_code "
-                   "FROM results "
+                   "cached_tokens, reasoning_tokens, model, cost_nanousd, failure_code, "
+                   "duplicate_of, saved_nanousd FROM results "
                    "WHERE batch_id = ? AND idx > ? ORDER BY idx LIMIT ?"));
   select.Bind(1, batch_id).Bind(2, after_index).Bind(3, static_cast<std::int64_t>(limit));
   std::vector<ResultRecord> results;
@@ -415,13 +467,19 @@ Result<ItemCounts> SqliteStore::CountItems(const std::string& batch_id) {
       auto outcomes,
       db_->Prepare("SELECT success, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), "
                    "SUM(total_tokens), SUM(cached_tokens), SUM(reasoning_tokens), "
-                   "SUM(cost_nanousd), COUNT(*) - COUNT(cost_nanousd) "
-                   "FROM results WHERE batch_id = ? GROUP BY success"));
+                   "SUM(cost_nanousd), COUNT(*) - COUNT(cost_nanousd), "
+                   "duplicate_of IS NOT NULL, SUM(saved_nanousd) "
+                   "FROM results WHERE batch_id = ? GROUP BY success, duplicate_of IS NOT NULL"));
   outcomes.Bind(1, batch_id);
   while (true) {
     SLUICE_ASSIGN_OR_RETURN(bool row, outcomes.Step());
     if (!row) break;
-    (outcomes.Int(0) != 0 ? counts.succeeded : counts.failed) = outcomes.Int(1);
+    (outcomes.Int(0) != 0 ? counts.succeeded : counts.failed) += outcomes.Int(1);
+    if (outcomes.Int(9) != 0) {  // copies of another line's answer: not billed (ResultTally)
+      counts.deduplicated += outcomes.Int(1);
+      counts.saved_nanousd += outcomes.Int(10);
+      continue;
+    }
     counts.usage += {outcomes.Int(2), outcomes.Int(3), outcomes.Int(4), outcomes.Int(5),
                      outcomes.Int(6)};
     counts.cost_nanousd += outcomes.Int(7);
