@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Section 12 of docs/benchmarks.md: one batch of LINES lines (default 20,000; 40-character
+# Section 13 of docs/benchmarks.md: one batch of LINES lines (default 20,000; 40-character
 # prompts, max_tokens 16) run by `sluice serve` against the mock (no limits, no latency), first on
 # the embedded SQLite store, then on Redis (`store: redis://…`, a redis-server this script starts
 # on loopback without persistence). Reports each store's wall time and requests/s, the Redis
