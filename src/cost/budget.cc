@@ -47,7 +47,9 @@ std::int64_t ReservationOf(const std::optional<Prices>& prices, std::int64_t tok
 }
 
 std::string FormatUsd(std::int64_t nanousd) {
-  return fmt::format("${:.4f}", static_cast<double>(nanousd) / 1e9);
+  std::string text = fmt::format("${:.6f}", static_cast<double>(nanousd) / 1e9);
+  while (text.back() == '0' && text[text.size() - 3] != '.') text.pop_back();
+  return text;
 }
 
 Result<std::int64_t> ParseUsd(std::string_view text) {

@@ -22,7 +22,7 @@ namespace sluice::cost {
 // token at the higher of the input and output rates, rounded up; 0 when the price is unknown.
 std::int64_t ReservationOf(const std::optional<Prices>& prices, std::int64_t tokens);
 
-// "$1.2500" for 1'250'000'000.
+// "$1.25" for 1'250'000'000, "$0.000182" for 182'000 (to the millionth of a dollar).
 std::string FormatUsd(std::int64_t nanousd);
 
 // Parses a cap given in dollars ("5", "0.25"): kInvalidArgument, naming what is wrong, for text
@@ -76,7 +76,7 @@ class KeyBudget {
   // What may still be reserved in the day and month of `now` (each starts at zero); nullopt
   // without a cap.
   std::optional<std::int64_t> Left(WallTime now) const;
-  // Why nothing more may be spent at `now` ("its daily budget of $5.0000 is spent ($5.0012 on
+  // Why nothing more may be spent at `now` ("its daily budget of $5.00 is spent ($5.0012 on
   // 2026-12-07 UTC); it resets at 2026-12-08 00:00 UTC"); nullopt while something is left.
   std::optional<std::string> Exhausted(WallTime now) const;
   // When the first exhausted period at `now` ends (the next UTC midnight or month).

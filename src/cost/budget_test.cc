@@ -20,6 +20,13 @@ TEST(ReservationOfTest, EveryTokenAtTheHigherRateRoundedUp) {
   EXPECT_EQ(ReservationOf(std::nullopt, 1000), 0);
 }
 
+TEST(FormatUsdTest, CentsOrMillionthsAsNeeded) {
+  EXPECT_EQ(FormatUsd(5'000'000'000), "$5.00");
+  EXPECT_EQ(FormatUsd(250'000'000), "$0.25");
+  EXPECT_EQ(FormatUsd(182'000), "$0.000182");
+  EXPECT_EQ(FormatUsd(0), "$0.00");
+}
+
 TEST(ParseUsdTest, AcceptsDollarAmounts) {
   EXPECT_EQ(*ParseUsd("5"), 5'000'000'000);
   EXPECT_EQ(*ParseUsd("0.25"), 250'000'000);
@@ -57,7 +64,7 @@ TEST(KeyBudgetTest, TheDayStartsAtZeroAtUtcMidnight) {
   key.Spend(1'000'000'000, noon);
   EXPECT_EQ(key.Left(noon), 0);
   EXPECT_EQ(*key.Exhausted(noon),
-            "its daily budget of $1.0000 is spent ($1.0000 on 2026-12-07 UTC); it resets at "
+            "its daily budget of $1.00 is spent ($1.00 on 2026-12-07 UTC); it resets at "
             "2026-12-08 00:00 UTC");
   EXPECT_EQ(key.NextReset(noon), sys_days(2026y / December / 8d));
   WallTime next_day = sys_days(2026y / December / 8d) + 1s;
@@ -73,7 +80,7 @@ TEST(KeyBudgetTest, TheMonthCapHoldsAcrossDays) {
   WallTime last_day = At(2026y / December / 31d, hours(23));
   EXPECT_EQ(key.Left(last_day), 0);
   EXPECT_EQ(*key.Exhausted(last_day),
-            "its monthly budget of $8.0000 is spent ($8.0000 this month); it resets at "
+            "its monthly budget of $8.00 is spent ($8.00 this month); it resets at "
             "2027-01-01 00:00 UTC");
   EXPECT_EQ(key.NextReset(last_day), sys_days(2027y / January / 1d));
   EXPECT_EQ(key.Left(sys_days(2027y / January / 1d)), 5'000'000'000);

@@ -14,6 +14,7 @@
 #include "batch/ingest.h"
 #include "common/result.h"
 #include "config/config.h"
+#include "runtime/dry_run_plan.h"
 #include "runtime/store_retry.h"
 #include "scheduler/dispatcher.h"
 #include "store/store.h"
@@ -28,6 +29,9 @@ struct RunRequest {
   bool dry_run = false;                    // validate and estimate; send nothing
   bool skip_invalid = false;  // invalid lines become error lines instead of stopping the run
   bool force = false;         // run again even if this file already completed
+  // The batch's cost cap (--max-cost), earlier runs' spending included: at the cap the run stops
+  // sending, saves what finished and ends (kPausedForBudget); a rerun with a higher cap goes on.
+  std::optional<std::int64_t> max_cost_nanousd;
   Duration drain_timeout = std::chrono::seconds(30);
   Duration progress_interval = std::chrono::seconds(1);
   // The loaded encodings for exact token counts (not owned); nullptr: the character heuristic.
@@ -35,11 +39,12 @@ struct RunRequest {
 };
 
 enum class RunOutcome {
-  kCompleted,     // every line has a result in the output files
-  kAlreadyDone,   // this file completed before; nothing was sent, its saved results rewritten
-  kInvalidInput,  // invalid lines and no --skip-invalid; nothing was sent
-  kInterrupted,   // stopped by a signal; what finished is saved, a rerun resumes
-  kDryRun,        // validated and estimated only
+  kCompleted,        // every line has a result in the output files
+  kAlreadyDone,      // this file completed before; nothing was sent, its saved results rewritten
+  kInvalidInput,     // invalid lines and no --skip-invalid; nothing was sent
+  kInterrupted,      // stopped by a signal; what finished is saved, a rerun resumes
+  kDryRun,           // validated and estimated only
+  kPausedForBudget,  // stopped at the cost cap; what finished is saved, a rerun resumes
 };
 
 struct RunReport {
@@ -59,6 +64,8 @@ struct RunReport {
   // answered has no price.
   std::optional<double> batch_cost;
   std::vector<std::string> unpriced_models;  // the file's models whose price is unknown
+  std::optional<DryRunPlan> plan;            // a dry run's figures per mode
+  std::optional<std::string> paused;         // kPausedForBudget: why
 };
 
 // Called on the run's thread every progress_interval with the counters and the time elapsed.
@@ -73,12 +80,5 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
 Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& request,
                                store::Store& store, TransientRetry& retry,
                                const ProgressCallback& on_progress);
-
-// The least time the configured limits allow for `report`'s requests: per model, the larger of
-// (tokens − tpm) / (tpm per second), for anthropic deployments (prompt tokens − itpm) / (itpm per
-// second) (their output budget counts output produced, unknown before), and (requests − rpm) /
-// (rpm per second), summing the deployments' limits; the slowest model decides. A limit some
-// deployment of the model leaves to be learned (0), or does not meter, is left out.
-Duration MinimumDuration(const config::Config& config, const batch::IngestReport& report);
 
 }  // namespace sluice::runtime
