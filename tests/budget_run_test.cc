@@ -98,3 +98,36 @@ TEST(BudgetRunTest, BadCapIsAUsageError) {
 
 }  // namespace
 }  // namespace sluice::test_support
+
+namespace sluice::test_support {
+namespace {
+
+TEST(BudgetRunTest, DryRunShowsBothModesAndSendsNothing) {
+  RunFixture fixture;
+  ASSERT_TRUE(fixture.Start({}).ok());
+  // An openai deployment (the generated config's is openai-compatible, which has no batch API).
+  fixture.WriteInput("sluice.yaml", "data_dir: " + fixture.Path("data") +
+                                        "\nmodels:\n  - name: gpt-4o-mini\n"
+                                        "    prices: {input: 1.0, cached_input: 0.5, output: 2.0}\n"
+                                        "    deployments:\n      - provider: openai\n"
+                                        "        base_url: http://127.0.0.1:" +
+                                        std::to_string(fixture.mock_port()) +
+                                        "/v1\n        api_key: sk-test\n        rpm: 60\n");
+  std::string input = fixture.WriteInput("in.jsonl", RequestLines(600));
+  ProcessResult dry = fixture.Run({input, "--output", fixture.Path("out.jsonl"), "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  // 600 requests at 60 rpm: 9 minutes after the first minute's 60.
+  EXPECT_THAT(dry.out, ::testing::MatchesRegex(
+                           "(.|\n)*\nrealtime +\\$0\\.[0-9]+ +9m00s +the least time(.|\n)*"));
+  EXPECT_THAT(dry.out, ::testing::MatchesRegex(
+                           "(.|\n)*\nprovider +\\$0\\.[0-9]+ +up to 24h00m +up to the provider's "
+                           "batch window(.|\n)*"));
+  EXPECT_THAT(dry.out, HasSubstr("auto would run it realtime: real time finishes well inside"));
+  EXPECT_THAT(dry.out, HasSubstr("nothing was sent"));
+  Result<boost::json::object> stats = fixture.Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(StatCount(*stats, "received"), 0);
+}
+
+}  // namespace
+}  // namespace sluice::test_support

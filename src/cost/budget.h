@@ -61,8 +61,8 @@ struct BudgetState {
 };
 
 struct KeyLimits {
-  std::optional<std::int64_t> per_day;    // nanodollars per UTC day; unset: no daily cap
-  std::optional<std::int64_t> per_month;  // nanodollars per UTC calendar month
+  std::optional<std::int64_t> per_day = std::nullopt;    // nanodollars per UTC day; unset: none
+  std::optional<std::int64_t> per_month = std::nullopt;  // nanodollars per UTC calendar month
   bool operator==(const KeyLimits&) const = default;
 };
 
