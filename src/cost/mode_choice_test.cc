@@ -39,9 +39,15 @@ ModeChoiceInput BigBatch() {
   return input;
 }
 
-TEST(ChooseModeTest, ProviderWhenRealTimeNeedsMuchOfTheWindow) {
+// BigBatch at limits that need most of the day for it.
+ModeChoiceInput SlowBatch() {
   ModeChoiceInput input = BigBatch();
   input.realtime_duration = hours(16) + minutes(39);
+  return input;
+}
+
+TEST(ChooseModeTest, ProviderWhenRealTimeNeedsMuchOfTheWindow) {
+  ModeChoiceInput input = SlowBatch();
   ModeChoice choice = ChooseMode(input);
   EXPECT_EQ(choice.mode, Mode::kProvider);
   ASSERT_EQ(choice.reasons.size(), 2u);
@@ -65,8 +71,7 @@ TEST(ChooseModeTest, WellInsideIsTunable) {
 }
 
 TEST(ChooseModeTest, RealtimeWhenTheWindowIsShorterThanTheProviders) {
-  ModeChoiceInput input = BigBatch();
-  input.realtime_duration = hours(16) + minutes(39);
+  ModeChoiceInput input = SlowBatch();
   input.time_left = hours(6);
   ModeChoice choice = ChooseMode(input);
   EXPECT_EQ(choice.mode, Mode::kRealtime);
@@ -74,15 +79,13 @@ TEST(ChooseModeTest, RealtimeWhenTheWindowIsShorterThanTheProviders) {
 }
 
 TEST(ChooseModeTest, RealtimeWhenTheProviderHasNoBatchApi) {
-  ModeChoiceInput input = BigBatch();
-  input.realtime_duration = hours(16) + minutes(39);
+  ModeChoiceInput input = SlowBatch();
   input.provider_available = false;
   EXPECT_EQ(ChooseMode(input).mode, Mode::kRealtime);
 }
 
 TEST(ChooseModeTest, RealtimeWhenTheBatchApiSavesNothing) {
-  ModeChoiceInput input = BigBatch();
-  input.realtime_duration = hours(16) + minutes(39);
+  ModeChoiceInput input = SlowBatch();
   input.provider_cost = 100;
   ModeChoice choice = ChooseMode(input);
   EXPECT_EQ(choice.mode, Mode::kRealtime);
@@ -90,8 +93,7 @@ TEST(ChooseModeTest, RealtimeWhenTheBatchApiSavesNothing) {
 }
 
 TEST(ChooseModeTest, UnknownPricesStillChooseByTime) {
-  ModeChoiceInput input = BigBatch();
-  input.realtime_duration = hours(16) + minutes(39);
+  ModeChoiceInput input = SlowBatch();
   input.realtime_cost.reset();
   input.provider_cost.reset();
   ModeChoice choice = ChooseMode(input);
