@@ -50,19 +50,21 @@ class BudgetServeTest : public ::testing::Test {
     return gateway_->Call(method, target, body, "application/json", key);
   }
 
-  std::string Upload(const std::string& content) {
+  std::string Upload(const std::string& content, const std::string& key = "sk-test") {
     UploadForm form = BatchUploadForm(content);
-    RawResponse file = gateway_->Call("POST", "/v1/files", form.body, form.content_type);
+    RawResponse file = gateway_->Call("POST", "/v1/files", form.body, form.content_type, key);
     EXPECT_EQ(file.status, 200) << file.body;
     return std::string(JsonObjectOf(file).at("id").as_string());
   }
 
-  RawResponse CreateBatch(const std::string& file_id, const std::string& metadata) {
+  RawResponse CreateBatch(const std::string& file_id, const std::string& metadata,
+                          const std::string& key = "sk-test") {
     return Call("POST", "/v1/batches",
                 R"({"input_file_id":")" + file_id +
                     R"(","endpoint":"/v1/chat/completions","completion_window":"24h",)"
                     R"("metadata":)" +
-                    metadata + "}");
+                    metadata + "}",
+                key);
   }
 
   // Asks for the batch until `wanted` holds (or the deadline passes); the last answer.
@@ -177,6 +179,19 @@ TEST_F(BudgetServeTest, KeyOverItsDailyBudgetGetsInsufficientQuotaUntilTheDayTur
               HasSubstr("gateway key 'team-a': its daily budget of $0.000001 is spent"));
   EXPECT_THAT(over.head, HasSubstr("x-should-retry: false"));
   EXPECT_EQ(Received(), 1) << "the refused request went upstream";
+  // The key's batches pause too, sending nothing.
+  RawResponse created = CreateBatch(Upload(RequestLines(3), kTeamKey), "{}", kTeamKey);
+  ASSERT_EQ(created.status, 200) << created.body;
+  std::string batch_id(JsonObjectOf(created).at("id").as_string());
+  auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  json::object batch;
+  do {
+    batch = JsonObjectOf(Call("GET", "/v1/batches/" + batch_id, "", kTeamKey));
+  } while (!Paused(batch) && std::chrono::steady_clock::now() < deadline);
+  ASSERT_TRUE(Paused(batch)) << json::serialize(batch);
+  EXPECT_THAT(std::string(batch["sluice"].at("budget").at("paused_reason").as_string()),
+              HasSubstr("gateway key 'team-a': its daily budget of $0.000001 is spent"));
+  EXPECT_EQ(Received(), 1);
   EXPECT_EQ(Call("POST", "/v1/chat/completions", chat, kOtherKey).status, 200);
   clock_.Advance(std::chrono::hours(24));
   EXPECT_EQ(Call("POST", "/v1/chat/completions", chat, kTeamKey).status, 200);
