@@ -146,3 +146,29 @@ TEST_F(CliRemoteTest, ErrorsAreOneLineAndExitOne) {
 
 }  // namespace
 }  // namespace sluice::test_support
+
+namespace sluice::test_support {
+namespace {
+
+TEST_F(CliRemoteTest, SetBudgetResumesABatchPausedAtItsCap) {
+  std::string input = fixture_.WriteInput("in.jsonl", RequestLines(30));
+  ProcessResult created =
+      Sluice({"batches", "create", "--file", input, "--metadata", "sluice_max_cost_usd=0.0002"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  std::string id(Parse(created.out)["id"].as_string());
+  ASSERT_TRUE(serve_->WaitForStderr("batch " + id + " paused for budget", kRunDeadline).ok())
+      << serve_->stderr_text();
+
+  ProcessResult bad = Sluice({"batches", "set-budget", id, "plenty"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("'plenty' is not a number of US dollars"));
+  ProcessResult raised = Sluice({"batches", "set-budget", id, "none"});
+  ASSERT_EQ(raised.exit_code, 0) << raised.err;
+  EXPECT_FALSE(Parse(raised.out)["metadata"].as_object().contains("sluice_max_cost_usd"));
+  ProcessResult waited = Sluice({"batches", "wait", id, "--interval", "20ms"});
+  ASSERT_EQ(waited.exit_code, 0) << waited.err;
+  EXPECT_EQ(Parse(waited.out)["request_counts"].as_object()["completed"], 30);
+}
+
+}  // namespace
+}  // namespace sluice::test_support

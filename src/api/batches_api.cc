@@ -12,6 +12,7 @@
 #include "api/batch_object.h"
 #include "api/errors.h"
 #include "api/output_expires_after.h"
+#include "api/sluice_metadata.h"
 #include "batch/output_files.h"
 #include "common/duration.h"
 #include "common/ids.h"
@@ -63,7 +64,7 @@ std::optional<http::Response> CheckMetadata(const json::value& metadata) {
       return bad("sluice_dedup must be off, auto or always.");
     }
   }
-  return std::nullopt;
+  return CheckSluiceMetadata(metadata);
 }
 
 // The batch's metadata.sluice_dedup, else `fallback` (the config's dedup).
@@ -228,6 +229,18 @@ asio::awaitable<http::Response> BatchesApi::Create(http::Request request, std::s
   }
   batch::BatchRecord record{
       made.id, file_id, std::string(kValidating), now, json::serialize(object), tenant};
+  if (IsDryRun(metadata)) {
+    if (!options_.dry_run) {
+      co_return InvalidRequest(400,
+                               "Invalid 'metadata.sluice_dry_run': this gateway has no dry run.",
+                               "metadata.sluice_dry_run");
+    }
+    Result<json::object> priced = co_await DryRun(std::move(record), std::move(object), *window);
+    if (!priced.ok()) {
+      co_return http::ErrorResponse({500, "server_error", priced.status().message(), {}, {}});
+    }
+    co_return JsonOk(json::serialize(Shown(std::move(*priced), tenant)));
+  }
   auto create = [&store, record] { return store.CreateBatch(record); };
   Status created = co_await http::Offload<Status>(store_executor_, io_, create);
   if (!created.ok()) {
@@ -353,6 +366,9 @@ json::object BatchesApi::View(Active& batch) {
   if (auto counts = dispatcher_.Counts(batch.record.id)) {
     SetResults(batch.object, counts->total, *counts);
   }
+  if (std::optional<cost::BudgetState> budget = dispatcher_.BudgetOf(batch.record.id)) {
+    SetBudgetState(batch.object, *budget);
+  }
   return Shown(batch.object, batch.record.tenant);
 }
 
@@ -415,13 +431,18 @@ asio::awaitable<Status> BatchesApi::Advance(Active& batch) {
   co_return status;
 }
 
-asio::awaitable<Status> BatchesApi::Validate(Active& batch) {
+batch::IngestOptions BatchesApi::IngestOptionsFor(const json::object& batch) const {
   batch::IngestOptions ingest = options_.ingest;
-  ingest.rules.endpoint = batch::EndpointFromUrl(StringField(batch.object, "endpoint"));
-  ingest.dedup = DedupOf(batch.object, options_.ingest.dedup);
+  ingest.rules.endpoint = batch::EndpointFromUrl(StringField(batch, "endpoint"));
+  ingest.dedup = DedupOf(batch, options_.ingest.dedup);
   auto models = std::make_shared<std::set<std::string, std::less<>>>(options_.models.begin(),
                                                                      options_.models.end());
   ingest.rules.model_known = [models](std::string_view model) { return models->contains(model); };
+  return ingest;
+}
+
+asio::awaitable<Status> BatchesApi::Validate(Active& batch) {
+  batch::IngestOptions ingest = IngestOptionsFor(batch.object);
   store::Store& store = store_;
   std::string id = batch.record.id;
   std::string path = bodies_.PathOf(StringField(batch.object, "input_file_id"));
@@ -471,7 +492,8 @@ asio::awaitable<Status> BatchesApi::Execute(Active& batch) {
       // The window's end cancels the run; the run's end cancels the wait.
       auto finished = std::make_shared<scheduler::Notifier>(io_);
       asio::co_spawn(io_, ExpireAt(id, clock_.Now() + left, finished), asio::detached);
-      scheduler::BatchSpec spec{id, batch.record.tenant, PriorityOf(batch.object)};
+      scheduler::BatchSpec spec{id, batch.record.tenant, PriorityOf(batch.object),
+                                MaxCostOf(batch.object)};
       run = co_await dispatcher_.RunBatch(std::move(spec));
       finished->Notify();
     }

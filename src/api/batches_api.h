@@ -60,6 +60,9 @@ struct BatchesApiOptions {
   // Why a batch's metadata.webhook_url cannot receive webhooks; nullopt when it can. Unset:
   // webhooks are off, and a batch that names one is refused.
   std::function<std::optional<std::string>(std::string_view url)> webhook_url_problem;
+  // A dry run's figures (sluice.dry_run) for a validated file and the time its window leaves.
+  // Unset: a batch asking for a dry run (metadata.sluice_dry_run) is refused.
+  std::function<boost::json::object(const batch::IngestReport& report, Duration time_left)> dry_run;
 };
 
 class BatchesApi {
@@ -80,6 +83,9 @@ class BatchesApi {
   boost::asio::awaitable<http::Response> Get(std::string id, Scope scope);
   boost::asio::awaitable<http::Response> Cancel(std::string id, Scope scope);
   boost::asio::awaitable<http::Response> List(http::Request request, Scope scope);
+  // POST /v1/batches/{id}/budget (batches_budget.cc): changes a batch's cost cap.
+  boost::asio::awaitable<http::Response> SetBudget(std::string id, http::Request request,
+                                                   Scope scope);
 
   // Batches being driven now, by status (for metrics).
   std::map<std::string, std::int64_t> ActiveByStatus() const;
@@ -95,6 +101,14 @@ class BatchesApi {
   };
 
   boost::asio::awaitable<void> Drive(std::string id);
+  // A dry run of the new batch `record` (metadata.sluice_dry_run; batches_dry_run.cc): its file
+  // validated and priced, nothing sent; saved completed (or failed, for invalid input) without
+  // output files, its figures in sluice.dry_run. Returns the saved object.
+  boost::asio::awaitable<Result<boost::json::object>> DryRun(batch::BatchRecord record,
+                                                             boost::json::object object,
+                                                             Duration window);
+  // How the batch's input file is validated: its endpoint, the models served.
+  batch::IngestOptions IngestOptionsFor(const boost::json::object& batch) const;
   // Takes the batch from where it stands as far as it goes: validated, run, finalized.
   boost::asio::awaitable<Status> Advance(Active& batch);
   boost::asio::awaitable<Status> Validate(Active& batch);

@@ -170,6 +170,9 @@ asio::awaitable<void> Gateway::Serve(http::Exchange& exchange, const Route& rout
     case Endpoint::kCancelBatch:
       response = co_await parts_.batches.Cancel(id, scope);
       break;
+    case Endpoint::kSetBatchBudget:
+      response = co_await parts_.batches.SetBudget(id, request, scope);
+      break;
     case Endpoint::kBatchEvents:
       co_await StreamBatchEvents(exchange, parts_.batches, parts_.batches.clock(), id,
                                 scope);

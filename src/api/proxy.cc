@@ -79,6 +79,17 @@ http::Response AllDeploymentsFailing(const std::string& model) {
                "service_unavailable");
 }
 
+// The 429 for a key whose budget is spent, as OpenAI answers an account out of quota (type and
+// code insufficient_quota); x-should-retry: false tells the SDKs not to retry it.
+http::Response InsufficientQuota(const std::string& tenant, const std::string& why) {
+  http::Response response =
+      Error(429, "insufficient_quota",
+            fmt::format("You exceeded your current quota: gateway key '{}': {}.", tenant, why),
+            "insufficient_quota");
+  response.headers.Set("x-should-retry", "false");
+  return response;
+}
+
 // The 429 for a request that found no room in time, with the headers every SDK honours.
 http::Response NoCapacity(scheduler::Dispatcher& dispatcher, const Proxy::Call& call,
                           TimePoint now) {
@@ -249,6 +260,11 @@ asio::awaitable<void> Proxy::HandleMessages(http::Exchange& exchange, std::strin
 }
 
 asio::awaitable<void> Proxy::Serve(http::Exchange& exchange, Call& call) {
+  if (std::optional<std::string> spent = dispatcher_.KeyBudgetExhausted(call.tenant)) {
+    http::Response refused = InsufficientQuota(call.tenant, *spent);
+    co_await exchange.Respond(std::move(refused));
+    co_return;
+  }
   // Counting is CPU work: a large body is counted off the event loop.
   Result<tokens::RequestEstimate> estimated;
   if (call.estimate_body.size() < options_.inline_estimate_bytes) {

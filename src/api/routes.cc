@@ -33,6 +33,7 @@ constexpr std::array kTable{
     Entry{"GET", "/v1/batches/{id}", Endpoint::kGetBatch},
     Entry{"POST", "/v1/batches/{id}/cancel", Endpoint::kCancelBatch},
     Entry{"GET", "/v1/batches/{id}/events", Endpoint::kBatchEvents},
+    Entry{"POST", "/v1/batches/{id}/budget", Endpoint::kSetBatchBudget},
     Entry{"GET", "/ui", Endpoint::kUi, false},
     Entry{"GET", "/ui/", Endpoint::kUi, false},
     Entry{"POST", "/ui/login", Endpoint::kUiLogin, false},

@@ -32,8 +32,9 @@ enum class Endpoint {
   kGetBatch,
   kCancelBatch,
   kBatchEvents,
-  kUi,         // the dashboard's page
-  kUiFile,     // its static files
+  kSetBatchBudget,  // sluice's own: a batch's cost cap
+  kUi,              // the dashboard's page
+  kUiFile,          // its static files
   kUiLogin,
   kUiLogout,
 };

@@ -147,6 +147,16 @@ int Download(ApiClient& api, const BatchesFlags& flags, CommandContext& ctx) {
   return kExitOk;
 }
 
+// POST /v1/batches/{id}/budget: the gateway checks the amount and says what is wrong with it.
+int SetBudget(ApiClient& api, const BatchesFlags& flags, CommandContext& ctx) {
+  json::object body{{"max_cost_usd", flags.max_cost == "none" ? json::value(nullptr)
+                                                              : json::value(flags.max_cost)}};
+  auto batch = api.Call("POST", "/v1/batches/" + flags.id + "/budget", json::serialize(body));
+  if (!batch.ok()) return Fail(ctx, kCommand, batch.status());
+  PrintAnswer(ctx, flags.remote, *batch, DetailsOf(*batch));
+  return kExitOk;
+}
+
 }  // namespace
 
 CLI::App* AddBatchesCommand(CLI::App& app, BatchesFlags& flags) {
@@ -183,6 +193,10 @@ CLI::App* AddBatchesCommand(CLI::App& app, BatchesFlags& flags) {
   download->add_option("BATCH_ID", flags.id, "The batch")->required();
   download->add_option("--output,-o", flags.output, "Output file (default <id>_output.jsonl)");
   download->add_option("--errors", flags.errors, "Error file (default <id>_errors.jsonl)");
+  CLI::App* budget = cmd->add_subcommand(
+      "set-budget", "Change a batch's cost cap (a batch paused at its cap goes on)");
+  budget->add_option("BATCH_ID", flags.id, "The batch")->required();
+  budget->add_option("USD", flags.max_cost, "The new cap in US dollars, or none")->required();
   return cmd;
 }
 
@@ -192,6 +206,7 @@ int RunBatchesCommand(const CLI::App& command, const BatchesFlags& flags, Comman
   if (command.got_subcommand("create")) return Create(api, flags, ctx);
   if (command.got_subcommand("wait")) return Wait(api, flags, ctx);
   if (command.got_subcommand("download")) return Download(api, flags, ctx);
+  if (command.got_subcommand("set-budget")) return SetBudget(api, flags, ctx);
   bool cancel = command.got_subcommand("cancel");
   auto batch = cancel ? api.Call("POST", "/v1/batches/" + flags.id + "/cancel")
                       : api.Call("GET", "/v1/batches/" + flags.id);

@@ -1,5 +1,5 @@
-// `sluice batches list|get|create|cancel|wait|download`: the Batches API of a running gateway
-// from the command line (remote_flags.h for --url, --api-key, --json, --table).
+// `sluice batches list|get|create|cancel|wait|download|set-budget`: the Batches API of a running
+// gateway from the command line (remote_flags.h for --url, --api-key, --json, --table).
 #pragma once
 
 #include <string>
@@ -31,6 +31,7 @@ struct BatchesFlags {
   std::string timeout;              // wait: give up after (empty: never)
   std::string output;               // download: the output file (default <id>_output.jsonl)
   std::string errors;               // download: the error file (default <id>_errors.jsonl)
+  std::string max_cost;             // set-budget: USD, or "none"
 };
 
 CLI::App* AddBatchesCommand(CLI::App& app, BatchesFlags& flags);

@@ -24,6 +24,22 @@ std::string UnknownPrices(const runtime::RunReport& r) {
                      fmt::join(r.unpriced_models, ", "));
 }
 
+// The dry run's modes, one row each: what each may cost and the time it needs.
+std::string ModesTable(const runtime::DryRunPlan& plan) {
+  auto row = [](std::string name, const runtime::ModeFigures& m, std::string time) {
+    std::string cost = m.cost_usd ? fmt::format("${:.4f}", *m.cost_usd) : "price unknown";
+    if (!m.available) return TableRow{std::move(name), "-", "-", m.note};
+    return TableRow{std::move(name), std::move(cost), std::move(time), m.note};
+  };
+  std::string text = FormatTable(
+      {"mode", "cost at most", "time", "how"},
+      {row("realtime", plan.realtime, FormatDuration(Seconds(plan.realtime.duration))),
+       row("provider", plan.provider, "up to " + FormatDuration(Seconds(plan.provider.duration)))});
+  text += fmt::format("auto would run it {}: {}\n", cost::ModeName(plan.choice.mode),
+                      fmt::join(plan.choice.reasons, "; "));
+  return text;
+}
+
 }  // namespace
 
 std::string FormatProgress(const scheduler::Progress& p, double requests_per_second,
@@ -120,6 +136,7 @@ std::string DryRunSummary(const runtime::RunReport& r) {
   text += r.maximum_cost ? fmt::format("estimated cost: at most ${:.4f} (every output cap used)\n",
                                        *r.maximum_cost)
                          : UnknownPrices(r);
+  if (r.plan) text += ModesTable(*r.plan);
   text += "nothing was sent\n";
   return text;
 }

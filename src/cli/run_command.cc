@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "cli/progress_line.h"
+#include "cost/budget.h"
 #include "runtime/batch_run.h"
 #include "runtime/data_dir_lock.h"
 #include "tokens/tokenizers.h"
@@ -18,7 +19,8 @@ namespace {
 constexpr const char* kRunHelp =
     "Run a JSONL batch file (OpenAI batch input format) to the end.\n"
     "Exit status: 0 every line has a result (some may be failures); 1 the run could not finish\n"
-    "(invalid lines without --skip-invalid, a store or file error); 2 usage or config error;\n"
+    "(invalid lines without --skip-invalid, a store or file error, paused at --max-cost);\n"
+    "2 usage or config error;\n"
     "130 interrupted (what finished is saved: run the same command again to resume).";
 
 void PrintInvalid(const batch::IngestReport& ingest, std::ostream& err) {
@@ -68,10 +70,22 @@ CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags) {
                   "input order either way)")
       ->check(CLI::IsMember({"prefix", "input"}))
       ->capture_default_str();
+  cmd->add_option("--max-cost", flags.max_cost,
+                  "Stop sending once the batch (earlier runs included) would cost more than USD "
+                  "dollars; run again with a higher cap to go on");
   return cmd;
 }
 
 int RunRunCommand(const RunFlags& flags, CommandContext& ctx) {
+  std::optional<std::int64_t> max_cost;
+  if (!flags.max_cost.empty()) {
+    Result<std::int64_t> parsed = cost::ParseUsd(flags.max_cost);
+    if (!parsed.ok()) {
+      ctx.err << "sluice run: --max-cost: " << parsed.status().message() << std::endl;
+      return kExitUsage;
+    }
+    max_cost = *parsed;
+  }
   auto config = LoadConfig(ctx.global);
   if (!config.ok()) {
     ctx.err << config.status().message() << std::endl;
@@ -92,8 +106,10 @@ int RunRunCommand(const RunFlags& flags, CommandContext& ctx) {
   // Loads in the background while the config and the store open; ingest waits for it.
   auto tokenizers = tokens::Tokenizers::Open(tokens::Tokenizers::DefaultDirectories());
   ProgressLine progress(ctx.err, tty);
+  runtime::RunRequest request = RequestFrom(flags, tty, *tokenizers);
+  request.max_cost_nanousd = max_cost;
   auto report = runtime::RunBatchFile(
-      *config, RequestFrom(flags, tty, *tokenizers),
+      *config, request,
       [&](const scheduler::Progress& p, Duration elapsed) { progress.Update(p, elapsed); });
   progress.Clear();
   if (!report.ok()) {
@@ -120,6 +136,13 @@ int RunRunCommand(const RunFlags& flags, CommandContext& ctx) {
                  "resume"
               << std::endl;
       return kExitInterrupted;
+    case runtime::RunOutcome::kPausedForBudget:
+      ctx.out << RunSummary(*report) << std::flush;
+      ctx.err << "sluice run: " << report->paused.value_or("paused for budget")
+              << "; nothing more was sent and what finished is saved: run the same command with "
+                 "a higher --max-cost to go on"
+              << std::endl;
+      return kExitFailure;
     case runtime::RunOutcome::kCompleted:
       ctx.out << RunSummary(*report) << std::flush;
       return kExitOk;

@@ -25,13 +25,15 @@ struct RunFlags {
   bool force = false;        // --force: run a file that already completed again
   std::string dedup;         // --dedup off|auto|always: over the config's dedup; empty: the config
   std::string send_order = "prefix";  // --send-order prefix|input
+  std::string max_cost;      // --max-cost USD: the batch's cost cap; empty: none
 };
 
 // Adds the "run" subcommand writing into `flags`.
 CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags);
 
 // Runs it: 0 when every line has a result (some may be failures), 1 when the run could not
-// finish (invalid input, a store or file error), 2 for config errors, 130 when interrupted.
+// finish (invalid input, a store or file error, paused at --max-cost), 2 for usage or config
+// errors, 130 when interrupted.
 int RunRunCommand(const RunFlags& flags, CommandContext& ctx);
 
 }  // namespace sluice::cli

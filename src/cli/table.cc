@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <ctime>
 
+#include "cost/mode_choice.h"
+
 namespace sluice::cli {
 namespace {
 
@@ -51,10 +53,8 @@ std::string FormatTime(std::int64_t unix_seconds) {
 }
 
 std::string FormatDuration(double seconds) {
-  auto s = static_cast<long long>(seconds + 0.5);
-  if (s >= 3600) return fmt::format("{}h{:02}m", s / 3600, (s / 60) % 60);
-  if (s >= 60) return fmt::format("{}m{:02}s", s / 60, s % 60);
-  return fmt::format("{}s", s);
+  return cost::DescribeDuration(
+      std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds)));
 }
 
 }  // namespace sluice::cli

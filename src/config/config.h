@@ -13,6 +13,7 @@
 #include "batch/dedup.h"
 #include "common/clock.h"
 #include "common/fallback_class.h"
+#include "cost/budget.h"
 #include "cost/prices.h"
 #include "router/circuit_breaker.h"
 #include "router/strategy.h"
@@ -127,6 +128,9 @@ struct GatewayKey {
   // An operator's key: it sees and cancels every tenant's batches and files (the dashboard's
   // view of the whole gateway); what it creates is still its own tenant's.
   bool admin = false;
+  // What the key may spend per UTC day and calendar month over its batches and interactive
+  // requests (max_cost_usd_per_day, max_cost_usd_per_month); unset: no cap.
+  cost::KeyLimits budget = {};
 };
 
 // Shorter keys are refused: a gateway key guards paid provider accounts, and a short one is

@@ -47,9 +47,25 @@ void CheckSecret(YamlReader& r, const Scalar& key, const std::string& name) {
   }
 }
 
+// A cap in dollars (`key` of the entry), in nanodollars; nullopt when absent or reported bad.
+std::optional<std::int64_t> ReadCap(YamlReader& r, const YAML::Node& node, std::string_view key) {
+  std::optional<Scalar> text = r.String(node, key, Need::kOptional, "key");
+  if (!text) return std::nullopt;
+  Result<std::int64_t> cap = cost::ParseUsd(text->text);
+  if (!cap.ok()) {
+    r.Problem(text->mark, std::string(key) + ": " + cap.status().message());
+    return std::nullopt;
+  }
+  return *cap;
+}
+
 // One entry; nullopt when it is not a map or has no usable name and key.
 std::optional<GatewayKey> ReadKey(YamlReader& r, const YAML::Node& node) {
-  if (!r.CheckMap(node, "a key", {"name", "key", "rpm", "tpm", "webhook_url", "admin"})) return std::nullopt;
+  if (!r.CheckMap(node, "a key",
+                  {"name", "key", "rpm", "tpm", "webhook_url", "admin", "max_cost_usd_per_day",
+                   "max_cost_usd_per_month"})) {
+    return std::nullopt;
+  }
   GatewayKey key;
   std::optional<Scalar> name = r.String(node, "name", Need::kRequired, "key");
   if (name) {
@@ -65,6 +81,8 @@ std::optional<GatewayKey> ReadKey(YamlReader& r, const YAML::Node& node) {
   if (auto tpm = r.NonNegativeInt(node, "tpm", Need::kOptional, "key")) key.tpm = *tpm;
   if (auto url = r.String(node, "webhook_url", Need::kOptional, "key")) key.webhook_url = url->text;
   if (auto admin = r.Bool(node, "admin", Need::kOptional, "key")) key.admin = *admin;
+  key.budget.per_day = ReadCap(r, node, "max_cost_usd_per_day");
+  key.budget.per_month = ReadCap(r, node, "max_cost_usd_per_month");
   if (key.name.empty() || key.key.empty()) return std::nullopt;
   return key;
 }

@@ -50,6 +50,34 @@ TEST(GatewayKeysTest, ReadsNamesKeysAndQuotas) {
   EXPECT_EQ(config->keys[1].tpm, 0);
 }
 
+TEST(GatewayKeysTest, ReadsDailyAndMonthlyBudgets) {
+  Result<Config> config = ParseConfig(R"(keys:
+  - name: team-a
+    key: ${TEAM_A_KEY}
+    max_cost_usd_per_day: 5
+    max_cost_usd_per_month: "100.50"
+  - name: team-b
+    key: 'b-key-0123456789abcdef'
+)",
+                                      "sluice.yaml", Env());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->keys[0].budget.per_day, 5'000'000'000);
+  EXPECT_EQ(config->keys[0].budget.per_month, 100'500'000'000);
+  EXPECT_EQ(config->keys[1].budget, cost::KeyLimits{});
+}
+
+TEST(GatewayKeysTest, BudgetsThatAreNotAmountsAreReported) {
+  std::string error = ErrorOf(R"(keys:
+  - name: team-a
+    key: ${TEAM_A_KEY}
+    max_cost_usd_per_day: five
+    max_cost_usd_per_month: -3
+)");
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:4:27: max_cost_usd_per_day: 'five' is not a number of "
+                               "US dollars"));
+  EXPECT_THAT(error, HasSubstr("sluice.yaml:5:29: max_cost_usd_per_month: '-3' is negative"));
+}
+
 TEST(GatewayKeysTest, NoSectionMeansNoKeys) {
   Result<Config> config = ParseConfig("listen: 127.0.0.1:0\n", "sluice.yaml", Env());
   ASSERT_TRUE(config.ok()) << config.status();
@@ -102,7 +130,10 @@ TEST(GatewayKeysTest, QuotasMustBeWholeNumbersFromZero) {
       ErrorOf("keys: [{name: a, key: '${TEAM_A_KEY}', rpm: -1, tpm: 1.5, burst: 3}]\n");
   EXPECT_THAT(error, HasSubstr("rpm must be an integer >= 0, got '-1'"));
   EXPECT_THAT(error, HasSubstr("tpm must be an integer >= 0, got '1.5'"));
-  EXPECT_THAT(error, HasSubstr("unknown key 'burst' in a key (allowed: name, key, rpm, tpm, webhook_url, admin)"));
+  EXPECT_THAT(
+      error,
+      HasSubstr("unknown key 'burst' in a key (allowed: name, key, rpm, tpm, webhook_url, admin, "
+                "max_cost_usd_per_day, max_cost_usd_per_month)"));
   Result<Config> zero =
       ParseConfig("keys: [{name: a, key: '${TEAM_A_KEY}', rpm: 0}]\n", "sluice.yaml", Env());
   ASSERT_TRUE(zero.ok()) << zero.status();

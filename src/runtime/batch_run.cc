@@ -100,7 +100,8 @@ Result<batch::IngestReport> Ingest(const config::Config& config, const RunReques
 // Runs the dispatcher on this thread until done or stopped by a signal.
 Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequest& request,
                                      store::Store& store, const std::string& batch_id,
-                                     const ProgressCallback& on_progress, bool& interrupted) {
+                                     const ProgressCallback& on_progress, bool& interrupted,
+                                     std::optional<std::string>& paused) {
   SLUICE_ASSIGN_OR_RETURN(auto targets, Targets(config, SystemClock::Instance()));
   asio::io_context io(1);
   asio::thread_pool store_thread(1);
@@ -149,13 +150,21 @@ Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequ
 
   Status outcome = CancelledError("stopped before the dispatcher finished");
   auto run = [&]() -> asio::awaitable<void> {
-    outcome = co_await dispatcher.RunOnly(batch_id);
+    scheduler::BatchSpec spec{batch_id, "", scheduler::Priority::kNormal, request.max_cost_nanousd,
+                              true};
+    outcome = co_await dispatcher.RunOnly(std::move(spec));
     ticker.cancel();
     signals.cancel();
     drain_deadline.cancel();
   };
   asio::co_spawn(io, run(), asio::detached);
   io.run();
+  // At its cost cap (the only reason RunBatch gives for kResourceExhausted: a full disk is waited
+  // out): what finished is saved.
+  if (outcome.code() == StatusCode::kResourceExhausted) {
+    paused = outcome.message();
+    return dispatcher.progress();
+  }
   if (!outcome.ok() && !(interrupted && outcome.code() == StatusCode::kCancelled)) return outcome;
   return dispatcher.progress();
 }
@@ -206,40 +215,6 @@ void PriceReport(const config::Config& config, RunReport& report) {
 
 }  // namespace
 
-Duration MinimumDuration(const config::Config& config, const batch::IngestReport& report) {
-  double slowest = 0;
-  for (const auto& [model, totals] : report.by_model) {
-    double rpm = 0;
-    double tpm = 0;   // OpenAI's budget: prompt + output caps
-    double itpm = 0;  // Anthropic's input budget: prompts (its output budget counts real output)
-    bool rpm_known = true;  // a deployment that learns its limit leaves the model's sum unknown
-    bool tpm_known = true;
-    bool itpm_known = true;
-    for (const config::ModelConfig& m : config.models) {
-      if (m.name != model) continue;
-      for (const auto& d : m.deployments) {
-        bool anthropic = d.provider == config::ProviderKind::kAnthropic;
-        rpm += static_cast<double>(d.rpm);
-        tpm += static_cast<double>(d.tpm);
-        itpm += static_cast<double>(d.itpm);
-        rpm_known = rpm_known && d.rpm > 0;
-        tpm_known = tpm_known && !anthropic && d.tpm > 0;
-        itpm_known = itpm_known && anthropic && d.itpm > 0;
-      }
-    }
-    double tokens = static_cast<double>(totals.prompt_tokens + totals.max_output_tokens);
-    if (tpm_known && tpm > 0) slowest = std::max(slowest, (tokens - tpm) / (tpm / 60.0));
-    if (itpm_known && itpm > 0) {
-      double prompts = static_cast<double>(totals.prompt_tokens);
-      slowest = std::max(slowest, (prompts - itpm) / (itpm / 60.0));
-    }
-    if (rpm_known && rpm > 0) {
-      slowest = std::max(slowest, (static_cast<double>(totals.requests) - rpm) / (rpm / 60.0));
-    }
-  }
-  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(slowest));
-}
-
 namespace {
 
 // Validates and estimates; nothing is stored or sent.
@@ -250,6 +225,7 @@ Result<RunReport> DryRun(const config::Config& config, const RunRequest& request
   report.outcome = RunOutcome::kDryRun;
   report.estimated_duration = MinimumDuration(config, report.ingest);
   PriceReport(config, report);
+  report.plan = PlanDryRun(config, report.ingest, std::chrono::hours(24));
   return report;
 }
 
@@ -304,12 +280,12 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
   SLUICE_RETURN_IF_ERROR(save(record));
 
   bool interrupted = false;
-  SLUICE_ASSIGN_OR_RETURN(report.progress,
-                          Dispatch(config, request, store, record.id, on_progress, interrupted));
+  SLUICE_ASSIGN_OR_RETURN(report.progress, Dispatch(config, request, store, record.id, on_progress,
+                                                    interrupted, report.paused));
   report.wall = SystemClock::Instance().Now() - start;
   PriceReport(config, report);
-  if (interrupted) {
-    report.outcome = RunOutcome::kInterrupted;
+  if (interrupted || report.paused) {
+    report.outcome = report.paused ? RunOutcome::kPausedForBudget : RunOutcome::kInterrupted;
     return report;
   }
   SLUICE_RETURN_IF_ERROR(WriteResults(store, retry, record.id, request, report));

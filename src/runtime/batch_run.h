@@ -14,6 +14,7 @@
 #include "batch/ingest.h"
 #include "common/result.h"
 #include "config/config.h"
+#include "runtime/dry_run_plan.h"
 #include "runtime/store_retry.h"
 #include "scheduler/dispatcher.h"
 #include "store/store.h"
@@ -34,6 +35,9 @@ struct RunRequest {
   // Lines sharing a long prompt prefix are sent together (false: in input order); the output is
   // in input order either way.
   bool group_by_prefix = true;
+  // The batch's cost cap (--max-cost), earlier runs' spending included: at the cap the run stops
+  // sending, saves what finished and ends (kPausedForBudget); a rerun with a higher cap goes on.
+  std::optional<std::int64_t> max_cost_nanousd;
   Duration drain_timeout = std::chrono::seconds(30);
   Duration progress_interval = std::chrono::seconds(1);
   // The loaded encodings for exact token counts (not owned); nullptr: the character heuristic.
@@ -41,11 +45,12 @@ struct RunRequest {
 };
 
 enum class RunOutcome {
-  kCompleted,     // every line has a result in the output files
-  kAlreadyDone,   // this file completed before; nothing was sent, its saved results rewritten
-  kInvalidInput,  // invalid lines and no --skip-invalid; nothing was sent
-  kInterrupted,   // stopped by a signal; what finished is saved, a rerun resumes
-  kDryRun,        // validated and estimated only
+  kCompleted,        // every line has a result in the output files
+  kAlreadyDone,      // this file completed before; nothing was sent, its saved results rewritten
+  kInvalidInput,     // invalid lines and no --skip-invalid; nothing was sent
+  kInterrupted,      // stopped by a signal; what finished is saved, a rerun resumes
+  kDryRun,           // validated and estimated only
+  kPausedForBudget,  // stopped at the cost cap; what finished is saved, a rerun resumes
 };
 
 struct RunReport {
@@ -69,6 +74,8 @@ struct RunReport {
   // identical line's answer instead of being sent, and what sending them would have cost.
   std::int64_t dedup_requests_saved = 0;
   double dedup_saved_usd = 0;
+  std::optional<DryRunPlan> plan;            // a dry run's figures per mode
+  std::optional<std::string> paused;         // kPausedForBudget: why
 };
 
 // Called on the run's thread every progress_interval with the counters and the time elapsed.
@@ -83,12 +90,5 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
 Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& request,
                                store::Store& store, TransientRetry& retry,
                                const ProgressCallback& on_progress);
-
-// The least time the configured limits allow for `report`'s requests: per model, the larger of
-// (tokens − tpm) / (tpm per second), for anthropic deployments (prompt tokens − itpm) / (itpm per
-// second) (their output budget counts output produced, unknown before), and (requests − rpm) /
-// (rpm per second), summing the deployments' limits; the slowest model decides. A limit some
-// deployment of the model leaves to be learned (0), or does not meter, is left out.
-Duration MinimumDuration(const config::Config& config, const batch::IngestReport& report);
 
 }  // namespace sluice::runtime

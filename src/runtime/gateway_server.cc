@@ -20,6 +20,7 @@
 #include "providers/answer_class.h"
 #include "runtime/batch_webhooks.h"
 #include "runtime/deployment_health.h"
+#include "runtime/dry_run_plan.h"
 #include "runtime/retention_sweeper.h"
 #include "runtime/targets.h"
 #include "scheduler/dispatcher.h"
@@ -156,6 +157,7 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
   ObserveUpstream();
   for (const config::GatewayKey& key : config_.keys) {
     dispatcher_->SetTenantLimits(key.name, {key.rpm, key.tpm});
+    dispatcher_->SetKeyBudget(key.name, key.budget);
   }
   auth_ = std::make_unique<api::Authenticator>(config_.keys);
   tokenizers_ = tokens::Tokenizers::Open(tokens::Tokenizers::DefaultDirectories());
@@ -177,6 +179,9 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
   batch_options.output_executor = output_thread_.get_executor();
   batch_options.output_file_expiry = config_.retention.batch_output_files;
   batch_options.drop_executor = drop_thread_.get_executor();
+  batch_options.dry_run = [this](const batch::IngestReport& report, Duration time_left) {
+    return DryRunJson(report, PlanDryRun(config_, report, time_left));
+  };
   SLUICE_ASSIGN_OR_RETURN(webhooks_, BatchWebhooks::Create(io_.get_executor(),
                                                            webhook_thread_.get_executor(), clock_,
                                                            config_));

@@ -22,4 +22,14 @@ std::optional<ModelPricing> PricesOf(const config::Config& config, const std::st
   return std::nullopt;
 }
 
+std::optional<double> BatchDiscountOf(const config::Config& config, const std::string& name) {
+  for (const config::ModelConfig& model : config.models) {
+    if (model.name != name || model.deployments.empty()) continue;
+    config::ProviderKind provider = model.deployments.front().provider;
+    if (provider == config::ProviderKind::kOpenAiCompatible) return std::nullopt;
+    return cost::PriceTable::Shipped().BatchDiscount(config::ProviderKindName(provider));
+  }
+  return std::nullopt;
+}
+
 }  // namespace sluice::runtime

@@ -23,4 +23,9 @@ std::optional<ModelPricing> PricesOf(const config::ModelConfig& model);
 // PricesOf the model named `name`; nullopt also when no model has that name.
 std::optional<ModelPricing> PricesOf(const config::Config& config, const std::string& name);
 
+// The share of its price the provider's batch API bills for the model named `name` (its first
+// deployment's provider, from the shipped table: 0.5 for openai and anthropic); nullopt when that
+// provider has no batch API (openai-compatible servers) or no model has that name.
+std::optional<double> BatchDiscountOf(const config::Config& config, const std::string& name);
+
 }  // namespace sluice::runtime

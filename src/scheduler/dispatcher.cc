@@ -26,6 +26,17 @@ using namespace asio::experimental::awaitable_operators;
 
 namespace {
 
+// What an answer of `usage` cost at `prices`, in nanodollars: 0 when nothing was billed (whatever
+// the price), unset when the price is unknown.
+std::optional<std::int64_t> CostOf(const batch::Usage& usage,
+                                   const std::optional<cost::Prices>& prices) {
+  if (usage.prompt_tokens == 0 && usage.completion_tokens == 0) return 0;
+  if (!prices) return std::nullopt;
+  double dollars =
+      cost::UsageCost(*prices, usage.prompt_tokens, usage.cached_tokens, usage.completion_tokens);
+  return std::llround(dollars * 1e9);
+}
+
 // `leased`'s result from its final outcome, priced at `prices` (those of the model that answered;
 // unset: unknown).
 batch::ResultRecord ResultOf(const batch::LeasedItem& leased, const providers::Outcome& outcome,
@@ -49,14 +60,7 @@ batch::ResultRecord ResultOf(const batch::LeasedItem& leased, const providers::O
     result.error_message = outcome.status.message();
   }
   if (!result.success) result.failure_code = batch::FailureCodeOf(result);
-  const batch::Usage& usage = result.usage;
-  if (usage.prompt_tokens == 0 && usage.completion_tokens == 0) {
-    result.cost_nanousd = 0;  // nothing was billed, whatever the price
-  } else if (prices) {
-    double dollars = cost::UsageCost(*prices, usage.prompt_tokens, usage.cached_tokens,
-                                     usage.completion_tokens);
-    result.cost_nanousd = std::llround(dollars * 1e9);
-  }
+  result.cost_nanousd = CostOf(result.usage, prices);
   return result;
 }
 
@@ -148,6 +152,7 @@ asio::awaitable<Status> Dispatcher::Run() {
     for (const auto& [id, batch] : batches_) holding += batch->Holding();
     std::size_t free = options_.window > holding ? options_.window - holding : 0;
     for (auto& [id, batch] : batches_) Refill(batch, free);
+    ApplyBudgets();
     Decision decision = planner_.Next(clock_.Now());
     if (decision.dispatch) {
       std::int64_t ticket = decision.dispatch->ticket.id;
@@ -161,8 +166,13 @@ asio::awaitable<Status> Dispatcher::Run() {
       Held& held = held_.at(ticket);
       if (held.waiting_retry) --progress_.waiting_retry;
       held.waiting_retry = false;
+      Reserve(held, decision.dispatch->ticket.cost);
       asio::co_spawn(io_, Send(*decision.dispatch), asio::detached);
       continue;
+    }
+    // A batch paused by its key's budget goes on when the key's day or month turns.
+    if (std::optional<TimePoint> turn = NotePauses()) {
+      if (!decision.wake_at || *turn < *decision.wake_at) decision.wake_at = turn;
     }
     if (decision.wake_at) {
       co_await (http::SleepUntil(clock_, *decision.wake_at) || wake_.Wait());
@@ -186,6 +196,7 @@ asio::awaitable<Status> Dispatcher::RunBatch(BatchSpec spec) {
   std::string id = spec.id;
   // Registered before the first store call, so a cancel while it starts is kept.
   auto batch = std::make_shared<ActiveBatch>(io_);
+  batch->budget.SetCap(spec.max_cost_nanousd);
   batch->spec = std::move(spec);
   batch->lane = -1;
   batch->arrival = arrivals_++;
@@ -200,6 +211,9 @@ asio::awaitable<Status> Dispatcher::RunBatch(BatchSpec spec) {
   while (true) {
     if (!batch->failure.ok()) {
       outcome = batch->failure;
+    } else if (batch->spec.end_when_paused && batch->paused && batch->sending == 0 &&
+               batch->uncommitted == 0) {
+      outcome = ResourceExhaustedError("paused for budget: " + *batch->paused);
     } else if (batch->Done() && (batch->store_drained || batch->cancelled || stopping_)) {
       if (batch->cancelled) {
         outcome = CancelledError("batch " + id + " cancelled");
@@ -221,10 +235,10 @@ asio::awaitable<Status> Dispatcher::RunBatch(BatchSpec spec) {
   co_return outcome;
 }
 
-asio::awaitable<Status> Dispatcher::RunOnly(std::string batch_id) {
-  auto batch_then_stop = [this, batch_id]() -> asio::awaitable<Status> {
-    BatchSpec spec{batch_id, "", Priority::kNormal};  // named: see Offload's note on g++ 12
-    Status status = co_await RunBatch(std::move(spec));
+asio::awaitable<Status> Dispatcher::RunOnly(BatchSpec spec) {
+  auto batch_then_stop = [this, spec]() -> asio::awaitable<Status> {
+    BatchSpec named = spec;  // named: see Offload's note on g++ 12
+    Status status = co_await RunBatch(std::move(named));
     Stop();
     co_return status;
   };
@@ -312,7 +326,9 @@ asio::awaitable<void> Dispatcher::Lease(std::shared_ptr<ActiveBatch> batch, std:
                                          .not_before = {},
                                          .passed_over = 0,
                                          .lane = batch->lane,
-                                         .overtaken_until = {}});
+                                         .overtaken_until = {},
+                                         .cost = cost::ReservationOf(PricesOf(item.item.model),
+                                                                     item.item.estimated_tokens)});
       int attempt = item.attempt;
       http::RequestTrace trace =
           http::NewRequestTrace(batch::ResultLineId(batch->spec.id, item.item.index));
@@ -367,6 +383,7 @@ asio::awaitable<void> Dispatcher::Send(Dispatch dispatch) {
   auto it = held_.find(dispatch.ticket.id);
   if (it == held_.end()) co_return;
   Held& held = it->second;
+  Release(held);
   if (held.batch->gone) {  // its runner has returned (its store failed): the answer is dropped
     held_.erase(it);
     co_return;
@@ -446,8 +463,8 @@ asio::awaitable<Result<Admission>> Dispatcher::Admit(std::string model, std::str
   }
   const Target& admitted = targets_[*waiter.deployment];
   if (observer_.started) observer_.started(*waiter.deployment);
-  co_return Admission{*waiter.deployment, admitted.model, admitted.provider, admitted.timeout,
-                      clock_.Now()};
+  co_return Admission{*waiter.deployment, tenant,           admitted.model,
+                      admitted.provider,  admitted.timeout, clock_.Now()};
 }
 
 void Dispatcher::Complete(const Admission& admission, const providers::Outcome& outcome) {
@@ -456,6 +473,7 @@ void Dispatcher::Complete(const Admission& admission, const providers::Outcome& 
   if (observer_.finished)
     observer_.finished(admission.deployment, outcome, now - admission.admitted_at);
   Learn(admission.deployment, outcome, now - admission.admitted_at, now);
+  Spend(nullptr, admission.tenant, CostOf(outcome.usage, PricesOf(admission.model)).value_or(0));
   wake_.Notify();
 }
 
@@ -519,6 +537,7 @@ void Dispatcher::Finish(HeldMap::iterator held, const providers::Outcome& outcom
   const std::string& answered_by = tried.size() > 1 ? tried.back() : held->second.leased.item.model;
   uncommitted_.push_back(
       {batch->spec.id, ResultOf(held->second.leased, outcome, PricesOf(answered_by))});
+  Spend(batch, batch->spec.tenant, uncommitted_.back().result.cost_nanousd.value_or(0));
   if (tried.size() > 1) uncommitted_.back().result.model = tried.back();
   ++batch->uncommitted;
   // The lines that share this answer join its commit group, so they are saved in the same

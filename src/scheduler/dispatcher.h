@@ -6,6 +6,12 @@
 // send themselves. Memory is bounded by the windows, not by the batches. Each attempt of a batch
 // item carries its output line's id (x-client-request-id) and a traceparent of the line's own
 // trace, and is logged (debug) under that id.
+// Budgets: a batch's cost cap and its gateway key's daily and monthly caps. An item is sent only
+// if what it may cost at most (cost::ReservationOf its estimate) fits under every cap that
+// applies, counting what was spent and what the requests in flight may still cost; its
+// reservation is released when its answer is priced. A batch with no room left for its next item
+// and nothing in flight is paused (logged, shown by BudgetOf) until a cap is raised or its key's
+// day or month turns; its items stay queued.
 // A store call that fails for a transient reason (busy, disk full) is tried again with backoff
 // until it succeeds (the engine reports the trouble meanwhile, see StoreTrouble); one that fails
 // for good fails only the batch it was made for. Batch state is shared by the batch's runner and
@@ -26,6 +32,7 @@
 
 #include "common/clock.h"
 #include "common/random.h"
+#include "cost/budget.h"
 #include "cost/prices.h"
 #include "http/client.h"
 #include "http/request_trace.h"
@@ -76,6 +83,10 @@ struct BatchSpec {
   std::string id;
   std::string tenant;
   Priority priority = Priority::kNormal;
+  std::optional<std::int64_t> max_cost_nanousd = std::nullopt;  // its cost cap; unset: none
+  // RunBatch returns (kResourceExhausted, the reason) once the batch is paused for its budget,
+  // instead of waiting for a cap to be raised: `sluice run --max-cost`.
+  bool end_when_paused = false;
 };
 
 // A batch's durable results (from the store at start, then as results commit).
@@ -86,6 +97,7 @@ struct BatchCounts : batch::ResultTally {
 // An interactive request's place on a deployment, from Admit until Complete.
 struct Admission {
   int deployment = 0;
+  std::string tenant;  // its answer's cost counts against this key's budget
   std::string model;
   std::shared_ptr<const providers::Provider> provider;
   Duration timeout{};
@@ -134,7 +146,10 @@ class Dispatcher {
   boost::asio::awaitable<Status> RunBatch(BatchSpec spec);
 
   // Run and RunBatch for one batch, then stop: `sluice run`.
-  boost::asio::awaitable<Status> RunOnly(std::string batch_id);
+  boost::asio::awaitable<Status> RunOnly(BatchSpec spec);
+  boost::asio::awaitable<Status> RunOnly(std::string batch_id) {
+    return RunOnly(BatchSpec{std::move(batch_id), "", Priority::kNormal});
+  }
 
   // Sends nothing more of the batch; what is in flight finishes and is saved. No-op if unknown.
   void CancelBatch(const std::string& batch_id);
@@ -156,6 +171,17 @@ class Dispatcher {
   void SetTenantLimits(const std::string& tenant, TenantLimits limits) {
     planner_.SetTenantLimits(tenant, limits, clock_.Now());
   }
+
+  // A gateway key's caps per UTC day and month over its batches and its interactive requests
+  // (counted from this process's start).
+  void SetKeyBudget(const std::string& tenant, cost::KeyLimits limits);
+  // Why `tenant` may spend nothing more now (its key's cap is reached); nullopt otherwise.
+  std::optional<std::string> KeyBudgetExhausted(const std::string& tenant) const;
+  // Changes the cost cap of a batch being run (a paused one resumes if the new cap leaves room
+  // for its next item); false when it is not being run.
+  bool SetBatchBudget(const std::string& batch_id, std::optional<std::int64_t> max_cost_nanousd);
+  // A batch's spending against its cap; nullopt when it is not being run.
+  std::optional<cost::BudgetState> BudgetOf(const std::string& batch_id) const;
 
   // Stops sending batch items; requests in flight finish and their results are committed.
   void Stop();
@@ -194,6 +220,9 @@ class Dispatcher {
     bool cancelled = false;
     bool gone = false;          // RunBatch has returned: coroutines resuming for it drop their work
     bool admitted = false;      // its turn came: it counts toward max_batches
+    cost::Budget budget;        // its cap, what its results cost and what is in flight
+    int sending = 0;            // its attempts in flight
+    std::optional<std::string> paused;  // why it is paused for its budget
     std::uint64_t arrival = 0;  // the order RunBatch was called in
     Status failure;             // a store call for this batch failed for good
     Notifier changed;           // wakes RunBatch
@@ -210,6 +239,7 @@ class Dispatcher {
     std::vector<std::string> tried;
     // Its output line's id and a trace of its own, carried by each of its upstream attempts.
     http::RequestTrace trace;
+    std::int64_t reserved = 0;  // what the attempt in flight may cost, against the budgets
   };
   using HeldMap = std::unordered_map<std::int64_t, Held>;  // by ticket id
   struct Waiter {  // an interactive request waiting for admission
@@ -256,6 +286,19 @@ class Dispatcher {
   // `latency` is the time the attempt took.
   void Learn(int deployment, const providers::Outcome& outcome, Duration latency, TimePoint now);
   bool Idle() const;
+  // Budgets (dispatcher_budget.cc). Gives each batch lane what its caps leave it.
+  void ApplyBudgets();
+  // A batch item is being sent: reserves its cost against its batch's and its key's caps.
+  void Reserve(Held& held, std::int64_t cost);
+  // Its attempt has ended: releases the reservation.
+  void Release(Held& held);
+  // A priced answer: counts against the batch (if any) and `tenant`'s key.
+  void Spend(ActiveBatch* batch, const std::string& tenant, std::int64_t nanousd);
+  // Notes which batches are paused for budget now (logging each change); returns when a key's
+  // period turns for a paused one (a time to wake at), if any.
+  std::optional<TimePoint> NotePauses();
+  // Why `batch` has no room for its next item, held back for `cost`.
+  std::string PauseReason(const ActiveBatch& batch) const;
 
   boost::asio::any_io_executor io_;
   boost::asio::any_io_executor store_executor_;
@@ -286,6 +329,7 @@ class Dispatcher {
   std::optional<Status> store_trouble_;  // the transient store failure being retried
   Progress progress_;
   UpstreamObserver observer_;
+  std::map<std::string, cost::KeyBudget> key_budgets_;  // by tenant
 };
 
 }  // namespace sluice::scheduler

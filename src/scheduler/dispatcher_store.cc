@@ -61,6 +61,7 @@ asio::awaitable<Status> Dispatcher::Start(std::shared_ptr<ActiveBatch> batch) {
   if (!counts.ok()) co_return counts.status().WithContext("starting batch " + id);
   static_cast<batch::ResultTally&>(batch->counts) = *counts;
   batch->counts.total = counts->total;
+  batch->budget.Spend(counts->cost_nanousd);  // what earlier runs spent counts against its cap
   batch->started = true;
   progress_.total += counts->total;
   progress_.succeeded += counts->succeeded;

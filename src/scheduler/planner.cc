@@ -145,6 +145,16 @@ std::vector<Ticket> Planner::TakeQueued(const std::string& model) {
   return taken;
 }
 
+void Planner::SetSpendLimit(int lane, std::optional<std::int64_t> left) {
+  auto it = lanes_.find(lane);
+  if (it != lanes_.end()) it->second.spend_left = left;
+}
+
+bool Planner::HeldBySpendLimit(int lane) const {
+  auto it = lanes_.find(lane);
+  return it != lanes_.end() && it->second.held_by_spend;
+}
+
 void Planner::Enqueue(const std::string& model, Ticket ticket) {
   Lane& lane = lanes_[ticket.lane];
   if (lane.queued++ == 0) lane.waiting_since.reset();  // an idle lane does not age
@@ -226,8 +236,10 @@ std::vector<int> Planner::LaneOrder(const ModelQueue& queue, TimePoint now) {
   return order;
 }
 
-void Planner::Served(int number, std::int64_t tokens, TimePoint now) {
+void Planner::Served(int number, const Ticket& ticket, TimePoint now) {
   Lane& lane = lanes_[number];
+  const std::int64_t tokens = ticket.tokens;
+  if (lane.spend_left) *lane.spend_left -= ticket.cost;
   lane.served_tokens += static_cast<double>(tokens);
   tenant_served_[lane.options.tenant] += static_cast<double>(tokens);
   lane.waiting_since = now;
@@ -246,9 +258,15 @@ std::optional<Dispatch> Planner::NextForModel(ModelQueue& queue, TimePoint now,
   // add up from one large request to the next.
   Ticket* oldest = nullptr;
   const Quota* quota = nullptr;  // of the lane being scanned
+  Lane* scanned_lane = nullptr;
   int misfits = 0;               // tickets of the lane being scanned that did not fit
   auto consider = [&](Ticket& ticket) -> std::optional<int> {
     if (Blocks(oldest, now)) return std::nullopt;
+    const std::optional<std::int64_t>& spend_left = scanned_lane->spend_left;
+    if (spend_left && ticket.cost > *spend_left) {  // its budget, not the deployments, holds it
+      scanned_lane->held_by_spend = true;
+      return std::nullopt;
+    }
     if (quota != nullptr) {  // the tenant's own limit holds it back, not the deployments
       TimePoint when = quota->When(ticket.tokens, now);
       if (when > now) {
@@ -270,7 +288,8 @@ std::optional<Dispatch> Planner::NextForModel(ModelQueue& queue, TimePoint now,
   };
   for (int lane : LaneOrder(queue, now)) {
     LaneQueue& tickets = queue.lanes.at(lane);
-    quota = lanes_[lane].quota;
+    scanned_lane = &lanes_[lane];
+    quota = scanned_lane->quota;
     misfits = 0;
     std::optional<Dispatch> found;
     std::size_t scanned = 0;
@@ -296,7 +315,7 @@ std::optional<Dispatch> Planner::NextForModel(ModelQueue& queue, TimePoint now,
     }
     if (found) {
       if (tickets.empty()) queue.lanes.erase(lane);
-      Served(lane, found->ticket.tokens, now);
+      Served(lane, found->ticket, now);
       return found;
     }
     if (Blocks(oldest, now)) break;
@@ -306,6 +325,7 @@ std::optional<Dispatch> Planner::NextForModel(ModelQueue& queue, TimePoint now,
 
 Decision Planner::Next(TimePoint now) {
   Decision decision;
+  for (auto& [number, lane] : lanes_) lane.held_by_spend = false;
   for (auto& [model, queue] : models_) {
     if (auto dispatch = NextForModel(queue, now, decision.wake_at)) {
       decision.dispatch = *dispatch;

@@ -13,6 +13,9 @@
 // budgets for it, and a breaker that lets it through); the model's router::Strategy picks among
 // them. A deployment whose breaker is open gets nothing until its probe is due, which is then a
 // time to wake at.
+// Spend limits: a lane may carry what it may still spend (its batch's cost cap, its key's); a
+// ticket whose cost does not fit is held back (the lane is then "held by its spend limit"), and
+// a dispatched ticket's cost is taken from the limit until the caller sets it again.
 // Pure: every call takes `now`; owned by the scheduler's control executor. Thread-compatible.
 #pragma once
 
@@ -68,6 +71,7 @@ struct Ticket {
   // Set when it first does not fit: halfway to when it would fit if nothing else were sent.
   // Later tickets may overtake it until then, not after: a large request is not starved.
   TimePoint overtaken_until{};
+  std::int64_t cost = 0;  // what it may cost at most (nanodollars), against its lane's spend limit
 };
 
 struct Dispatch {
@@ -106,6 +110,11 @@ class Planner {
   bool Remove(const std::string& model, int lane, std::int64_t id);
   // Removes every queued ticket of `model`, each lane's fresh ones first; returns them.
   std::vector<Ticket> TakeQueued(const std::string& model);
+
+  // What `lane` may still spend (nanodollars); nullopt: no limit (the default).
+  void SetSpendLimit(int lane, std::optional<std::int64_t> left);
+  // Whether the last Next() held back one of `lane`'s tickets for its spend limit.
+  bool HeldBySpendLimit(int lane) const;
 
   // Queues a ticket for `model` (which must have a deployment) in its lane. Fresh tickets keep
   // their order; a ticket with not_before in the future waits until then.
@@ -169,13 +178,15 @@ class Planner {
     double served_tokens = 0;
     std::size_t queued = 0;  // tickets in every model's queue
     Quota* quota = nullptr;  // its tenant's, if any
+    std::optional<std::int64_t> spend_left = std::nullopt;  // SetSpendLimit, less dispatches since
+    bool held_by_spend = false;
   };
   std::optional<Dispatch> NextForModel(ModelQueue& queue, TimePoint now,
                                        std::optional<TimePoint>& wake_at);
   // The lanes of `queue` in the order they are offered capacity now.
   std::vector<int> LaneOrder(const ModelQueue& queue, TimePoint now);
   int EffectivePriority(Lane& lane, TimePoint now);
-  void Served(int lane, std::int64_t tokens, TimePoint now);
+  void Served(int lane, const Ticket& ticket, TimePoint now);
   // The deployment of `queue` the router picks among those that admit `tokens` now, if any;
   // otherwise lowers wake_at to when one could (a budget refilled, a probe due).
   // `fits_at` (optional) gets when the ticket could go on the deployments with a free slot.

@@ -129,3 +129,40 @@ TEST(PlannerLanesTest, ATenantsQuotaHoldsItBackButNotOthers) {
 
 }  // namespace
 }  // namespace sluice::scheduler
+
+namespace sluice::scheduler {
+namespace {
+
+Ticket Costing(int lane, std::int64_t id, std::int64_t cost) {
+  Ticket ticket = In(lane, id);
+  ticket.cost = cost;
+  return ticket;
+}
+
+TEST(PlannerSpendLimitTest, HoldsBackWhatDoesNotFitAndLetsOtherLanesGo) {
+  TimePoint t0{};
+  Planner planner({});
+  planner.AddDeployment("m", {.rpm = 1000, .tpm = 100000, .max_in_flight = 100}, t0);
+  int capped = planner.AddLane({Priority::kHigh, "a"});
+  int other = planner.AddLane({Priority::kNormal, "b"});
+  planner.SetSpendLimit(capped, 250);
+  for (int i = 0; i < 5; ++i) planner.Enqueue("m", Costing(capped, i, 100));
+  planner.Enqueue("m", Costing(other, 100, 100));
+  EXPECT_EQ(planner.Next(t0).dispatch->ticket.id, 0);  // 150 left
+  EXPECT_EQ(planner.Next(t0).dispatch->ticket.id, 1);  // 50 left: the next one does not fit
+  EXPECT_FALSE(planner.HeldBySpendLimit(capped));
+  EXPECT_EQ(planner.Next(t0).dispatch->ticket.id, 100);
+  EXPECT_TRUE(planner.HeldBySpendLimit(capped));
+  Decision idle = planner.Next(t0);
+  EXPECT_FALSE(idle.dispatch);
+  EXPECT_FALSE(idle.wake_at);  // only a new limit lets it go: no time to wake at
+  EXPECT_TRUE(planner.HeldBySpendLimit(capped));
+  planner.SetSpendLimit(capped, 100);  // the caller settled: what is left now
+  EXPECT_EQ(planner.Next(t0).dispatch->ticket.id, 2);
+  planner.SetSpendLimit(capped, std::nullopt);
+  EXPECT_EQ(planner.Next(t0).dispatch->ticket.id, 3);
+  EXPECT_EQ(planner.Next(t0).dispatch->ticket.id, 4);
+}
+
+}  // namespace
+}  // namespace sluice::scheduler

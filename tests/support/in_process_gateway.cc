@@ -27,8 +27,9 @@ InProcessGateway::~InProcessGateway() {
 }
 
 RawResponse InProcessGateway::Call(const std::string& method, const std::string& target,
-                                   const std::string& body, const std::string& type) {
-  auto response = RawHttp(server_->port(), method, target, body, kCallTimeout, type);
+                                   const std::string& body, const std::string& type,
+                                   const std::string& api_key) {
+  auto response = RawHttp(server_->port(), method, target, body, kCallTimeout, type, api_key);
   EXPECT_TRUE(response.ok()) << response.status();
   return response.value_or(RawResponse{});
 }

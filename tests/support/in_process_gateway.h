@@ -25,7 +25,8 @@ class InProcessGateway {
 
   // One exchange with the gateway; a test failure (and an empty answer) when it does not come.
   RawResponse Call(const std::string& method, const std::string& target,
-                   const std::string& body = "", const std::string& type = "application/json");
+                   const std::string& body = "", const std::string& type = "application/json",
+                   const std::string& api_key = "sk-test");
 
  private:
   InProcessGateway() = default;
