@@ -18,6 +18,8 @@ struct MockFlags {
   std::string time_to_first_byte = "0";     // --ttfb, a duration ("300ms")
   std::string time_per_output_token = "0";  // --per-token, a duration
   std::string api_key;                      // --api-key; empty: any key is accepted
+  std::string batch_turnaround = "0";       // --batch-turnaround, a duration
+  std::string batch_window = "24h";         // --batch-window, a duration
 };
 
 // Adds the "mock" subcommand writing into `flags` (which must outlive `app`'s parse).

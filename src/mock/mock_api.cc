@@ -95,7 +95,9 @@ MockApi::MockApi(MockOptions options)
       faults_(options_.faults, MixHash(options_.seed, 1)),
       latency_(options_.time_to_first_byte, options_.time_per_output_token, options_.latency_jitter,
                MixHash(options_.seed, 2)),
-      ids_(MixHash(options_.seed, 3)) {}
+      ids_(MixHash(options_.seed, 3)),
+      openai_batches_(options_.batches, MixHash(options_.seed, 4)),
+      message_batches_(options_.batches, MixHash(options_.seed, 5)) {}
 
 std::string MockApi::NewId(std::string_view prefix, std::size_t length) {
   static constexpr std::string_view kChars =
@@ -125,6 +127,11 @@ Reply MockApi::Handle(const http::Request& request, TimePoint now, WallTime wall
     if (request.method == "POST") ResetStats();
     reply = request.method == "POST" ? Respond(http::JsonResponse(200, "{\"reset\":true}"))
                                      : WrongMethod(request, "POST");
+  } else if (path == "/v1/messages/batches" || path.starts_with("/v1/messages/batches/")) {
+    ++stats_.received;
+    reply = HandleMessageBatches(request, now, wall, NewId("req_", 24));
+    Trace(request, reply);
+    return reply;
   } else if (path == "/v1/messages") {
     ++stats_.received;
     if (!request.body.empty()) ++body_counts_[BodyHash(request.body)];
@@ -185,6 +192,9 @@ Reply MockApi::HandleV1(const http::Request& request, TimePoint now, WallTime wa
   if (auto endpoint = GenerationEndpoint(path)) {
     if (request.method == "POST") return HandleGeneration(*endpoint, request, now, wall);
     reply = WrongMethod(request, "POST");
+  } else if (path == "/v1/files" || path.starts_with("/v1/files/") || path == "/v1/batches" ||
+             path.starts_with("/v1/batches/")) {
+    return HandleFilesAndBatches(request, now, wall);
   } else if (path == "/v1/models" || path.starts_with(kModelsPrefix)) {
     std::string_view id =
         path.size() > kModelsPrefix.size() ? path.substr(kModelsPrefix.size()) : std::string_view();
