@@ -17,49 +17,13 @@
 #include "http/sleep.h"
 #include "providers/answer_class.h"
 #include "providers/limiter_feedback.h"
+#include "scheduler/result_of.h"
 #include "store/store_errors.h"
 
 namespace sluice::scheduler {
 namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 
-namespace {
-
-// `leased`'s result from its final outcome, priced at `prices` (those of the model that answered;
-// unset: unknown).
-batch::ResultRecord ResultOf(const batch::LeasedItem& leased, const providers::Outcome& outcome,
-                             const std::optional<cost::Prices>& prices) {
-  batch::ResultRecord result;
-  result.index = leased.item.index;
-  result.custom_id = leased.item.custom_id;
-  result.success = outcome.verdict == providers::Verdict::kSuccess;
-  result.status_code = outcome.status_code;
-  result.request_id = outcome.request_id;
-  result.body = outcome.body;
-  result.usage = outcome.usage;
-  if (outcome.status_code == 0) {
-    result.error_code = outcome.status.code() == StatusCode::kDeadlineExceeded
-                            ? "upstream_timeout"
-                            : "upstream_unavailable";
-    result.error_message = outcome.status.ToString();
-  } else if (providers::RejectsCredentials(outcome.status_code)) {
-    // The provider refused sluice's key: not the batch owner's fault, so not their answer.
-    result.error_code = "upstream_credentials_rejected";
-    result.error_message = outcome.status.message();
-  }
-  if (!result.success) result.failure_code = batch::FailureCodeOf(result);
-  const batch::Usage& usage = result.usage;
-  if (usage.prompt_tokens == 0 && usage.completion_tokens == 0) {
-    result.cost_nanousd = 0;  // nothing was billed, whatever the price
-  } else if (prices) {
-    double dollars = cost::UsageCost(*prices, usage.prompt_tokens, usage.cached_tokens,
-                                     usage.completion_tokens);
-    result.cost_nanousd = std::llround(dollars * 1e9);
-  }
-  return result;
-}
-
-}  // namespace
 
 Dispatcher::Dispatcher(asio::any_io_executor io, asio::any_io_executor store_executor, Clock& clock,
                        store::Store& store, http::Client& client, std::vector<Target> targets,
