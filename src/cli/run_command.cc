@@ -56,10 +56,22 @@ CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags) {
   cmd->add_flag("--skip-invalid", flags.skip_invalid,
                 "Write invalid lines as errors and run the rest (default: stop before sending)");
   cmd->add_flag("--force", flags.force, "Run again a file that already completed");
+  cmd->add_option("--mode", flags.mode,
+                  "realtime (send each request now), provider (the providers' own batch APIs, "
+                  "half price, within 24h) or auto (default: the config's batch_mode)");
   return cmd;
 }
 
 int RunRunCommand(const RunFlags& flags, CommandContext& ctx) {
+  std::optional<config::BatchMode> mode;
+  if (!flags.mode.empty()) {
+    mode = config::ParseBatchMode(flags.mode);
+    if (!mode) {
+      ctx.err << "sluice run: unknown --mode '" << flags.mode
+              << "' (allowed: " << config::kAllowedBatchModes << ")" << std::endl;
+      return kExitUsage;
+    }
+  }
   auto config = LoadConfig(ctx.global);
   if (!config.ok()) {
     ctx.err << config.status().message() << std::endl;
@@ -80,8 +92,10 @@ int RunRunCommand(const RunFlags& flags, CommandContext& ctx) {
   // Loads in the background while the config and the store open; ingest waits for it.
   auto tokenizers = tokens::Tokenizers::Open(tokens::Tokenizers::DefaultDirectories());
   ProgressLine progress(ctx.err, tty);
+  runtime::RunRequest request = RequestFrom(flags, tty, *tokenizers);
+  request.mode = mode;
   auto report = runtime::RunBatchFile(
-      *config, RequestFrom(flags, tty, *tokenizers),
+      *config, request,
       [&](const scheduler::Progress& p, Duration elapsed) { progress.Update(p, elapsed); });
   progress.Clear();
   if (!report.ok()) {

@@ -23,6 +23,7 @@ struct RunFlags {
   bool dry_run = false;      // --dry-run: validate and estimate, send nothing
   bool skip_invalid = false; // --skip-invalid: invalid lines become error lines
   bool force = false;        // --force: run a file that already completed again
+  std::string mode;          // --mode: realtime, provider or auto; empty: the config's batch_mode
 };
 
 // Adds the "run" subcommand writing into `flags`.

@@ -15,6 +15,7 @@
 #include "common/result.h"
 #include "config/config.h"
 #include "runtime/store_retry.h"
+#include "provider_batch/provider_batch_runner.h"
 #include "scheduler/dispatcher.h"
 #include "store/store.h"
 #include "tokens/tokenizers.h"
@@ -28,6 +29,8 @@ struct RunRequest {
   bool dry_run = false;                    // validate and estimate; send nothing
   bool skip_invalid = false;  // invalid lines become error lines instead of stopping the run
   bool force = false;         // run again even if this file already completed
+  // realtime, provider (the providers' batch APIs) or auto; unset: the config's batch_mode.
+  std::optional<config::BatchMode> mode;
   Duration drain_timeout = std::chrono::seconds(30);
   Duration progress_interval = std::chrono::seconds(1);
   // The loaded encodings for exact token counts (not owned); nullptr: the character heuristic.
@@ -46,6 +49,8 @@ struct RunReport {
   RunOutcome outcome = RunOutcome::kCompleted;
   std::string batch_id;
   bool resumed = false;
+  config::BatchMode mode = config::BatchMode::kRealtime;  // the mode the batch ran in
+  std::int64_t provider_batches = 0;  // provider mode: provider batches created in this run
   batch::IngestReport ingest;
   scheduler::Progress progress;
   Duration wall{};
