@@ -74,11 +74,13 @@ void SetResults(boost::json::object& batch, std::int64_t total,
   }
   boost::json::object failures;
   for (const auto& [code, count] : results.failures) failures[code] = count;
-  batch["sluice"] = boost::json::object{
-      {"cost", boost::json::object{{"spent_usd", spent},
-                                   {"estimated_total_usd", std::move(estimate)},
-                                   {"unpriced_results", results.unpriced}}},
-      {"failures", std::move(failures)}};
+  // Replaces the counts, keeps the rest (the batch's mode).
+  boost::json::value& sluice = batch["sluice"];
+  if (!sluice.is_object()) sluice = boost::json::object();
+  sluice.as_object()["cost"] = boost::json::object{{"spent_usd", spent},
+                                                   {"estimated_total_usd", std::move(estimate)},
+                                                   {"unpriced_results", results.unpriced}};
+  sluice.as_object()["failures"] = std::move(failures);
 }
 
 void SetErrors(boost::json::object& batch, const std::vector<batch::LineError>& errors) {
