@@ -60,13 +60,6 @@ Reply WrongMethod(const http::Request& r, std::string_view allowed) {
   return reply;
 }
 
-std::optional<Endpoint> GenerationEndpoint(std::string_view path) {
-  if (path == "/v1/chat/completions") return Endpoint::kChatCompletions;
-  if (path == "/v1/completions") return Endpoint::kCompletions;
-  if (path == "/v1/embeddings") return Endpoint::kEmbeddings;
-  return std::nullopt;
-}
-
 }  // namespace
 
 std::string_view BearerToken(const http::Request& request) {
@@ -189,7 +182,7 @@ Reply MockApi::HandleV1(const http::Request& request, TimePoint now, WallTime wa
   }
   std::string_view path = request.Path();
   Reply reply;
-  if (auto endpoint = GenerationEndpoint(path)) {
+  if (auto endpoint = EndpointOfPath(path)) {
     if (request.method == "POST") return HandleGeneration(*endpoint, request, now, wall);
     reply = WrongMethod(request, "POST");
   } else if (path == "/v1/files" || path.starts_with("/v1/files/") || path == "/v1/batches" ||

@@ -32,13 +32,6 @@ std::pair<std::int64_t, std::int64_t> UsageOf(std::string_view body, std::string
   return {count(in), count(out)};
 }
 
-std::optional<Endpoint> EndpointOf(std::string_view url) {
-  if (url == "/v1/chat/completions") return Endpoint::kChatCompletions;
-  if (url == "/v1/completions") return Endpoint::kCompletions;
-  if (url == "/v1/embeddings") return Endpoint::kEmbeddings;
-  return std::nullopt;
-}
-
 }  // namespace
 
 LineAnswer MockApi::AnswerLine(std::string_view url, std::string_view body, WallTime wall) {
@@ -65,7 +58,7 @@ LineAnswer MockApi::AnswerLine(std::string_view url, std::string_view body, Wall
     answer.output_tokens = built.output_tokens;
     return answer;
   }
-  std::optional<Endpoint> endpoint = EndpointOf(url);
+  std::optional<Endpoint> endpoint = EndpointOfPath(url);
   if (!endpoint) {
     answer.status = 400;
     answer.body = http::ErrorBody({400, "invalid_request_error",

@@ -4,21 +4,11 @@
 #include <boost/json.hpp>
 #include <ctime>
 
+#include "provider_batch/json_fields.h"
+
 namespace sluice::provider_batch {
 namespace json = boost::json;
 namespace {
-
-std::string StringAt(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-std::optional<json::object> ParseObject(std::string_view text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return std::move(v.as_object());
-}
 
 std::int64_t RequestTotal(const json::object& batch) {
   const json::value* counts = batch.if_contains("request_counts");
@@ -94,18 +84,11 @@ int StatusOfAnthropicError(std::string_view type) {
 }
 
 void ParseMessageBatchResults(std::string_view jsonl, UpstreamResults& results) {
-  std::size_t pos = 0;
-  while (pos < jsonl.size()) {
-    std::size_t end = jsonl.find('\n', pos);
-    if (end == std::string_view::npos) end = jsonl.size();
-    std::string_view text = jsonl.substr(pos, end - pos);
-    pos = end + 1;
-    if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    std::optional<json::object> o = ParseObject(text);
+  ForEachJsonLine(jsonl, [&](std::optional<json::object> o) {
     const json::value* result = o ? o->if_contains("result") : nullptr;
     if (!o || StringAt(*o, "custom_id").empty() || !result || !result->is_object()) {
       ++results.malformed;
-      continue;
+      return;
     }
     const json::object& r = result->as_object();
     UpstreamLine line;
@@ -132,11 +115,11 @@ void ParseMessageBatchResults(std::string_view jsonl, UpstreamResults& results) 
           "expired.";
     } else {
       ++results.malformed;
-      continue;
+      return;
     }
     if (line.response) line.response->headers.Set("content-type", "application/json");
     results.lines.push_back(std::move(line));
-  }
+  });
 }
 
 std::string Rfc3339Seconds(WallTime time) {

@@ -93,13 +93,4 @@ std::unique_ptr<BatchApi> MakeAnthropicBatchApi(http::Client& client, std::strin
                                                 std::string api_key,
                                                 const providers::Provider& provider);
 
-// Sends `request` and returns the answer when it is a 2xx; otherwise the client's failure or
-// UpstreamError, each naming the call `what` ("create batch").
-boost::asio::awaitable<Result<http::Response>> Call(http::Client& client, std::string what,
-                                                    http::ClientRequest request);
-
-// A provider answer that is not a 2xx, as a Status naming the call `what`: 404 kNotFound (the
-// id is gone), 408, 429 and 5xx kUnavailable (try again later), others kFailedPrecondition.
-Status UpstreamError(std::string_view what, const http::Response& response);
-
 }  // namespace sluice::provider_batch

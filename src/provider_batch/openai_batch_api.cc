@@ -4,7 +4,7 @@
 
 #include <boost/json.hpp>
 
-#include "provider_batch/batch_api.h"
+#include "provider_batch/http_batch_api.h"
 #include "provider_batch/openai_batch_wire.h"
 
 namespace sluice::provider_batch {
@@ -13,20 +13,15 @@ namespace {
 
 constexpr std::string_view kBoundary = "sluice-provider-batch-7f3a9c";
 
-class OpenAiBatchApi : public BatchApi {
+class OpenAiBatchApi : public HttpBatchApi {
  public:
   OpenAiBatchApi(http::Client& client, std::string base_url, std::string api_key,
                  const providers::Provider& provider)
-      : client_(client),
-        base_url_(std::move(base_url)),
-        api_key_(std::move(api_key)),
-        provider_(provider) {
-    while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
-  }
+      : HttpBatchApi(client, std::move(base_url), provider), api_key_(std::move(api_key)) {}
 
   asio::awaitable<Result<std::string>> Submit(std::string submission_id,
                                               std::vector<UpstreamRequest> requests) override {
-    http::ClientRequest upload = Request("POST", "/files");
+    http::ClientRequest upload = Request("POST", base_url_ + "/files");
     upload.headers.Set("content-type", fmt::format("multipart/form-data; boundary={}", kBoundary));
     upload.body = OpenAiUploadBody(kBoundary, OpenAiInputFile(requests));
     std::string upload_step = "upload";
@@ -39,7 +34,7 @@ class OpenAiBatchApi : public BatchApi {
     if (!id || !id->is_string()) {
       co_return UnavailableError("upload: the provider's answer is not a File object");
     }
-    http::ClientRequest create = Request("POST", "/batches");
+    http::ClientRequest create = Request("POST", base_url_ + "/batches");
     create.headers.Set("content-type", "application/json");
     create.body = boost::json::serialize(boost::json::object{
         {"input_file_id", id->as_string()},
@@ -59,8 +54,8 @@ class OpenAiBatchApi : public BatchApi {
                                                            FindHint) override {
     std::string after;
     for (int page = 0; page < 50; ++page) {
-      http::ClientRequest list =
-          Request("GET", "/batches?limit=100" + (after.empty() ? "" : "&after=" + after));
+      http::ClientRequest list = Request(
+          "GET", base_url_ + "/batches?limit=100" + (after.empty() ? "" : "&after=" + after));
       std::string list_step = "list batches";
       SLUICE_CO_ASSIGN_OR_RETURN(http::Response answer,
                                  co_await Call(client_, std::move(list_step), std::move(list)));
@@ -73,80 +68,32 @@ class OpenAiBatchApi : public BatchApi {
     co_return std::optional<std::string>();
   }
 
-  asio::awaitable<Result<UpstreamStatus>> Poll(std::string upstream_id) override {
-    http::ClientRequest get = Request("GET", "/batches/" + upstream_id);
-    std::string poll_step = "poll batch " + upstream_id;
-    Result<http::Response> answer = co_await Call(client_, std::move(poll_step), std::move(get));
-    if (!answer.ok()) {
-      if (answer.status().code() == StatusCode::kNotFound) {
-        co_return UpstreamStatus{UpstreamState::kNotFound, "not_found", "", "", {}};
-      }
-      co_return answer.status();
-    }
-    SLUICE_CO_ASSIGN_OR_RETURN(OpenAiBatch batch, ParseOpenAiBatch(answer->body));
-    co_return batch.status;
-  }
-
   asio::awaitable<Result<UpstreamResults>> Fetch(UpstreamStatus ended) override {
-    UpstreamResults results;
+    std::vector<std::string> urls;
     for (const std::string& file_id : ended.result_locations) {
-      http::ClientRequest get = Request("GET", "/files/" + file_id + "/content");
-      std::string download_step = "download " + file_id;
-      SLUICE_CO_ASSIGN_OR_RETURN(http::Response content,
-                                 co_await Call(client_, std::move(download_step), std::move(get)));
-      ParseOpenAiResultFile(content.body, results);
+      urls.push_back(base_url_ + "/files/" + file_id + "/content");
     }
-    co_return results;
-  }
-
-  asio::awaitable<Status> Cancel(std::string upstream_id) override {
-    http::ClientRequest cancel = Request("POST", "/batches/" + upstream_id + "/cancel");
-    std::string cancel_step = "cancel batch " + upstream_id;
-    Result<http::Response> answer =
-        co_await Call(client_, std::move(cancel_step), std::move(cancel));
-    co_return answer.status();
-  }
-
-  providers::Outcome Decode(const http::Response& response) const override {
-    return provider_.Decode(Result<http::Response>(response));
+    co_return co_await FetchAll(std::move(urls), &ParseOpenAiResultFile);
   }
 
  private:
-  http::ClientRequest Request(std::string method, std::string path) const {
-    http::ClientRequest request;
-    request.method = std::move(method);
-    request.url = base_url_ + path;
-    request.headers.Set("authorization", "Bearer " + api_key_);
-    return request;
+  void Authorize(http::Headers& headers) const override {
+    headers.Set("authorization", "Bearer " + api_key_);
   }
 
-  http::Client& client_;
-  std::string base_url_;
+  std::string BatchUrl(const std::string& id) const override {
+    return base_url_ + "/batches/" + id;
+  }
+
+  Result<UpstreamStatus> StatusIn(std::string_view body) const override {
+    SLUICE_ASSIGN_OR_RETURN(OpenAiBatch batch, ParseOpenAiBatch(body));
+    return batch.status;
+  }
+
   std::string api_key_;
-  const providers::Provider& provider_;
 };
 
 }  // namespace
-
-asio::awaitable<Result<http::Response>> Call(http::Client& client, std::string what,
-                                             http::ClientRequest request) {
-  Result<http::Response> answer = co_await client.Send(std::move(request));
-  if (!answer.ok()) {
-    co_return Status(answer.status().code(), what + ": " + std::string(answer.status().message()));
-  }
-  if (answer->status < 200 || answer->status >= 300) co_return UpstreamError(what, *answer);
-  co_return answer;
-}
-
-Status UpstreamError(std::string_view what, const http::Response& response) {
-  std::string message =
-      fmt::format("{}: HTTP {}: {}", what, response.status, response.body.substr(0, 300));
-  if (response.status == 404) return NotFoundError(std::move(message));
-  if (response.status == 429 || response.status >= 500 || response.status == 408) {
-    return UnavailableError(std::move(message));
-  }
-  return FailedPreconditionError(std::move(message));
-}
 
 std::unique_ptr<BatchApi> MakeOpenAiBatchApi(http::Client& client, std::string base_url,
                                              std::string api_key,

@@ -2,21 +2,11 @@
 
 #include <boost/json.hpp>
 
+#include "provider_batch/json_fields.h"
+
 namespace sluice::provider_batch {
 namespace json = boost::json;
 namespace {
-
-std::string StringAt(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-std::optional<json::object> ParseObject(std::string_view text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return std::move(v.as_object());
-}
 
 UpstreamState StateOf(std::string_view status) {
   if (status == "failed") return UpstreamState::kFailed;
@@ -105,17 +95,10 @@ Result<OpenAiBatchPage> FindInOpenAiBatchPage(std::string_view body,
 }
 
 void ParseOpenAiResultFile(std::string_view jsonl, UpstreamResults& results) {
-  std::size_t pos = 0;
-  while (pos < jsonl.size()) {
-    std::size_t end = jsonl.find('\n', pos);
-    if (end == std::string_view::npos) end = jsonl.size();
-    std::string_view text = jsonl.substr(pos, end - pos);
-    pos = end + 1;
-    if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    std::optional<json::object> o = ParseObject(text);
+  ForEachJsonLine(jsonl, [&](std::optional<json::object> o) {
     if (!o || StringAt(*o, "custom_id").empty()) {
       ++results.malformed;
-      continue;
+      return;
     }
     UpstreamLine line;
     line.custom_id = StringAt(*o, "custom_id");
@@ -127,7 +110,7 @@ void ParseOpenAiResultFile(std::string_view jsonl, UpstreamResults& results) {
       const json::value* body = r.if_contains("body");
       if (!status || !status->is_int64() || !body) {
         ++results.malformed;
-        continue;
+        return;
       }
       http::Response answer;
       answer.status = static_cast<int>(status->as_int64());
@@ -142,10 +125,10 @@ void ParseOpenAiResultFile(std::string_view jsonl, UpstreamResults& results) {
       line.error_message = StringAt(error->as_object(), "message");
     } else {
       ++results.malformed;
-      continue;
+      return;
     }
     results.lines.push_back(std::move(line));
-  }
+  });
 }
 
 }  // namespace sluice::provider_batch

@@ -3,21 +3,10 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "provider_batch/json_fields.h"
+
 namespace sluice::provider_batch {
 namespace json = boost::json;
-namespace {
-
-std::string StringAt(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-std::int64_t IntAt(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_int64() ? v->as_int64() : 0;
-}
-
-}  // namespace
 
 IndexRuns RunsOf(std::vector<std::int64_t> indices) {
   std::sort(indices.begin(), indices.end());
