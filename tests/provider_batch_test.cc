@@ -26,18 +26,7 @@ class ProviderBatchTest : public ::testing::Test {
   // `extra` under provider_batches.
   void Start(std::vector<std::string> mock_args, const std::string& extra = "") {
     ASSERT_TRUE(fixture_.Start(std::move(mock_args)).ok());
-    fixture_.WriteInput(
-        "sluice.yaml", fmt::format("data_dir: {}\n"
-                                   "provider_batches: {{max_lines: 4, poll_interval: 5ms, "
-                                   "max_poll_interval: 20ms{}}}\n"
-                                   "models:\n"
-                                   "  - name: {}\n"
-                                   "    prices: {{input: 1.0, cached_input: 0.5, output: 2.0}}\n"
-                                   "    deployments:\n"
-                                   "      - provider: openai\n"
-                                   "        base_url: http://127.0.0.1:{}/v1\n"
-                                   "        api_key: sk-test\n",
-                                   fixture_.Path("data"), extra, kTestModel, fixture_.mock_port()));
+    fixture_.WriteInput("sluice.yaml", ProviderModeConfig(fixture_, "openai", extra));
     input_ = fixture_.WriteInput("in.jsonl", RequestLines(kLines));
     args_ = {input_, "--output", fixture_.Path("out.jsonl"), "--mode", "provider"};
   }
@@ -170,20 +159,7 @@ TEST_F(ProviderBatchTest, ARunKilledWhilePollingResumesTheSameProviderBatches) {
 
 TEST_F(ProviderBatchTest, AnAnthropicModelRunsThroughMessageBatches) {
   Start({"--seed", "9"});
-  fixture_.WriteInput(
-      "sluice.yaml",
-      fmt::format(
-          "data_dir: {}\n"
-          "provider_batches: {{max_lines: 4, poll_interval: 5ms, max_poll_interval: 20ms}}\n"
-          "models:\n"
-          "  - name: {}\n"
-          "    prices: {{input: 1.0, cached_input: 0.5, output: 2.0}}\n"
-          "    deployments:\n"
-          "      - provider: anthropic\n"
-          "        base_url: http://127.0.0.1:{}\n"
-          "        api_key: sk-test\n"
-          "        model: claude-sonnet-4-5\n",
-          fixture_.Path("data"), kTestModel, fixture_.mock_port()));
+  fixture_.WriteInput("sluice.yaml", ProviderModeConfig(fixture_, "anthropic"));
   ProcessResult run = fixture_.Run(args_);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr(": 10 requests, 10 succeeded, 0 failed\n"));

@@ -2,7 +2,6 @@
 // metadata.sluice_mode "provider" runs through OpenAI's Files + Batches API and ends with the
 // same output file as in real time; an unknown mode is a 400 naming the parameter; a cancel
 // cancels the provider batches upstream.
-#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -21,18 +20,7 @@ class ServeProviderBatchTest : public ::testing::Test {
  protected:
   void Start(std::vector<std::string> mock_args) {
     ASSERT_TRUE(fixture_.Start(std::move(mock_args)).ok());
-    fixture_.WriteInput("sluice.yaml",
-                        fmt::format("data_dir: {}\n"
-                                    "provider_batches: {{max_lines: 4, poll_interval: 5ms, "
-                                    "max_poll_interval: 20ms}}\n"
-                                    "models:\n"
-                                    "  - name: {}\n"
-                                    "    prices: {{input: 1.0, cached_input: 0.5, output: 2.0}}\n"
-                                    "    deployments:\n"
-                                    "      - provider: openai\n"
-                                    "        base_url: http://127.0.0.1:{}/v1\n"
-                                    "        api_key: sk-test\n",
-                                    fixture_.Path("data"), kTestModel, fixture_.mock_port()));
+    fixture_.WriteInput("sluice.yaml", ProviderModeConfig(fixture_, "openai"));
     Result<Serving> serving = StartServe(fixture_.config_path());
     ASSERT_TRUE(serving.ok()) << serving.status();
     serve_ = std::move(serving->process);
