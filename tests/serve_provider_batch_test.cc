@@ -1,8 +1,9 @@
 // `sluice serve` in provider mode against `sluice mock`'s batch APIs: a batch created with
 // metadata.sluice_mode "provider" runs through OpenAI's Files + Batches API and ends with the
 // same output file as in real time; an unknown mode is a 400 naming the parameter; a cancel
-// cancels the provider batches upstream.
+// cancels the provider batches upstream; a server killed while it polls resumes them.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <boost/json.hpp>
 
@@ -120,6 +121,30 @@ TEST_F(ServeProviderBatchTest, CancelCancelsTheProviderBatchesUpstream) {
   for (const json::value& b : upstream.at("data").as_array()) {
     EXPECT_EQ(b.at("status"), "cancelled");
   }
+}
+
+TEST_F(ServeProviderBatchTest, AServerKilledWhilePollingResumesTheSameProviderBatches) {
+  // The batches end 2 s after their creation: long enough to kill the server while it polls.
+  Start({"--batch-turnaround", "2s"});
+  std::string id = Create(R"({"sluice_mode":"provider"})");
+  auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  while (BatchesCreated() < 3 && std::chrono::steady_clock::now() < deadline) {
+    ASSERT_FALSE(serve_->Wait(std::chrono::milliseconds(20)).ok());
+  }
+  ASSERT_EQ(BatchesCreated(), 3);
+  ASSERT_TRUE(serve_->Signal(SIGKILL).ok());
+  ASSERT_TRUE(serve_->Wait(kTimeout).ok());
+
+  Result<Serving> again = StartServe(fixture_.config_path());
+  ASSERT_TRUE(again.ok()) << again.status();
+  serve_ = std::move(again->process);
+  port_ = again->port;
+  json::object batch = WaitForStatus(id, "completed");
+  EXPECT_EQ(json::serialize(batch["request_counts"]), R"({"total":10,"completed":10,"failed":0})");
+  EXPECT_TRUE(AnswersInOrder(Download(batch.at("output_file_id")), kLines));
+  Result<json::object> stats = fixture_.Stats();
+  EXPECT_EQ(stats->at("batches").at("created"), 3) << "the restarted server polled the same ones";
+  EXPECT_EQ(stats->at("batches").at("lines"), kLines) << "each line submitted once";
 }
 
 }  // namespace
