@@ -74,14 +74,16 @@ void SetResults(boost::json::object& batch, std::int64_t total,
   }
   boost::json::object failures;
   for (const auto& [code, count] : results.failures) failures[code] = count;
-  batch["sluice"] = boost::json::object{
-      {"cost", boost::json::object{{"spent_usd", spent},
-                                   {"estimated_total_usd", std::move(estimate)},
-                                   {"unpriced_results", results.unpriced}}},
-      {"failures", std::move(failures)},
-      {"dedup", boost::json::object{
-                    {"requests_saved", results.deduplicated},
-                    {"saved_usd", static_cast<double>(results.saved_nanousd) / 1e9}}}};
+  // Replaces the counts, keeps the rest (the batch's mode, budget).
+  boost::json::value& sluice = batch["sluice"];
+  if (!sluice.is_object()) sluice = boost::json::object();
+  sluice.as_object()["cost"] = boost::json::object{{"spent_usd", spent},
+                                                   {"estimated_total_usd", std::move(estimate)},
+                                                   {"unpriced_results", results.unpriced}};
+  sluice.as_object()["failures"] = std::move(failures);
+  sluice.as_object()["dedup"] =
+      boost::json::object{{"requests_saved", results.deduplicated},
+                          {"saved_usd", static_cast<double>(results.saved_nanousd) / 1e9}};
 }
 
 void SetErrors(boost::json::object& batch, const std::vector<batch::LineError>& errors) {

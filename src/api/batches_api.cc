@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <set>
 
+#include "api/batch_mode.h"
 #include "api/batch_object.h"
 #include "api/errors.h"
 #include "api/output_expires_after.h"
@@ -158,7 +159,7 @@ asio::awaitable<Status> BatchesApi::Resume() {
     }
     std::string id = record.id;
     spdlog::info("resuming batch {} ({})", id, record.status);
-    active_.emplace(id, Active{std::move(record), std::move(*object), false});
+    active_.emplace(id, Active{std::move(record), std::move(*object), false, nullptr});
     asio::co_spawn(io_, Drive(id), asio::detached);
   }
   co_return OkStatus();
@@ -199,6 +200,13 @@ asio::awaitable<http::Response> BatchesApi::Create(http::Request request, std::s
   json::value metadata = body->contains("metadata") ? body->at("metadata") : json::value();
   if (auto bad = CheckMetadata(metadata)) co_return std::move(*bad);
   if (auto bad = CheckWebhookUrl(metadata)) co_return std::move(*bad);
+  RequestedMode requested = ModeOfMetadata(metadata);
+  if (requested.error) co_return std::move(*requested.error);
+  config::BatchMode mode = config::RunningMode(requested.mode, options_.default_mode);
+  if (mode == config::BatchMode::kProvider && !options_.provider_runner) {
+    co_return InvalidRequest(400, "This gateway cannot run batches in provider mode.",
+                             "metadata.sluice_mode", "invalid_value");
+  }
   auto output_expiry = ParseOutputExpiresAfter(*body);
   if (auto* bad = std::get_if<http::Response>(&output_expiry)) co_return std::move(*bad);
 
@@ -224,6 +232,7 @@ asio::awaitable<http::Response> BatchesApi::Create(http::Request request, std::s
                 std::chrono::floor<std::chrono::seconds>(now) +
                     std::chrono::ceil<std::chrono::seconds>(*window)};
   json::object object = MakeBatchObject(made);
+  SetMode(object, mode);
   if (auto seconds = std::get<std::optional<std::chrono::seconds>>(output_expiry)) {
     SetOutputExpiresAfter(object, *seconds);
   }
@@ -247,7 +256,7 @@ asio::awaitable<http::Response> BatchesApi::Create(http::Request request, std::s
     co_return http::ErrorResponse({500, "server_error", created.message(), {}, {}});
   }
   spdlog::info("batch {} created by {} from {}", made.id, tenant, file_id);
-  auto [it, inserted] = active_.emplace(made.id, Active{std::move(record), object, false});
+  auto [it, inserted] = active_.emplace(made.id, Active{std::move(record), object, false, nullptr});
   asio::co_spawn(io_, Drive(made.id), asio::detached);
   co_return JsonOk(json::serialize(View(it->second)));
 }
@@ -297,7 +306,7 @@ asio::awaitable<http::Response> BatchesApi::Cancel(std::string id, Scope scope) 
       co_return http::ErrorResponse({500, "server_error", saved.message(), {}, {}});
     }
     spdlog::info("batch {} cancelling", id);
-    dispatcher_.CancelBatch(id);
+    CancelRun(batch);
   }
   co_return JsonOk(json::serialize(View(batch)));
 }
@@ -492,10 +501,14 @@ asio::awaitable<Status> BatchesApi::Execute(Active& batch) {
       // The window's end cancels the run; the run's end cancels the wait.
       auto finished = std::make_shared<scheduler::Notifier>(io_);
       asio::co_spawn(io_, ExpireAt(id, clock_.Now() + left, finished), asio::detached);
-      scheduler::BatchSpec spec{id, batch.record.tenant, PriorityOf(batch.object),
-                                MaxCostOf(batch.object)};
-      run = co_await dispatcher_.RunBatch(std::move(spec));
+      run = co_await RunLines(batch);
       finished->Notify();
+    }
+    if (run.code() == StatusCode::kFailedPrecondition) {
+      // Provider mode cannot run these lines (no deployment with a batch API).
+      SetErrors(batch.object, {{"provider_mode_unavailable", run.message(), std::nullopt, 0, ""}});
+      Transition(batch.object, kFailed, clock_.WallNow());
+      co_return co_await Save(batch);
     }
     if (run.ok()) {
       Transition(batch.object, kFinalizing, clock_.WallNow());
@@ -514,13 +527,22 @@ asio::awaitable<Status> BatchesApi::Execute(Active& batch) {
   co_return co_await Finalize(batch, kCancelled);
 }
 
+asio::awaitable<Status> BatchesApi::RunLines(Active& batch) {
+  if (ModeOf(batch.object) == config::BatchMode::kProvider) {
+    co_return co_await RunThroughProviders(batch);
+  }
+  scheduler::BatchSpec spec{batch.record.id, batch.record.tenant, PriorityOf(batch.object),
+                            MaxCostOf(batch.object)};
+  co_return co_await dispatcher_.RunBatch(std::move(spec));
+}
+
 asio::awaitable<void> BatchesApi::ExpireAt(std::string id, TimePoint deadline,
                                            std::shared_ptr<scheduler::Notifier> finished) {
   co_await (http::SleepUntil(clock_, deadline) || finished->Wait());
   auto it = active_.find(id);
   if (clock_.Now() >= deadline && it != active_.end() && !it->second.expired) {
     it->second.expired = true;
-    dispatcher_.CancelBatch(id);
+    CancelRun(it->second);
   }
 }
 

@@ -27,7 +27,9 @@
 #include "api/scope.h"
 #include "batch/ingest.h"
 #include "common/clock.h"
+#include "config/config.h"
 #include "http/message.h"
+#include "provider_batch/provider_batch_runner.h"
 #include "scheduler/dispatcher.h"
 #include "scheduler/notifier.h"
 #include "store/file_bodies.h"
@@ -63,6 +65,11 @@ struct BatchesApiOptions {
   // A dry run's figures (sluice.dry_run) for a validated file and the time its window leaves.
   // Unset: a batch asking for a dry run (metadata.sluice_dry_run) is refused.
   std::function<boost::json::object(const batch::IngestReport& report, Duration time_left)> dry_run;
+  // How a batch runs when its metadata.sluice_mode names no mode (batch_mode).
+  config::BatchMode default_mode = config::BatchMode::kRealtime;
+  // Makes the driver of one provider-mode batch (on the io executor). Unset: provider mode is
+  // refused with a 400.
+  std::function<std::unique_ptr<provider_batch::ProviderBatchRunner>()> provider_runner;
 };
 
 class BatchesApi {
@@ -74,8 +81,9 @@ class BatchesApi {
 
   // Takes up every batch that was not finished when the process last stopped.
   boost::asio::awaitable<Status> Resume();
-  // Drives nothing further: batches stay where they are, to be resumed by the next process.
-  void Stop() { stopping_ = true; }
+  // Drives nothing further: batches stay where they are (provider batches keep running
+  // upstream), to be resumed by the next process.
+  void Stop();
 
   boost::asio::awaitable<http::Response> Create(http::Request request, std::string tenant);
   // Get, Cancel and List reach the batches of `scope`: another tenant's batch is a 404, as an
@@ -98,6 +106,8 @@ class BatchesApi {
     batch::BatchRecord record;
     boost::json::object object;
     bool expired = false;  // the window passed while it ran
+    // Set while its lines run through the providers' batch APIs (provider mode).
+    std::shared_ptr<provider_batch::ProviderBatchRunner> provider;
   };
 
   boost::asio::awaitable<void> Drive(std::string id);
@@ -113,6 +123,12 @@ class BatchesApi {
   boost::asio::awaitable<Status> Advance(Active& batch);
   boost::asio::awaitable<Status> Validate(Active& batch);
   boost::asio::awaitable<Status> Execute(Active& batch);
+  // Runs the batch's open lines to their results: through the dispatcher, or in provider mode
+  // through the providers' batch APIs (batches_api_provider.cc). kCancelled when cancelled.
+  boost::asio::awaitable<Status> RunLines(Active& batch);
+  boost::asio::awaitable<Status> RunThroughProviders(Active& batch);
+  // Stops the batch's run: the dispatcher's, or its provider batches upstream.
+  void CancelRun(Active& batch);
   // Cancels the batch's run when `deadline` comes first (its completion window passed).
   boost::asio::awaitable<void> ExpireAt(std::string id, TimePoint deadline,
                                         std::shared_ptr<scheduler::Notifier> finished);

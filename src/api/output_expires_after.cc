@@ -5,6 +5,7 @@
 
 #include "api/errors.h"
 #include "http/json_type_name.h"
+#include "provider_batch/submissions.h"
 
 namespace sluice::api {
 namespace {
@@ -81,6 +82,7 @@ std::optional<std::chrono::seconds> OutputExpiresAfter(const json::object& batch
 
 json::object ClientView(json::object batch) {
   batch.erase(kField);
+  batch.erase(provider_batch::kStateKey);
   return batch;
 }
 

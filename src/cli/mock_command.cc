@@ -28,6 +28,37 @@ void AddFaultFlags(CLI::App& cmd, mock::FaultRates& faults) {
       ->check(rate);
 }
 
+// The providers' batch APIs: how long a batch takes and what goes wrong with it.
+void AddBatchFlags(CLI::App& cmd, MockFlags& flags) {
+  const CLI::Range rate(0.0, 1.0);
+  mock::BatchFaultOptions& b = flags.options.batches;
+  cmd.add_option("--batch-turnaround", flags.batch_turnaround,
+                 "Least time from a batch's creation to its end (e.g. 2s)")
+      ->check(DurationValidator())
+      ->capture_default_str();
+  cmd.add_option("--batch-polls", b.polls, "Least polls (GETs) of a batch before it ends")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd.add_option("--batch-window", flags.batch_window,
+                 "A batch's completion window: it expires this long after its creation")
+      ->check(DurationValidator())
+      ->capture_default_str();
+  cmd.add_option("--batch-expire", b.expire, "Rate of batch lines that come back expired (0..1)")
+      ->check(rate);
+  cmd.add_option("--batch-fail-validation", b.fail_validation,
+                 "Rate of batches that fail validation (0..1)")
+      ->check(rate);
+  cmd.add_option("--batch-malformed-output", b.malformed_output,
+                 "Rate of batches whose output file does not parse (0..1)")
+      ->check(rate);
+  cmd.add_option("--batch-never-finish", b.never_finish,
+                 "Rate of batches that stay in progress until their window passes (0..1)")
+      ->check(rate);
+  cmd.add_option("--batch-vanish", b.vanish,
+                 "Rate of batches whose id is unknown after their creation (0..1)")
+      ->check(rate);
+}
+
 mock::MockOptions ToOptions(const MockFlags& flags) {
   mock::MockOptions options = flags.options;
   // The parser has validated both durations.
@@ -35,6 +66,8 @@ mock::MockOptions ToOptions(const MockFlags& flags) {
   options.time_per_output_token = ParseDuration(flags.time_per_output_token).value();
   options.prompt_cache_ttl = ParseDuration(flags.prompt_cache_ttl).value();
   if (!flags.api_key.empty()) options.required_api_key = flags.api_key;
+  options.batches.turnaround = ParseDuration(flags.batch_turnaround).value();
+  options.batches.window = ParseDuration(flags.batch_window).value();
   return options;
 }
 
@@ -87,6 +120,7 @@ CLI::App* AddMockCommand(CLI::App& app, MockFlags& flags) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   AddFaultFlags(*cmd, o.faults);
+  AddBatchFlags(*cmd, flags);
   cmd->add_flag_callback(
       "--no-limit-headers", [&o] { o.state_limits = false; },
       "Leave x-ratelimit-limit-* out of answers (clients must infer the limits)");

@@ -19,6 +19,8 @@ struct MockFlags {
   std::string time_per_output_token = "0";  // --per-token, a duration
   std::string prompt_cache_ttl = "5m";      // --prompt-cache-ttl, a duration
   std::string api_key;                      // --api-key; empty: any key is accepted
+  std::string batch_turnaround = "0";       // --batch-turnaround, a duration
+  std::string batch_window = "24h";         // --batch-window, a duration
 };
 
 // Adds the "mock" subcommand writing into `flags` (which must outlive `app`'s parse).

@@ -93,8 +93,14 @@ std::string RunSummary(const runtime::RunReport& r) {
   text += fmt::format("wall time {:.2f}s ({:.1f} req/s); least the limits allow {:.2f}s\n", wall,
                       wall > 0 ? static_cast<double>(p.sent) / wall : 0.0,
                       Seconds(r.estimated_duration));
-  text += fmt::format("sent {} attempts: {} retries, {} answered 429\n", p.sent, p.retries,
-                      p.rate_limited);
+  if (r.mode == config::BatchMode::kProvider) {
+    text +=
+        fmt::format("provider mode: {} lines sent in {} provider batches, {} of them sent again\n",
+                    p.sent, r.provider_batches, p.retries);
+  } else {
+    text += fmt::format("sent {} attempts: {} retries, {} answered 429\n", p.sent, p.retries,
+                        p.rate_limited);
+  }
   if (p.fallbacks > 0) {
     text += fmt::format("fallbacks: {} requests went on to a fallback model\n", p.fallbacks);
   }

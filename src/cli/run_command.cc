@@ -73,6 +73,9 @@ CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags) {
   cmd->add_option("--max-cost", flags.max_cost,
                   "Stop sending once the batch (earlier runs included) would cost more than USD "
                   "dollars; run again with a higher cap to go on");
+  cmd->add_option("--mode", flags.mode,
+                  "realtime (send each request now), provider (the providers' own batch APIs, "
+                  "half price, within 24h) or auto (default: the config's batch_mode)");
   return cmd;
 }
 
@@ -85,6 +88,15 @@ int RunRunCommand(const RunFlags& flags, CommandContext& ctx) {
       return kExitUsage;
     }
     max_cost = *parsed;
+  }
+  std::optional<config::BatchMode> mode;
+  if (!flags.mode.empty()) {
+    mode = config::ParseBatchMode(flags.mode);
+    if (!mode) {
+      ctx.err << "sluice run: unknown --mode '" << flags.mode
+              << "' (allowed: " << config::kAllowedBatchModes << ")" << std::endl;
+      return kExitUsage;
+    }
   }
   auto config = LoadConfig(ctx.global);
   if (!config.ok()) {
@@ -108,6 +120,7 @@ int RunRunCommand(const RunFlags& flags, CommandContext& ctx) {
   ProgressLine progress(ctx.err, tty);
   runtime::RunRequest request = RequestFrom(flags, tty, *tokenizers);
   request.max_cost_nanousd = max_cost;
+  request.mode = mode;
   auto report = runtime::RunBatchFile(
       *config, request,
       [&](const scheduler::Progress& p, Duration elapsed) { progress.Update(p, elapsed); });

@@ -26,6 +26,7 @@ struct RunFlags {
   std::string dedup;         // --dedup off|auto|always: over the config's dedup; empty: the config
   std::string send_order = "prefix";  // --send-order prefix|input
   std::string max_cost;      // --max-cost USD: the batch's cost cap; empty: none
+  std::string mode;          // --mode: realtime, provider or auto; empty: the config's batch_mode
 };
 
 // Adds the "run" subcommand writing into `flags`.

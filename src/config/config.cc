@@ -22,6 +22,12 @@ constexpr std::array<std::pair<LogLevel, std::string_view>, 6> kLevelNames = {{
     {LogLevel::kOff, "off"},
 }};
 
+constexpr std::array<std::pair<BatchMode, std::string_view>, 3> kBatchModeNames = {{
+    {BatchMode::kRealtime, "realtime"},
+    {BatchMode::kProvider, "provider"},
+    {BatchMode::kAuto, "auto"},
+}};
+
 template <typename Enum, std::size_t N>
 std::string_view NameOf(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum value) {
   for (const auto& [v, name] : table) {
@@ -53,6 +59,17 @@ std::string_view ProviderKindName(ProviderKind kind) { return NameOf(kProviderNa
 
 std::optional<ProviderKind> ParseProviderKind(std::string_view name) {
   return ValueOf(kProviderNames, name);
+}
+
+std::string_view BatchModeName(BatchMode mode) { return NameOf(kBatchModeNames, mode); }
+
+std::optional<BatchMode> ParseBatchMode(std::string_view name) {
+  return ValueOf(kBatchModeNames, name);
+}
+
+BatchMode RunningMode(std::optional<BatchMode> requested, BatchMode fallback) {
+  BatchMode mode = requested.value_or(fallback);
+  return mode == BatchMode::kAuto ? BatchMode::kRealtime : mode;
 }
 
 std::string_view AllowedProviderKinds() { return "openai, openai-compatible, anthropic"; }

@@ -176,8 +176,44 @@ struct WebhooksConfig {
   Duration give_up_after = std::chrono::hours(24);
 };
 
+// How a batch is run: real time through the dispatcher, through the provider's own batch API
+// (OpenAI's Files + Batches, Anthropic's Message Batches: half price, within 24 h), or chosen per
+// batch (auto).
+enum class BatchMode { kRealtime, kProvider, kAuto };
+// "realtime", "provider", "auto".
+std::string_view BatchModeName(BatchMode mode);
+std::optional<BatchMode> ParseBatchMode(std::string_view name);
+inline constexpr std::string_view kAllowedBatchModes = "realtime, provider, auto";
+// The mode a batch runs in: `requested` (the batch's own), else `fallback` (batch_mode); auto
+// runs real time until its decision is wired in.
+BatchMode RunningMode(std::optional<BatchMode> requested, BatchMode fallback);
+
+// How `provider` mode uses the providers' batch APIs (provider_batches:).
+struct ProviderBatchConfig {
+  // Lines and bytes of one provider batch; 0: the provider's own limit (OpenAI 50,000 lines and
+  // 200 MB per file, Anthropic 100,000 requests and 256 MB). Smaller values split sooner.
+  std::int64_t max_lines = 0;
+  std::int64_t max_bytes = 0;
+  // Estimated prompt tokens a deployment may have in open provider batches at once (OpenAI's
+  // enqueued-token limit); 0: no limit. A batch bigger than it is sent in turns.
+  std::int64_t max_enqueued_tokens = 0;
+  // The first poll of a provider batch comes after poll_interval; each further one waits twice
+  // as long, up to max_poll_interval.
+  Duration poll_interval = std::chrono::seconds(5);
+  Duration max_poll_interval = std::chrono::minutes(5);
+  // A provider batch not ended this long after its creation is cancelled upstream; its lines
+  // are sent again (or fail with batch_expired after max_submissions).
+  Duration max_wait = std::chrono::hours(25);
+  // How often a line may be sent in a provider batch (again after it came back expired, with a
+  // retryable error, or in a batch the provider lost) before it ends with its last error.
+  std::int64_t max_submissions = 3;
+};
+
 struct Config {
   HostPort listen;
+  // How batches run unless a batch says (metadata.sluice_mode, --mode): batch_mode.
+  BatchMode batch_mode = BatchMode::kRealtime;
+  ProviderBatchConfig provider_batches;
   // Client connections `sluice serve` holds open at most (max_connections); beyond it a new
   // connection is answered 503 and closed. Keep it below the process's file descriptor limit.
   int max_connections = 1000;

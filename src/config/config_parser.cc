@@ -209,6 +209,14 @@ void ReadTopLevelScalars(YamlReader& r, const YAML::Node& root, Config& config) 
   if (auto n = r.PositiveInt(root, "max_running_batches", Need::kOptional, what)) {
     config.max_running_batches = *n;
   }
+  if (auto mode = r.String(root, "batch_mode", Need::kOptional, what)) {
+    if (auto parsed = ParseBatchMode(mode->text)) {
+      config.batch_mode = *parsed;
+    } else {
+      r.Problem(mode->mark, "unknown batch_mode '" + mode->text +
+                                "' (allowed: " + std::string(kAllowedBatchModes) + ")");
+    }
+  }
   if (auto dir = r.String(root, "data_dir", Need::kOptional, what)) {
     if (dir->text.empty()) r.Problem(dir->mark, "data_dir is empty");
     config.store.data_dir = dir->text;
@@ -307,6 +315,35 @@ void ReadProxy(YamlReader& r, const YAML::Node& root, Config& config) {
   }
 }
 
+void ReadProviderBatches(YamlReader& r, const YAML::Node& root, Config& config) {
+  const std::string_view what = "provider_batches";
+  std::optional<YAML::Node> node = r.Child(root, "provider_batches");
+  if (!node || !r.CheckMap(*node, what,
+                           {"max_lines", "max_size", "max_enqueued_tokens", "poll_interval",
+                            "max_poll_interval", "max_wait", "max_submissions"})) {
+    return;
+  }
+  ProviderBatchConfig& p = config.provider_batches;
+  if (auto n = r.PositiveInt(*node, "max_lines", Need::kOptional, what)) p.max_lines = *n;
+  if (auto size = r.String(*node, "max_size", Need::kOptional, what)) {
+    Result<std::int64_t> bytes = ParseByteSize(size->text);
+    if (bytes.ok()) {
+      p.max_bytes = *bytes;
+    } else {
+      r.Problem(size->mark, "max_size: " + bytes.status().message());
+    }
+  }
+  if (auto n = r.NonNegativeInt(*node, "max_enqueued_tokens", Need::kOptional, what)) {
+    p.max_enqueued_tokens = *n;
+  }
+  if (auto d = ReadDuration(r, *node, "poll_interval", what)) p.poll_interval = *d;
+  if (auto d = ReadDuration(r, *node, "max_poll_interval", what)) p.max_poll_interval = *d;
+  if (auto d = ReadDuration(r, *node, "max_wait", what)) p.max_wait = *d;
+  if (auto n = r.PositiveInt(*node, "max_submissions", Need::kOptional, what)) {
+    p.max_submissions = *n;
+  }
+}
+
 // webhooks: and the keys' webhook_url, once listen and keys are read: a URL must be http(s) and
 // not the gateway itself, and needs the secret.
 void ReadWebhooks(YamlReader& r, const YAML::Node& root, Config& config) {
@@ -343,16 +380,16 @@ Result<Config> BuildConfig(const YAML::Node& root, std::string_view source_name,
   Config config = DefaultConfig();
   if (root.IsNull()) return config;
   YamlReader r{std::string(source_name), env};
-  if (r.CheckMap(
-          root, "the config",
-          {"listen", "max_connections", "max_running_batches", "data_dir", "store", "log_level",
-           "log_format", "retry", "files", "retention", "proxy", "webhooks", "breaker", "models",
-           "keys", "dedup"})) {
+  if (r.CheckMap(root, "the config",
+                 {"listen", "max_connections", "max_running_batches", "data_dir", "store",
+                  "log_level", "log_format", "retry", "files", "retention", "proxy", "webhooks",
+                  "breaker", "models", "keys", "dedup", "batch_mode", "provider_batches"})) {
     ReadTopLevelScalars(r, root, config);
     ReadRetry(r, root, config);
     ReadFiles(r, root, config);
     ReadRetention(r, root, config);
     ReadProxy(r, root, config);
+    ReadProviderBatches(r, root, config);
     config.breaker = ReadBreaker(r, root, config.breaker);  // before the models: their defaults
     ReadModels(r, root, config);
     config.keys = ReadGatewayKeys(r, root);

@@ -284,6 +284,36 @@ TEST(ConfigParserTest, ProxyWaitIsConfigurable) {
               AllOf(HasSubstr("max_wait: expected a duration"), HasSubstr("wait")));
 }
 
+TEST(ConfigParserTest, TheBatchModeAndProviderBatchesAreConfigurable) {
+  auto defaults = ParseConfig("", "sluice.yaml", KeysSet());
+  EXPECT_EQ(defaults->batch_mode, BatchMode::kRealtime);
+  EXPECT_EQ(defaults->provider_batches.max_submissions, 3);
+  auto config = ParseConfig(
+      "batch_mode: provider\n"
+      "provider_batches: {max_lines: 100, max_size: 1MB, max_enqueued_tokens: 5000,\n"
+      "                   poll_interval: 1s, max_poll_interval: 1m, max_wait: 2h,\n"
+      "                   max_submissions: 5}\n",
+      "sluice.yaml", KeysSet());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->batch_mode, BatchMode::kProvider);
+  EXPECT_EQ(config->provider_batches.max_lines, 100);
+  EXPECT_EQ(config->provider_batches.max_bytes, 1'000'000);
+  EXPECT_EQ(config->provider_batches.max_enqueued_tokens, 5000);
+  EXPECT_EQ(config->provider_batches.poll_interval, std::chrono::seconds(1));
+  EXPECT_EQ(config->provider_batches.max_wait, std::chrono::hours(2));
+  EXPECT_EQ(config->provider_batches.max_submissions, 5);
+  EXPECT_EQ(ErrorOf("batch_mode: cheap\n"),
+            "sluice.yaml:1:13: unknown batch_mode 'cheap' (allowed: realtime, provider, auto)");
+  EXPECT_THAT(ErrorOf("provider_batches: {max_lines: 0, max_wait: soon}\n"),
+              AllOf(HasSubstr("max_lines"), HasSubstr("max_wait: expected a duration")));
+}
+
+TEST(ConfigParserTest, RunningModeIsTheBatchsOwnElseTheDefaultAndAutoRunsRealTime) {
+  EXPECT_EQ(RunningMode(BatchMode::kProvider, BatchMode::kRealtime), BatchMode::kProvider);
+  EXPECT_EQ(RunningMode(std::nullopt, BatchMode::kProvider), BatchMode::kProvider);
+  EXPECT_EQ(RunningMode(BatchMode::kAuto, BatchMode::kProvider), BatchMode::kRealtime);
+}
+
 // A webhook secret as Standard Webhooks wants it (24+ bytes after whsec_).
 constexpr std::string_view kWebhookSecret = "whsec_YS10ZXN0LXNlY3JldC1vZi0zMi1ieXRlcy1sZW5ndGgh";
 

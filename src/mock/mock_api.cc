@@ -60,13 +60,6 @@ Reply WrongMethod(const http::Request& r, std::string_view allowed) {
   return reply;
 }
 
-std::optional<Endpoint> GenerationEndpoint(std::string_view path) {
-  if (path == "/v1/chat/completions") return Endpoint::kChatCompletions;
-  if (path == "/v1/completions") return Endpoint::kCompletions;
-  if (path == "/v1/embeddings") return Endpoint::kEmbeddings;
-  return std::nullopt;
-}
-
 }  // namespace
 
 std::string_view BearerToken(const http::Request& request) {
@@ -97,7 +90,9 @@ MockApi::MockApi(MockOptions options)
                MixHash(options_.seed, 2)),
       ids_(MixHash(options_.seed, 3)),
       openai_cache_(options_.prompt_cache_ttl,
-                    static_cast<std::size_t>(options_.prompt_cache_blocks)) {}
+                    static_cast<std::size_t>(options_.prompt_cache_blocks)),
+      openai_batches_(options_.batches, MixHash(options_.seed, 4)),
+      message_batches_(options_.batches, MixHash(options_.seed, 5)) {}
 
 std::string MockApi::NewId(std::string_view prefix, std::size_t length) {
   static constexpr std::string_view kChars =
@@ -127,6 +122,11 @@ Reply MockApi::Handle(const http::Request& request, TimePoint now, WallTime wall
     if (request.method == "POST") ResetStats();
     reply = request.method == "POST" ? Respond(http::JsonResponse(200, "{\"reset\":true}"))
                                      : WrongMethod(request, "POST");
+  } else if (path == "/v1/messages/batches" || path.starts_with("/v1/messages/batches/")) {
+    ++stats_.received;
+    reply = HandleMessageBatches(request, now, wall, NewId("req_", 24));
+    Trace(request, reply);
+    return reply;
   } else if (path == "/v1/messages") {
     ++stats_.received;
     if (!request.body.empty()) ++body_counts_[BodyHash(request.body)];
@@ -184,9 +184,12 @@ Reply MockApi::HandleV1(const http::Request& request, TimePoint now, WallTime wa
   }
   std::string_view path = request.Path();
   Reply reply;
-  if (auto endpoint = GenerationEndpoint(path)) {
+  if (auto endpoint = EndpointOfPath(path)) {
     if (request.method == "POST") return HandleGeneration(*endpoint, request, now, wall);
     reply = WrongMethod(request, "POST");
+  } else if (path == "/v1/files" || path.starts_with("/v1/files/") || path == "/v1/batches" ||
+             path.starts_with("/v1/batches/")) {
+    return HandleFilesAndBatches(request, now, wall);
   } else if (path == "/v1/models" || path.starts_with(kModelsPrefix)) {
     std::string_view id =
         path.size() > kModelsPrefix.size() ? path.substr(kModelsPrefix.size()) : std::string_view();

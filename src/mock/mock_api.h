@@ -13,6 +13,10 @@
 #include "common/random.h"
 #include "http/message.h"
 #include "mock/anthropic_limiter.h"
+#include "mock/batches/line_answer.h"
+#include "mock/batches/message_batches.h"
+#include "mock/batches/mock_files.h"
+#include "mock/batches/openai_batches.h"
 #include "mock/fault_injector.h"
 #include "mock/latency_model.h"
 #include "mock/messages_answer.h"
@@ -37,7 +41,8 @@ class MockApi {
   // POST /v1/chat/completions, /v1/completions, /v1/embeddings; GET /v1/models[/{id}];
   // POST /v1/messages (Anthropic's API: mock_api_messages.cc); GET /mock/stats;
   // GET /mock/requests (the RequestLog, when recording); GET /mock/traces (the TraceLog);
-  // POST /mock/reset (stats and both logs). Unknown path: 404; known path, wrong method: 405.
+  // POST /mock/reset (stats and both logs); the batch APIs (mock_api_batches.cc): /v1/files*,
+  // /v1/batches* and Anthropic's /v1/messages/batches*. Unknown path: 404; known path, wrong method: 405.
   // Every /v1/ answer carries x-request-id (request-id on /v1/messages, as Anthropic's do), and
   // the request's x-client-request-id back, as OpenAI's do (not on /v1/messages).
   Reply Handle(const http::Request& request, TimePoint now, WallTime wall);
@@ -60,6 +65,14 @@ class MockApi {
   Reply RecordMessages(Reply reply, TimePoint now, std::int64_t charged,
                        const MessagesRequest& request);
   std::string NewId(std::string_view prefix, std::size_t length);
+  // The batch APIs (mock_api_batches.cc).
+  Reply HandleFilesAndBatches(const http::Request& request, TimePoint now, WallTime wall);
+  Reply HandleMessageBatches(const http::Request& request, TimePoint now, WallTime wall,
+                             const std::string& request_id);
+  // What the real-time route `url` answers to one batch line (no limits, no faults).
+  LineAnswer AnswerLine(std::string_view url, std::string_view body, WallTime wall);
+  // Counts a created batch's lines in the stats.
+  void CountBatchLines(const std::vector<BatchLine>& lines);
   // Records what `request` carried, and the status of `reply`, in the TraceLog.
   void Trace(const http::Request& request, const Reply& reply);
 
@@ -76,6 +89,9 @@ class MockApi {
   std::unordered_map<std::uint64_t, std::uint64_t> body_counts_;
   RequestLog requests_;
   TraceLog traces_;
+  MockFiles files_;
+  OpenAiBatches openai_batches_;
+  MessageBatches message_batches_;
 };
 
 // The bearer token of an Authorization header ("Bearer sk-…" -> "sk-…"); empty when absent.

@@ -31,6 +31,18 @@ void CheckFaults(std::vector<std::string>& problems, const FaultRates& f) {
   }
 }
 
+void CheckBatches(std::vector<std::string>& problems, const BatchFaultOptions& b) {
+  if (b.turnaround < Duration::zero())
+    problems.push_back("batches.turnaround must not be negative");
+  if (b.window <= Duration::zero()) problems.push_back("batches.window must be positive");
+  CheckNonNegative(problems, "batches.polls", b.polls);
+  CheckFraction(problems, "batches.expire", b.expire);
+  CheckFraction(problems, "batches.fail_validation", b.fail_validation);
+  CheckFraction(problems, "batches.malformed_output", b.malformed_output);
+  CheckFraction(problems, "batches.never_finish", b.never_finish);
+  CheckFraction(problems, "batches.vanish", b.vanish);
+}
+
 }  // namespace
 
 Status ValidateMockOptions(const MockOptions& o) {
@@ -61,6 +73,7 @@ Status ValidateMockOptions(const MockOptions& o) {
     problems.push_back(fmt::format("embedding_dimensions must be within 1..8192 (got {})",
                                    o.embedding_dimensions));
   }
+  CheckBatches(problems, o.batches);
   if (problems.empty()) return OkStatus();
   return InvalidArgumentError(fmt::format("invalid mock options: {}", fmt::join(problems, "; ")));
 }

@@ -21,6 +21,22 @@ struct FaultRates {
   double malformed = 0;  // status 200 with a body that is not valid JSON
 };
 
+// The providers' own batch APIs (OpenAI's Files + Batches, Anthropic's Message Batches): how
+// long a batch takes, and what goes wrong with it. Each rate is drawn per batch (per line for
+// `expire`) from the seed.
+struct BatchFaultOptions {
+  // A batch ends once both have passed since it was created: this much time, and this many
+  // polls of it (GETs of the batch). Polls let tests run without waiting on the wall clock.
+  Duration turnaround{0};
+  std::int64_t polls = 1;
+  Duration window = std::chrono::hours(24);  // created_at -> expires_at
+  double expire = 0;           // a line comes back expired (its batch ends `expired`)
+  double fail_validation = 0;  // the batch fails validation (OpenAI) / every line errors
+  double malformed_output = 0;  // the output (results) file is not JSONL
+  double never_finish = 0;     // the batch stays in progress until its window passes
+  double vanish = 0;           // after its creation the batch id is unknown (404)
+};
+
 struct MockOptions {
   std::string host = "127.0.0.1";  // address to bind
   std::uint16_t port = 0;          // 0: any free port (see port())
@@ -56,6 +72,7 @@ struct MockOptions {
   // 5 to 10 minutes without use), and how many 128-token prefix blocks it holds (0: unbounded).
   Duration prompt_cache_ttl = std::chrono::minutes(5);
   std::int64_t prompt_cache_blocks = 0;
+  BatchFaultOptions batches;
 };
 
 // Checks every field at once. kInvalidArgument listing each problem ("rpm must be >= 0 (got -1);

@@ -132,4 +132,11 @@ ParsedRequest ParseMockRequest(Endpoint endpoint, std::string_view body) {
   return out;
 }
 
+std::optional<Endpoint> EndpointOfPath(std::string_view path) {
+  if (path == "/v1/chat/completions") return Endpoint::kChatCompletions;
+  if (path == "/v1/completions") return Endpoint::kCompletions;
+  if (path == "/v1/embeddings") return Endpoint::kEmbeddings;
+  return std::nullopt;
+}
+
 }  // namespace sluice::mock

@@ -59,6 +59,10 @@ struct ParsedRequest {
 // values out of range).
 ParsedRequest ParseMockRequest(Endpoint endpoint, std::string_view body);
 
+// The generation endpoint served at `path` ("/v1/chat/completions", "/v1/completions",
+// "/v1/embeddings"); nullopt for any other path.
+std::optional<Endpoint> EndpointOfPath(std::string_view path);
+
 // Number of UTF-8 code points in `text` (bytes that are not continuation bytes).
 std::int64_t CountCharacters(std::string_view text);
 

@@ -24,9 +24,11 @@ std::string MockStats::ToJson() const {
   fmt::format_to(it,
                  "{{\"received\":{},\"answered\":{},\"rate_limited\":{},\"unauthorized\":{},"
                  "\"rejected\":{},\"faults\":{{\"http_500\":{},\"http_503\":{},\"reset\":{},"
-                 "\"hang\":{},\"malformed\":{}}},\"bodies\":{{",
+                 "\"hang\":{},\"malformed\":{}}},\"batches\":{{\"created\":{},\"lines\":{}}},"
+                 "\"bodies\":{{",
                  received, answered, rate_limited, unauthorized, rejected, faults.http_500,
-                 faults.http_503, faults.reset, faults.hang, faults.malformed);
+                 faults.http_503, faults.reset, faults.hang, faults.malformed, batches_created,
+                 batch_lines);
   bool first = true;
   for (const auto& [hash, count] : bodies) {
     // Keys are hex digests, so they need no JSON escaping.

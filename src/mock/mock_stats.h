@@ -25,6 +25,11 @@ struct MockStats {
   std::uint64_t rejected = 0;      // 400, 404 and 405 answers
   std::int64_t cached_tokens = 0;  // chat prompt tokens the OpenAI prompt cache served
   FaultCounts faults;
+  // The batch APIs (OpenAI's Batches and Anthropic's Message Batches): batches created, and the
+  // request lines they carried (each line's body is also counted in `bodies`, so a line
+  // submitted twice shows as a duplicate).
+  std::uint64_t batches_created = 0;
+  std::uint64_t batch_lines = 0;
   // Times each distinct request body was received, keyed by BodyHash() as 16 hex digits.
   // Bodiless requests (GET /v1/models) are not recorded here.
   std::map<std::string, std::uint64_t> bodies;
@@ -34,8 +39,8 @@ struct MockStats {
   // Received bodies beyond the first of each kind: sum of (count - 1).
   std::uint64_t DuplicateRequests() const;
   // {"received":..,"answered":..,"rate_limited":..,"unauthorized":..,"rejected":..,
-  //  "faults":{"http_500":..,...},"bodies":{"<hash>":n},"duplicates":..,"duplicate_requests":..,
-  //  "cached_tokens":..}
+  //  "faults":{"http_500":..,...},"batches":{"created":..,"lines":..},"bodies":{"<hash>":n},
+  //  "duplicates":..,"duplicate_requests":..,"cached_tokens":..}
   std::string ToJson() const;
 };
 

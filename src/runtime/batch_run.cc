@@ -15,6 +15,7 @@
 #include "batch/output_files.h"
 #include "cost/prices.h"
 #include "runtime/model_prices.h"
+#include "runtime/provider_targets.h"
 #include "runtime/store_retry.h"
 #include "runtime/targets.h"
 #include "store/sqlite/sqlite_store.h"
@@ -97,37 +98,24 @@ Result<batch::IngestReport> Ingest(const config::Config& config, const RunReques
   return batch::IngestFile(request.input_path, IngestOptionsFor(config, request), sinks);
 }
 
-// Runs the dispatcher on this thread until done or stopped by a signal.
-Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequest& request,
-                                     store::Store& store, const std::string& batch_id,
-                                     const ProgressCallback& on_progress, bool& interrupted,
-                                     std::optional<std::string>& paused) {
-  SLUICE_ASSIGN_OR_RETURN(auto targets, Targets(config, SystemClock::Instance()));
-  asio::io_context io(1);
-  asio::thread_pool store_thread(1);
-  http::ClientOptions client_options;
-  client_options.max_connections_per_origin = 0;
-  for (const auto& t : targets) {
-    client_options.max_connections_per_origin += static_cast<std::size_t>(t.limits.max_in_flight);
-  }
-  auto client = http::Client::Create(io.get_executor(), client_options);
-  scheduler::DispatcherOptions options;
-  options.retry.max_attempts = static_cast<int>(config.retry.max_attempts);
-  options.retry.base_delay = config.retry.base_delay;
-  options.retry.max_delay = config.retry.max_delay;
-  options.fallbacks = FallbacksOf(config);
-  options.group_by_prefix = request.group_by_prefix;
-  scheduler::Dispatcher dispatcher(io.get_executor(), store_thread.get_executor(),
-                                   SystemClock::Instance(), store, *client, std::move(targets),
-                                   options);
-  TimePoint start = SystemClock::Instance().Now();
+// What drives a batch on the run's loop: the real-time dispatcher or provider mode.
+struct Engine {
+  std::function<asio::awaitable<Status>()> run;
+  std::function<void()> stop;
+  std::function<scheduler::Progress()> progress;
+};
 
+// Runs `engine` on `io` (this thread) until it ends or a signal stops it: the first signal
+// stops it and lets what is in flight finish (up to drain_timeout), a second stops waiting.
+Status Drive(asio::io_context& io, const RunRequest& request, const ProgressCallback& on_progress,
+             bool& interrupted, const Engine& engine) {
+  TimePoint start = SystemClock::Instance().Now();
   asio::steady_timer ticker(io);
   std::function<void()> tick = [&] {
     ticker.expires_after(request.progress_interval);
     ticker.async_wait([&](boost::system::error_code ec) {
       if (ec) return;
-      if (on_progress) on_progress(dispatcher.progress(), SystemClock::Instance().Now() - start);
+      if (on_progress) on_progress(engine.progress(), SystemClock::Instance().Now() - start);
       tick();
     });
   };
@@ -138,7 +126,7 @@ Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequ
   signals.async_wait([&](boost::system::error_code ec, int) {
     if (ec) return;
     interrupted = true;
-    dispatcher.Stop();
+    engine.stop();
     signals.async_wait([&](boost::system::error_code again, int) {
       if (!again) io.stop();  // a second signal: stop waiting for requests in flight
     });
@@ -148,25 +136,102 @@ Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequ
     });
   });
 
-  Status outcome = CancelledError("stopped before the dispatcher finished");
+  Status outcome = CancelledError("stopped before the batch's engine finished");
   auto run = [&]() -> asio::awaitable<void> {
-    scheduler::BatchSpec spec{batch_id, "", scheduler::Priority::kNormal, request.max_cost_nanousd,
-                              true};
-    outcome = co_await dispatcher.RunOnly(std::move(spec));
+    outcome = co_await engine.run();
     ticker.cancel();
     signals.cancel();
     drain_deadline.cancel();
   };
   asio::co_spawn(io, run(), asio::detached);
   io.run();
+  if (!outcome.ok() && !(interrupted && outcome.code() == StatusCode::kCancelled)) return outcome;
+  return OkStatus();
+}
+
+std::unique_ptr<http::Client> MakeClient(asio::io_context& io,
+                                         const std::vector<scheduler::Target>& targets) {
+  http::ClientOptions client_options;
+  client_options.max_connections_per_origin = 0;
+  for (const auto& t : targets) {
+    client_options.max_connections_per_origin += static_cast<std::size_t>(t.limits.max_in_flight);
+  }
+  return http::Client::Create(io.get_executor(), client_options);
+}
+
+// Runs the dispatcher on this thread until done or stopped by a signal.
+Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequest& request,
+                                     store::Store& store, const std::string& batch_id,
+                                     const ProgressCallback& on_progress, bool& interrupted,
+                                     std::optional<std::string>& paused) {
+  SLUICE_ASSIGN_OR_RETURN(auto targets, Targets(config, SystemClock::Instance()));
+  asio::io_context io(1);
+  asio::thread_pool store_thread(1);
+  auto client = MakeClient(io, targets);
+  scheduler::DispatcherOptions options;
+  options.retry.max_attempts = static_cast<int>(config.retry.max_attempts);
+  options.retry.base_delay = config.retry.base_delay;
+  options.retry.max_delay = config.retry.max_delay;
+  options.fallbacks = FallbacksOf(config);
+  options.group_by_prefix = request.group_by_prefix;
+  scheduler::Dispatcher dispatcher(io.get_executor(), store_thread.get_executor(),
+                                   SystemClock::Instance(), store, *client, std::move(targets),
+                                   options);
+  auto run_batch = [&] {
+    scheduler::BatchSpec spec{batch_id, "", scheduler::Priority::kNormal, request.max_cost_nanousd,
+                              true};
+    return dispatcher.RunOnly(std::move(spec));
+  };
+  Engine engine{run_batch, [&] { dispatcher.Stop(); }, [&] { return dispatcher.progress(); }};
+  Status driven = Drive(io, request, on_progress, interrupted, engine);
   // At its cost cap (the only reason RunBatch gives for kResourceExhausted: a full disk is waited
   // out): what finished is saved.
-  if (outcome.code() == StatusCode::kResourceExhausted) {
-    paused = outcome.message();
+  if (driven.code() == StatusCode::kResourceExhausted) {
+    paused = driven.message();
     return dispatcher.progress();
   }
-  if (!outcome.ok() && !(interrupted && outcome.code() == StatusCode::kCancelled)) return outcome;
+  SLUICE_RETURN_IF_ERROR(driven);
   return dispatcher.progress();
+}
+
+// The dispatcher's progress counters from provider mode's.
+scheduler::Progress ProgressOf(const provider_batch::ProviderProgress& p) {
+  scheduler::Progress out;
+  out.succeeded = p.succeeded;
+  out.failed = p.failed;
+  out.sent = p.submitted_lines;
+  out.retries = p.resent_lines;
+  out.usage_by_model = p.usage_by_model;
+  for (const auto& [model, usage] : p.usage_by_model) {
+    out.prompt_tokens += usage.prompt_tokens;
+    out.completion_tokens += usage.completion_tokens;
+  }
+  return out;
+}
+
+// Runs the batch through the providers' batch APIs on this thread until every line has a result
+// or a signal stops it (its provider batches stay recorded: a rerun polls them again).
+Result<provider_batch::ProviderProgress> RunProviderMode(
+    const config::Config& config, const RunRequest& request, store::Store& store,
+    batch::BatchRecord record, const ProgressCallback& on_progress, bool& interrupted) {
+  SLUICE_ASSIGN_OR_RETURN(provider_batch::ProviderBatchState state,
+                          provider_batch::ReadState(record.data));
+  SLUICE_ASSIGN_OR_RETURN(auto targets, Targets(config, SystemClock::Instance()));
+  asio::io_context io(1);
+  asio::thread_pool store_thread(1);
+  auto client = MakeClient(io, targets);
+  provider_batch::ProviderBatchRunner runner(
+      io.get_executor(), store_thread.get_executor(), SystemClock::Instance(), store,
+      ProviderTargets(config, targets, *client), config.provider_batches);
+  provider_batch::ProviderBatchRunner::RecordOf record_of =
+      [&record](const provider_batch::ProviderBatchState& now) {
+        record.data = provider_batch::WriteState(record.data, now);
+        return record;
+      };
+  Engine engine{[&] { return runner.Run(record.id, state, record_of); }, [&] { runner.Stop(); },
+                [&] { return ProgressOf(runner.progress()); }};
+  SLUICE_RETURN_IF_ERROR(Drive(io, request, on_progress, interrupted, engine));
+  return runner.progress();
 }
 
 // Writes `batch_id`'s results from the store into the requested output (and errors) file, and
@@ -239,6 +304,24 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
   return RunBatchFile(config, request, *store, retry, on_progress);
 }
 
+namespace {
+
+// The mode a run uses: --mode, else the config's batch_mode; `auto` runs real time until its
+// decision is wired in. A batch with provider batches still open stays in provider mode whatever
+// is asked, so that no line in them is sent a second time.
+config::BatchMode ModeOf(const config::Config& config, const RunRequest& request,
+                         const batch::BatchRecord& record) {
+  Result<provider_batch::ProviderBatchState> state = provider_batch::ReadState(record.data);
+  if (state.ok()) {
+    for (const auto& s : state->submissions) {
+      if (s.open) return config::BatchMode::kProvider;
+    }
+  }
+  return config::RunningMode(request.mode, config.batch_mode);
+}
+
+}  // namespace
+
 Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& request,
                                store::Store& store, TransientRetry& retry,
                                const ProgressCallback& on_progress) {
@@ -279,11 +362,27 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
   record.status = "in_progress";
   SLUICE_RETURN_IF_ERROR(save(record));
 
+  report.mode = ModeOf(config, request, record);
   bool interrupted = false;
-  SLUICE_ASSIGN_OR_RETURN(report.progress, Dispatch(config, request, store, record.id, on_progress,
-                                                    interrupted, report.paused));
+  std::optional<provider_batch::ProviderProgress> provider;
+  if (report.mode == config::BatchMode::kProvider) {
+    SLUICE_ASSIGN_OR_RETURN(
+        provider, RunProviderMode(config, request, store, record, on_progress, interrupted));
+    report.progress = ProgressOf(*provider);
+    report.progress.total = report.ingest.totals.requests;
+    report.provider_batches = provider->submitted_batches;
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(report.progress, Dispatch(config, request, store, record.id,
+                                                      on_progress, interrupted, report.paused));
+  }
   report.wall = SystemClock::Instance().Now() - start;
   PriceReport(config, report);
+  if (provider && report.cost) {
+    // At the batch discount, as each result was priced.
+    report.cost = provider->unpriced > 0
+                      ? std::nullopt
+                      : std::optional<double>(static_cast<double>(provider->cost_nanousd) / 1e9);
+  }
   if (interrupted || report.paused) {
     report.outcome = report.paused ? RunOutcome::kPausedForBudget : RunOutcome::kInterrupted;
     return report;

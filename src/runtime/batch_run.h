@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "runtime/dry_run_plan.h"
 #include "runtime/store_retry.h"
+#include "provider_batch/provider_batch_runner.h"
 #include "scheduler/dispatcher.h"
 #include "store/store.h"
 #include "tokens/tokenizers.h"
@@ -38,6 +39,8 @@ struct RunRequest {
   // The batch's cost cap (--max-cost), earlier runs' spending included: at the cap the run stops
   // sending, saves what finished and ends (kPausedForBudget); a rerun with a higher cap goes on.
   std::optional<std::int64_t> max_cost_nanousd;
+  // realtime, provider (the providers' batch APIs) or auto; unset: the config's batch_mode.
+  std::optional<config::BatchMode> mode;
   Duration drain_timeout = std::chrono::seconds(30);
   Duration progress_interval = std::chrono::seconds(1);
   // The loaded encodings for exact token counts (not owned); nullptr: the character heuristic.
@@ -57,6 +60,8 @@ struct RunReport {
   RunOutcome outcome = RunOutcome::kCompleted;
   std::string batch_id;
   bool resumed = false;
+  config::BatchMode mode = config::BatchMode::kRealtime;  // the mode the batch ran in
+  std::int64_t provider_batches = 0;  // provider mode: provider batches created in this run
   batch::IngestReport ingest;
   scheduler::Progress progress;
   Duration wall{};

@@ -21,6 +21,7 @@
 #include "runtime/batch_webhooks.h"
 #include "runtime/deployment_health.h"
 #include "runtime/dry_run_plan.h"
+#include "runtime/provider_targets.h"
 #include "runtime/retention_sweeper.h"
 #include "runtime/targets.h"
 #include "scheduler/dispatcher.h"
@@ -195,6 +196,16 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
       return hooks.UrlProblem(url);
     };
   }
+  batch_options.default_mode = config_.batch_mode;
+  batch_options.provider_runner = [this]() -> std::unique_ptr<provider_batch::ProviderBatchRunner> {
+    // Its own adapters (the dispatcher owns its targets); the gateway's client and store.
+    auto adapters = Targets(config_, clock_);
+    std::vector<scheduler::Target> none;
+    return std::make_unique<provider_batch::ProviderBatchRunner>(
+        io_.get_executor(), store_thread_.get_executor(), clock_, *store_,
+        ProviderTargets(config_, adapters.ok() ? *adapters : none, *client_),
+        config_.provider_batches);
+  };
   batches_ = std::make_unique<api::BatchesApi>(io_.get_executor(), store_thread_.get_executor(),
                                                ingest_thread_.get_executor(), clock_, *store_,
                                                *bodies_, *dispatcher_, std::move(batch_options));

@@ -18,6 +18,7 @@
 #include "http/sleep.h"
 #include "providers/answer_class.h"
 #include "providers/limiter_feedback.h"
+#include "scheduler/result_of.h"
 #include "store/store_errors.h"
 
 namespace sluice::scheduler {
@@ -25,44 +26,6 @@ namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 
 namespace {
-
-// What an answer of `usage` cost at `prices`, in nanodollars: 0 when nothing was billed (whatever
-// the price), unset when the price is unknown.
-std::optional<std::int64_t> CostOf(const batch::Usage& usage,
-                                   const std::optional<cost::Prices>& prices) {
-  if (usage.prompt_tokens == 0 && usage.completion_tokens == 0) return 0;
-  if (!prices) return std::nullopt;
-  double dollars =
-      cost::UsageCost(*prices, usage.prompt_tokens, usage.cached_tokens, usage.completion_tokens);
-  return std::llround(dollars * 1e9);
-}
-
-// `leased`'s result from its final outcome, priced at `prices` (those of the model that answered;
-// unset: unknown).
-batch::ResultRecord ResultOf(const batch::LeasedItem& leased, const providers::Outcome& outcome,
-                             const std::optional<cost::Prices>& prices) {
-  batch::ResultRecord result;
-  result.index = leased.item.index;
-  result.custom_id = leased.item.custom_id;
-  result.success = outcome.verdict == providers::Verdict::kSuccess;
-  result.status_code = outcome.status_code;
-  result.request_id = outcome.request_id;
-  result.body = outcome.body;
-  result.usage = outcome.usage;
-  if (outcome.status_code == 0) {
-    result.error_code = outcome.status.code() == StatusCode::kDeadlineExceeded
-                            ? "upstream_timeout"
-                            : "upstream_unavailable";
-    result.error_message = outcome.status.ToString();
-  } else if (providers::RejectsCredentials(outcome.status_code)) {
-    // The provider refused sluice's key: not the batch owner's fault, so not their answer.
-    result.error_code = "upstream_credentials_rejected";
-    result.error_message = outcome.status.message();
-  }
-  if (!result.success) result.failure_code = batch::FailureCodeOf(result);
-  result.cost_nanousd = CostOf(result.usage, prices);
-  return result;
-}
 
 // Puts the items that share a long prompt prefix one after another (the first of each group
 // where it was), so the planner sends them in a row while the provider's cache holds the prefix.

@@ -264,4 +264,21 @@ Result<Serving> StartServe(const std::string& config_path,
   return serving;
 }
 
+std::string ProviderModeConfig(const RunFixture& fixture, const std::string& provider,
+                               const std::string& extra) {
+  std::ostringstream text;
+  text << "data_dir: " << fixture.Path("data") << "\n"
+       << "provider_batches: {max_lines: 4, poll_interval: 5ms, max_poll_interval: 20ms" << extra
+       << "}\n"
+       << "models:\n"
+       << "  - name: " << kTestModel << "\n"
+       << "    prices: {input: 1.0, cached_input: 0.5, output: 2.0}\n"
+       << "    deployments:\n"
+       << "      - provider: " << provider << "\n"
+       << "        base_url: http://127.0.0.1:" << fixture.mock_port()
+       << (provider == "openai" ? "/v1" : "") << "\n"
+       << "        api_key: sk-test\n";
+  return text.str();
+}
+
 }  // namespace sluice::test_support

@@ -106,6 +106,12 @@ class RunFixture {
 // successful line answers its own request.
 ::testing::AssertionResult EachRequestOnce(const std::vector<OutputLine>& lines, int count);
 
+// A config for provider mode: the test model served by one `provider` (openai or anthropic)
+// deployment on the fixture's mock, provider batches of at most 4 lines polled every few
+// milliseconds, and `extra` (", key: value" pairs) added to provider_batches.
+std::string ProviderModeConfig(const RunFixture& fixture, const std::string& provider,
+                               const std::string& extra = "");
+
 // `sluice --config <config_path> <global_args> serve --listen 127.0.0.1:0`, running, and the
 // port it printed; `global_args` such as {"--log-level", "debug"}.
 struct Serving {

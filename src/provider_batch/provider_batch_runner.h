@@ -1,0 +1,115 @@
+// ProviderBatchRunner: provider mode's driver, beside the real-time dispatcher. It runs a
+// batch's unfinished lines through the providers' own batch APIs: packs them at each provider's
+// limits, records each submission in the batch's data before creating it upstream, creates,
+// polls with backoff, maps the results back by custom_id, writes them through the store (first
+// write wins, priced at the batch discount) and sends again what came back expired or retryable.
+// A restart resumes the recorded submissions: an unsent one is found upstream by its
+// metadata or sent, a sent one is polled; no line is sent twice by a restart.
+// Threading: Run, Stop and Cancel on the io executor; store calls go to `store_executor`.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "config/config.h"
+#include "cost/prices.h"
+#include "provider_batch/batch_api.h"
+#include "provider_batch/line_results.h"
+#include "provider_batch/submissions.h"
+#include "scheduler/notifier.h"
+#include "store/store.h"
+
+namespace sluice::provider_batch {
+
+// Where a model's lines go in provider mode: one deployment with a batch API.
+struct ProviderTarget {
+  std::int64_t deployment = 0;  // index among the model's deployments
+  std::shared_ptr<const providers::Provider> provider;
+  std::unique_ptr<BatchApi> api;
+  std::optional<cost::Prices> prices;  // at the batch discount; unset: unknown
+  std::int64_t max_lines = 50'000;     // the provider's limits, lowered by the config
+  std::int64_t max_bytes = 200'000'000;
+};
+
+// What provider mode did in this run.
+struct ProviderProgress {
+  std::int64_t submitted_batches = 0;  // provider batches created
+  std::int64_t submitted_lines = 0;
+  std::int64_t resent_lines = 0;  // lines sent again (expired, retryable, lost)
+  std::int64_t succeeded = 0;     // results written in this run
+  std::int64_t failed = 0;
+  std::map<std::string, batch::Usage> usage_by_model;
+  std::int64_t cost_nanousd = 0;  // of the priced results written in this run
+  std::int64_t unpriced = 0;      // results of a model without a price
+};
+
+class ProviderBatchRunner {
+ public:
+  ProviderBatchRunner(boost::asio::any_io_executor io, boost::asio::any_io_executor store_executor,
+                      Clock& clock, store::Store& store,
+                      std::map<std::string, ProviderTarget> targets,
+                      config::ProviderBatchConfig options);
+
+  // The batch record to save with `state` in its data, made on the io executor by whoever owns
+  // the batch's data (sluice run: the record; sluice serve: the Batch object).
+  using RecordOf = std::function<batch::BatchRecord(const ProviderBatchState& state)>;
+
+  // Runs until every line of `batch_id` has a result (OK), Stop() or Cancel() was called
+  // (kCancelled; after Stop what is upstream stays recorded and is polled again by the next Run;
+  // after Cancel the lines no provider batch ran are left open, for the caller to close), or the
+  // store fails (that error). `state` is what the batch's data holds (ReadState); every change
+  // is saved as `record_of` makes it. Upstream failures are logged and waited out by polling again;
+  // a provider batch the provider refuses outright ends its lines with provider_batch_rejected.
+  boost::asio::awaitable<Status> Run(std::string batch_id, ProviderBatchState state,
+                                     RecordOf record_of);
+
+  // Stops polling and submitting at the next step; nothing is lost.
+  void Stop();
+  // Cancels the batch's open provider batches upstream and sends nothing more; Run writes what
+  // they executed and returns once they have ended.
+  void Cancel();
+
+  const ProviderProgress& progress() const { return progress_; }
+
+ private:
+  template <typename R, typename Work>
+  boost::asio::awaitable<R> OnStore(Work work);
+  boost::asio::awaitable<Status> Save();
+  boost::asio::awaitable<Status> SubmitPending();
+  boost::asio::awaitable<Status> Send(Submission& submission);
+  boost::asio::awaitable<Status> PollOnce(Submission& submission);
+  // Writes results (first write wins) and forgets their lines.
+  boost::asio::awaitable<Status> Record(std::vector<batch::ResultRecord> results);
+  // Records a submission's verdicts and closes it.
+  boost::asio::awaitable<Status> Settle(Submission& submission, LineVerdicts verdicts);
+  std::vector<batch::LeasedItem> ItemsOf(const Submission& submission) const;
+  std::map<std::int64_t, std::int64_t> TimesSent(const Submission& submission) const;
+  ProviderTarget* TargetOf(const Submission& submission);
+
+  boost::asio::any_io_executor io_;
+  boost::asio::any_io_executor store_executor_;
+  Clock& clock_;
+  store::Store& store_;
+  std::map<std::string, ProviderTarget> targets_;
+  config::ProviderBatchConfig options_;
+  scheduler::Notifier wake_;
+  bool stopping_ = false;
+  bool cancelled_ = false;
+  std::string batch_id_;
+  RecordOf record_of_;
+  ProviderBatchState state_;
+  std::map<std::int64_t, batch::LeasedItem> items_;  // lines without a result
+  std::map<std::string, TimePoint> next_poll_;       // by submission id
+  std::map<std::string, Duration> backoff_;
+  ProviderProgress progress_;
+};
+
+}  // namespace sluice::provider_batch
