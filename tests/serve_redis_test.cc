@@ -1,13 +1,14 @@
 // `sluice serve` on Redis (`store: redis://…`) against `sluice mock`: a batch runs with every line
 // once and its state is in Redis, not in a SQLite file; a server killed mid-batch and started
 // again on the same Redis finishes it with every line once; an unreachable Redis at start is one
-// line and exit 1, with no fallback to SQLite.
+// line and exit 1, with no fallback to SQLite; identical lines (dedup) are sent once.
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "store/redis/redis_client.h"
@@ -56,15 +57,18 @@ class ServeRedisTest : public ::testing::Test {
     return !ec && parsed.is_object() ? parsed.get_object() : json::object{};
   }
 
-  std::string CreateBatch(int lines) {
-    UploadForm form = BatchUploadForm(RequestLines(lines));
+  // A batch of `input`, with `extra` (`,"key":value`) added to the create request.
+  std::string CreateBatchOf(const std::string& input, const std::string& extra = "") {
+    UploadForm form = BatchUploadForm(input);
     json::object file = Call("POST", "/v1/files", form.body, form.content_type);
     json::object batch =
         Call("POST", "/v1/batches",
              R"({"input_file_id":")" + std::string(file["id"].as_string()) +
-                 R"(","endpoint":"/v1/chat/completions","completion_window":"24h"})");
+                 R"(","endpoint":"/v1/chat/completions","completion_window":"24h")" + extra +
+                 "}");
     return batch.contains("id") ? std::string(batch.at("id").as_string()) : "";
   }
+  std::string CreateBatch(int lines) { return CreateBatchOf(RequestLines(lines)); }
 
   json::object WaitForStatus(const std::string& id, const std::string& status) {
     Status logged = serve_->WaitForStderr("batch " + id + " " + status, kTimeout);
@@ -105,6 +109,27 @@ TEST_F(ServeRedisTest, ABatchRunsWithEveryLineOnceAndItsStateIsInRedis) {
   EXPECT_TRUE(EachRequestOnce(Download(batch), kLines));
   EXPECT_EQ(BatchFieldInRedis(id, "status"), "completed");
   EXPECT_FALSE(std::filesystem::exists(fixture_.Path("data/sluice.db")));
+}
+
+// Dedup on Redis: each line twice in the file is sent once, its copy answered with it.
+TEST_F(ServeRedisTest, IdenticalLinesAreSentOnceAndAnsweredUnderEachId) {
+  Configure({}, redis_->url());
+  StartServe();
+  std::string copies = std::regex_replace(RequestLines(20), std::regex("\"req-"), "\"dup-");
+  std::string id =
+      CreateBatchOf(RequestLines(20) + copies, R"(,"metadata":{"sluice_dedup":"always"})");
+  json::object batch = WaitForStatus(id, "completed");
+  EXPECT_EQ(json::serialize(batch["request_counts"]), R"({"total":40,"completed":40,"failed":0})");
+  EXPECT_EQ(batch["sluice"].at("dedup").at("requests_saved"), 20);
+  std::vector<OutputLine> lines = Download(batch);
+  ASSERT_EQ(lines.size(), 40u);
+  for (std::size_t i = 20; i < 40; ++i) {
+    EXPECT_EQ(lines[i].custom_id, "dup-" + lines[i - 20].custom_id.substr(4));
+    EXPECT_EQ(lines[i].content, lines[i - 20].content);
+  }
+  auto stats = fixture_.Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(StatCount(*stats, "received"), 20);
 }
 
 TEST_F(ServeRedisTest, KilledMidBatchTheNextServerFinishesItWithEveryLineOnce) {

@@ -26,6 +26,23 @@ Result<std::int64_t> IntegerOf(const Reply& reply) {
   return value;
 }
 
+// A duplicate's member of `waiting`: "<original> <index> <custom_id>", the numbers padded so that
+// one original's duplicates are one lexicographic range, in index order.
+std::string WaitingMember(std::int64_t original, const NewItem& item) {
+  return Padded(original) + " " + Padded(item.index) + " " + item.custom_id;
+}
+
+Result<batch::Duplicate> DuplicateOf(const std::string& member) {
+  constexpr std::size_t kDigits = 20;
+  std::int64_t index = 0;
+  const char* start = member.data() + kDigits + 1;
+  if (member.size() < 2 * kDigits + 2 ||
+      std::from_chars(start, start + kDigits, index).ec != std::errc()) {
+    return DataLossError("a waiting duplicate in Redis is not in sluice's layout: " + member);
+  }
+  return batch::Duplicate{index, member.substr(2 * kDigits + 2)};
+}
+
 }  // namespace
 
 Status RedisStore::AddItems(const std::string& batch_id, const std::vector<NewItem>& items) {
@@ -33,11 +50,18 @@ Status RedisStore::AddItems(const std::string& batch_id, const std::vector<NewIt
   for (std::size_t start = 0; start < items.size(); start += kItemsPerScript) {
     std::vector<std::string> args;
     for (std::size_t i = start; i < std::min(items.size(), start + kItemsPerScript); ++i) {
-      args.push_back(std::to_string(items[i].index));
-      args.push_back(EncodeItem(items[i]));
+      const NewItem& item = items[i];
+      args.push_back(std::to_string(item.index));
+      args.push_back(EncodeItem(item));
+      args.push_back(item.duplicate_of ? std::to_string(*item.duplicate_of) : "");
+      args.push_back(item.duplicate_of ? WaitingMember(*item.duplicate_of, item) : "");
     }
-    SLUICE_RETURN_IF_ERROR(
-        client_->Eval(scripts::AddItems(), {k.items, k.queue, k.entry, k.counts}, args).status());
+    SLUICE_RETURN_IF_ERROR(client_
+                               ->Eval(scripts::AddItems(),
+                                      {k.items, k.queue, k.entry, k.counts, k.copies, k.waiting,
+                                       k.results},
+                                      args)
+                               .status());
   }
   return OkStatus();
 }
@@ -50,14 +74,20 @@ Result<std::vector<LeasedItem>> RedisStore::LeaseItems(const std::string& batch_
       Reply leased,
       client_->Eval(
           scripts::LeaseItems(),
-          {k.queue, k.entry, k.leases, k.delayed, k.attempts, k.items, k.counts, k.results},
+          {k.queue, k.entry, k.leases, k.delayed, k.attempts, k.items, k.counts, k.results,
+           k.waiting},
           {ScoreOf(now), ScoreOf(until), std::to_string(max), options_.consumer}));
   std::vector<LeasedItem> out;
   for (const Reply& entry : leased.elements) {
-    if (entry.elements.size() != 3) return DataLossError("LeaseItems: unexpected reply");
+    if (entry.elements.size() != 4) return DataLossError("LeaseItems: unexpected reply");
     SLUICE_ASSIGN_OR_RETURN(NewItem item, DecodeItem(entry.elements[2].text));
     SLUICE_ASSIGN_OR_RETURN(std::int64_t attempt, IntegerOf(entry.elements[1]));
-    out.push_back({std::move(item), static_cast<int>(attempt)});
+    LeasedItem leased_item{std::move(item), static_cast<int>(attempt), {}};
+    for (const Reply& member : entry.elements[3].elements) {
+      SLUICE_ASSIGN_OR_RETURN(batch::Duplicate copy, DuplicateOf(member.text));
+      leased_item.duplicates.push_back(std::move(copy));
+    }
+    out.push_back(std::move(leased_item));
   }
   std::sort(out.begin(), out.end(),
             [](const LeasedItem& a, const LeasedItem& b) { return a.item.index < b.item.index; });
@@ -103,13 +133,15 @@ Status RedisStore::AddResults(const std::string& batch_id,
                                          std::to_string(r.usage.cached_tokens),
                                          std::to_string(r.usage.reasoning_tokens),
                                          r.cost_nanousd ? std::to_string(*r.cost_nanousd) : "",
-                                         r.failure_code};
+                                         r.failure_code,
+                                         r.duplicate_of ? "1" : "0",
+                                         std::to_string(r.saved_nanousd)};
       args.insert(args.end(), fields.begin(), fields.end());
     }
     SLUICE_RETURN_IF_ERROR(client_
                                ->Eval(scripts::AddResults(),
                                       {k.results, k.answered, k.leases, k.delayed, k.entry, k.queue,
-                                       k.counts, k.items},
+                                       k.counts, k.items, k.copies, k.waiting},
                                       args)
                                .status());
   }
@@ -148,7 +180,9 @@ Result<ItemCounts> RedisStore::CountItems(const std::string& batch_id) {
       {"cached_tokens", &counts.usage.cached_tokens},
       {"reasoning_tokens", &counts.usage.reasoning_tokens},
       {"cost_nanousd", &counts.cost_nanousd},
-      {"unpriced", &counts.unpriced}};
+      {"unpriced", &counts.unpriced},
+      {"deduplicated", &counts.deduplicated},
+      {"saved_nanousd", &counts.saved_nanousd}};
   for (std::size_t i = 0; i + 1 < all.elements.size(); i += 2) {
     const std::string& name = all.elements[i].text;
     SLUICE_ASSIGN_OR_RETURN(std::int64_t value, IntegerOf(all.elements[i + 1]));

@@ -46,14 +46,18 @@ class Keys {
     std::string results;   // hash: index -> encoded ResultRecord
     std::string answered;  // sorted set: answered index, scored by index
     std::string counts;    // hash: the counters of CountItems
+    std::string copies;    // hash: a duplicate's index -> its member of `waiting`
+    std::string waiting;   // sorted set (by lex): "<original> <index> <custom_id>", padded
     std::vector<std::string> All() const {
-      return {items, queue, entry, leases, delayed, attempts, results, answered, counts};
+      return {items,   queue,    entry,  leases, delayed, attempts,
+              results, answered, counts, copies, waiting};
     }
   };
   BatchKeys Of(const std::string& batch_id) const {
     std::string tag = "{" + prefix_ + ":b:" + batch_id + "}:";
-    return {tag + "items",    tag + "queue",   tag + "entry",    tag + "leases", tag + "delayed",
-            tag + "attempts", tag + "results", tag + "answered", tag + "counts"};
+    return {tag + "items",    tag + "queue",   tag + "entry",    tag + "leases",
+            tag + "delayed",  tag + "attempts", tag + "results", tag + "answered",
+            tag + "counts",   tag + "copies",  tag + "waiting"};
   }
 
  private:

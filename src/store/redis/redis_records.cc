@@ -50,6 +50,7 @@ class FieldReader {
     return value;
   }
   bool ok() const { return !failed_; }
+  bool AtEnd() const { return text_.empty(); }
 
  private:
   std::string_view text_;
@@ -93,6 +94,7 @@ std::string EncodeResult(const batch::ResultRecord& r) {
   out.Add(r.usage.prompt_tokens).Add(r.usage.completion_tokens).Add(r.usage.total_tokens);
   out.Add(r.usage.cached_tokens).Add(r.usage.reasoning_tokens);
   out.Add(r.model).Add(r.cost_nanousd ? std::to_string(*r.cost_nanousd) : "").Add(r.failure_code);
+  if (r.duplicate_of) out.Add(*r.duplicate_of).Add(r.saved_nanousd);
   return out.Take();
 }
 
@@ -122,6 +124,10 @@ Result<batch::ResultRecord> DecodeResult(std::string_view text) {
     r.cost_nanousd = value;
   }
   r.failure_code = in.Next();
+  if (!in.AtEnd()) {  // a copy of another line's answer (dedup): which line, and what it saved
+    r.duplicate_of = in.NextInt();
+    r.saved_nanousd = in.NextInt();
+  }
   if (!in.ok()) return Corrupt("result");
   return r;
 }

@@ -27,8 +27,20 @@ TEST(RedisRecordsTest, ItemsAndResultsSurviveTheRoundTripWithAnyBytes) {
   EXPECT_TRUE(decoded.success);
   EXPECT_EQ(decoded.usage.reasoning_tokens, 5);
   EXPECT_EQ(decoded.cost_nanousd, 1500);
+  EXPECT_EQ(decoded.duplicate_of, std::nullopt);
   result.cost_nanousd.reset();
   EXPECT_EQ(DecodeResult(EncodeResult(result))->cost_nanousd, std::nullopt);
+}
+
+TEST(RedisRecordsTest, ACopyOfAnotherLinesAnswerKeepsWhichLineAndWhatItSaved) {
+  batch::ResultRecord copy;
+  copy.index = 4;
+  copy.success = true;
+  copy.duplicate_of = 0;
+  copy.saved_nanousd = 250;
+  batch::ResultRecord back = *DecodeResult(EncodeResult(copy));
+  EXPECT_EQ(back.duplicate_of, 0);
+  EXPECT_EQ(back.saved_nanousd, 250);
 }
 
 TEST(RedisRecordsTest, TruncatedRecordsAreDataLoss) {

@@ -120,27 +120,38 @@ end
 return out
 )lua")
 
-// KEYS: items, queue, entry, counts. ARGV: index, encoded item, index, encoded item, ...
+// KEYS: items, queue, entry, counts, copies, waiting, results.
+// ARGV, 4 per item: index, encoded item, the index it duplicates ('' for none), its member of
+// `waiting` ('' for none). A duplicate waits for its original only if that one exists, is no copy
+// itself and has no result yet (Store::AddItems); otherwise it is queued as any item.
 SLUICE_SCRIPT(AddItems, R"lua(
 if redis.call('EXISTS', KEYS[2]) == 0 then
   redis.call('XGROUP', 'CREATE', KEYS[2], 'workers', '0', 'MKSTREAM')
 end
-local added = 0
-for i = 1, #ARGV, 2 do
-  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
-    redis.call('HSET', KEYS[3], ARGV[i], redis.call('XADD', KEYS[2], '*', 'i', ARGV[i]))
+local added, queued = 0, 0
+for i = 1, #ARGV, 4 do
+  local index, original = ARGV[i], ARGV[i + 2]
+  if redis.call('HSETNX', KEYS[1], index, ARGV[i + 1]) == 1 then
     added = added + 1
+    if original ~= '' and redis.call('HEXISTS', KEYS[1], original) == 1 and
+       redis.call('HEXISTS', KEYS[5], original) == 0 and
+       redis.call('HEXISTS', KEYS[7], original) == 0 then
+      redis.call('HSET', KEYS[5], index, ARGV[i + 3])
+      redis.call('ZADD', KEYS[6], 0, ARGV[i + 3])
+    else
+      redis.call('HSET', KEYS[3], index, redis.call('XADD', KEYS[2], '*', 'i', index))
+      queued = queued + 1
+    end
   end
 end
-if added > 0 then
-  redis.call('HINCRBY', KEYS[4], 'total', added)
-  redis.call('HINCRBY', KEYS[4], 'pending', added)
-end
+if added > 0 then redis.call('HINCRBY', KEYS[4], 'total', added) end
+if queued > 0 then redis.call('HINCRBY', KEYS[4], 'pending', queued) end
 return added
 )lua")
 
-// KEYS: queue, entry, leases, delayed, attempts, items, counts, results.
-// ARGV: now (µs), lease end (µs), max, consumer. Returns {index, attempt, encoded item} each.
+// KEYS: queue, entry, leases, delayed, attempts, items, counts, results, waiting.
+// ARGV: now (µs), lease end (µs), max, consumer. Returns {index, attempt, encoded item, the
+// `waiting` members of its duplicates} each.
 // Three sources, in order: retries whose time has come go back into the stream; leases that
 // ended (their holder died) are claimed from the pending entries; then new stream entries.
 SLUICE_SCRIPT(LeaseItems, R"lua(
@@ -155,7 +166,9 @@ end
 local function lease(index)
   redis.call('ZADD', KEYS[3], ARGV[2], index)
   local attempt = redis.call('HINCRBY', KEYS[5], index, 1)
-  out[#out + 1] = {index, attempt, redis.call('HGET', KEYS[6], index)}
+  local key = string.format('%020d', tonumber(index))
+  local copies = redis.call('ZRANGEBYLEX', KEYS[9], '[' .. key .. ' ', '(' .. key .. '!')
+  out[#out + 1] = {index, attempt, redis.call('HGET', KEYS[6], index), copies}
 end
 local ended = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[1], 'LIMIT', 0, max)
 for _, index in ipairs(ended) do
@@ -214,9 +227,10 @@ end
 return #leased
 )lua")
 
-// KEYS: results, answered, leases, delayed, entry, queue, counts, items.
-// ARGV, 10 per result: index, encoded result, success ('1'/'0'), prompt, completion, total,
-// cached and reasoning tokens, cost ('' when unpriced), failure code.
+// KEYS: results, answered, leases, delayed, entry, queue, counts, items, copies, waiting.
+// ARGV, 12 per result: index, encoded result, success ('1'/'0'), prompt, completion, total,
+// cached and reasoning tokens, cost ('' when unpriced), failure code, '1' for a copy of another
+// line's answer (dedup: counted apart, its usage billed once to that line) else '0', saved cost.
 // The first result of an item wins; it acknowledges the item's stream entry.
 SLUICE_SCRIPT(AddResults, kForgetEntry + R"lua(
 local counters = {'prompt_tokens', 'completion_tokens', 'total_tokens', 'cached_tokens',
@@ -225,7 +239,7 @@ local delta = {}  -- counter -> change, written once at the end
 local function add(name, by)
   delta[name] = (delta[name] or 0) + by
 end
-for i = 1, #ARGV, 10 do
+for i = 1, #ARGV, 12 do
   local index = ARGV[i]
   if redis.call('HSETNX', KEYS[1], index, ARGV[i + 1]) == 1 then
     redis.call('ZADD', KEYS[2], index, index)
@@ -235,13 +249,22 @@ for i = 1, #ARGV, 10 do
       add('failed', 1)
       add('failure:' .. ARGV[i + 9], 1)
     end
-    for k, name in ipairs(counters) do add(name, tonumber(ARGV[i + 2 + k])) end
-    if ARGV[i + 8] == '' then
-      add('unpriced', 1)
+    if ARGV[i + 10] == '1' then
+      add('deduplicated', 1)
+      add('saved_nanousd', tonumber(ARGV[i + 11]))
     else
-      add('cost_nanousd', tonumber(ARGV[i + 8]))
+      for k, name in ipairs(counters) do add(name, tonumber(ARGV[i + 2 + k])) end
+      if ARGV[i + 8] == '' then
+        add('unpriced', 1)
+      else
+        add('cost_nanousd', tonumber(ARGV[i + 8]))
+      end
     end
-    if redis.call('ZREM', KEYS[3], index) == 1 then
+    local waiting = redis.call('HGET', KEYS[9], index)
+    if waiting then  -- a duplicate: never queued, so neither pending nor leased
+      redis.call('HDEL', KEYS[9], index)
+      redis.call('ZREM', KEYS[10], waiting)
+    elseif redis.call('ZREM', KEYS[3], index) == 1 then
       add('leased', -1)
     elseif redis.call('HEXISTS', KEYS[8], index) == 1 then
       redis.call('ZREM', KEYS[4], index)
