@@ -30,7 +30,9 @@ void Write(simdjson::dom::element element, std::string& out) {
   switch (element.type()) {
     case simdjson::dom::element_type::OBJECT: {
       std::vector<std::pair<std::string_view, simdjson::dom::element>> fields;
-      for (auto field : element.get_object().value_unsafe()) {
+      // Named first: a range-for over value_unsafe() of the temporary result would outlive it.
+      simdjson::dom::object object = element.get_object().value_unsafe();
+      for (auto field : object) {
         fields.emplace_back(field.key, field.value);
       }
       std::stable_sort(fields.begin(), fields.end(),
@@ -48,7 +50,8 @@ void Write(simdjson::dom::element element, std::string& out) {
     case simdjson::dom::element_type::ARRAY: {
       out += '[';
       bool first = true;
-      for (simdjson::dom::element value : element.get_array().value_unsafe()) {
+      simdjson::dom::array array = element.get_array().value_unsafe();
+      for (simdjson::dom::element value : array) {
         if (!first) out += ',';
         first = false;
         Write(value, out);
