@@ -17,6 +17,7 @@ declare -A dict=([fuzz_request_line]=json [fuzz_upstream_answer]=json [fuzz_http
 
 # A UBSan report shows where it happened; ASan also reports leaks (libFuzzer's -detect_leaks=1).
 export UBSAN_OPTIONS="print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+source scripts/compiler_cache.sh
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
 out=build/fuzz/runs

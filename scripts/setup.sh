@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential g++ clang cmake ninja-build pkg-config git ca-certificates openssl
+  build-essential g++ clang cmake ninja-build pkg-config git ca-certificates openssl ccache
   libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libboost-context1.81-dev

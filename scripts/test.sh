@@ -16,6 +16,7 @@ if [ -f tests/node/package-lock.json ] && { [ ! -f tests/node/node_modules/.pack
   [ tests/node/package-lock.json -nt tests/node/node_modules/.package-lock.json ]; }; then
   npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 fi
+source scripts/compiler_cache.sh
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset"
 ctest --preset "$preset" --timeout 300
