@@ -55,7 +55,25 @@ class AutoModeTest : public ::testing::Test {
     return fixture_.ReadOutput(fixture_.Path("out.jsonl")).value_or(std::vector<OutputLine>{});
   }
 
+  // Starts `sluice serve` on the config.
+  bool Serve() {
+    Result<Serving> serving = StartServe(fixture_.config_path());
+    EXPECT_TRUE(serving.ok()) << serving.status();
+    if (serving.ok()) serving_ = std::move(*serving);
+    return serving.ok();
+  }
+
+  // A request to the gateway that must answer 200 with a JSON object.
+  json::object Call(const std::string& method, const std::string& target, const std::string& body,
+                    const std::string& type) {
+    auto response = RawHttp(serving_.port, method, target, body, std::chrono::seconds(30), type);
+    EXPECT_TRUE(response.ok() && response->status == 200)
+        << target << ": " << (response.ok() ? response->body : response.status().ToString());
+    return response.ok() ? json::parse(response->body).as_object() : json::object{};
+  }
+
   RunFixture fixture_;
+  Serving serving_;
 };
 
 TEST_F(AutoModeTest, AShortWindowRunsInRealTimeAndSaysWhy) {
@@ -158,14 +176,10 @@ TEST_F(AutoModeTest, ABadCompletionWindowIsAUsageError) {
 
 TEST_F(AutoModeTest, TheBatchObjectShowsTheDecisionAndItsReasons) {
   Start({}, kLowLimit);
-  Result<Serving> serving = StartServe(fixture_.config_path());
-  ASSERT_TRUE(serving.ok()) << serving.status();
+  ASSERT_TRUE(Serve());
   auto call = [&](const std::string& method, const std::string& target, const std::string& body,
                   const std::string& type = "application/json") {
-    auto response = RawHttp(serving->port, method, target, body, std::chrono::seconds(30), type);
-    EXPECT_TRUE(response.ok() && response->status == 200)
-        << target << ": " << (response.ok() ? response->body : response.status().ToString());
-    return response.ok() ? json::parse(response->body).as_object() : json::object{};
+    return Call(method, target, body, type);
   };
   UploadForm form = BatchUploadForm(LongLines());
   json::object file = call("POST", "/v1/files", form.body, form.content_type);
@@ -175,9 +189,9 @@ TEST_F(AutoModeTest, TheBatchObjectShowsTheDecisionAndItsReasons) {
                                   R"(","endpoint":"/v1/chat/completions","completion_window":")" +
                                   window + R"(","metadata":{"sluice_mode":"auto"}})");
     std::string id(batch.at("id").as_string());
-    Status started = serving->process->WaitForStderr("batch " + id + ": auto chose",
+    Status started = serving_.process->WaitForStderr("batch " + id + ": auto chose",
                                                      std::chrono::seconds(30));
-    EXPECT_TRUE(started.ok()) << serving->process->stderr_text();
+    EXPECT_TRUE(started.ok()) << serving_.process->stderr_text();
     return call("GET", "/v1/batches/" + id, "").at("sluice").as_object();
   };
   json::object day = create("24h");
@@ -198,14 +212,10 @@ TEST_F(AutoModeTest, TheBatchObjectShowsTheDecisionAndItsReasons) {
 
 TEST_F(AutoModeTest, OverHttpALateProviderBatchMovesToRealTimeAndTheBatchObjectSaysSo) {
   Start({"--batch-never-finish", "1"}, "", ", move_margin: 2s");
-  Result<Serving> serving = StartServe(fixture_.config_path());
-  ASSERT_TRUE(serving.ok()) << serving.status();
+  ASSERT_TRUE(Serve());
   auto call = [&](const std::string& method, const std::string& target, const std::string& body,
                   const std::string& type = "application/json") {
-    auto response = RawHttp(serving->port, method, target, body, std::chrono::seconds(30), type);
-    EXPECT_TRUE(response.ok() && response->status == 200)
-        << target << ": " << (response.ok() ? response->body : response.status().ToString());
-    return response.ok() ? json::parse(response->body).as_object() : json::object{};
+    return Call(method, target, body, type);
   };
   UploadForm form = BatchUploadForm(RequestLines(kLines));
   json::object file = call("POST", "/v1/files", form.body, form.content_type);
@@ -214,9 +224,9 @@ TEST_F(AutoModeTest, OverHttpALateProviderBatchMovesToRealTimeAndTheBatchObjectS
                                   R"(","endpoint":"/v1/chat/completions","completion_window":"4s",)"
                                   R"("metadata":{"sluice_mode":"provider"}})");
   std::string id(created.at("id").as_string());
-  Status done = serving->process->WaitForStderr("batch " + id + " completed",
+  Status done = serving_.process->WaitForStderr("batch " + id + " completed",
                                                 std::chrono::seconds(30));
-  ASSERT_TRUE(done.ok()) << serving->process->stderr_text();
+  ASSERT_TRUE(done.ok()) << serving_.process->stderr_text();
   json::object batch = call("GET", "/v1/batches/" + id, "");
   EXPECT_EQ(json::serialize(batch["request_counts"]), R"({"total":10,"completed":10,"failed":0})");
   const json::value& moved = batch.at("sluice").at("mode_decision").at("moved_to_realtime");
