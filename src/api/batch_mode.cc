@@ -106,11 +106,12 @@ std::optional<ModeDecision> ModeDecisionOf(const json::object& batch) {
 
 std::string DescribeModeDecision(const ModeDecision& decision) {
   std::string chosen(config::BatchModeName(decision.chosen));
-  std::string line = decision.requested == config::BatchMode::kAuto ? "auto chose " + chosen
-                                                                    : "mode " + chosen;
+  bool decided = decision.requested == config::BatchMode::kAuto;
+  std::string line = decided ? "auto chose " + chosen : chosen;
   for (std::size_t i = 0; i < decision.reasons.size(); ++i) {
-    line += (i == 0 ? ": " : "; ") + decision.reasons[i];
+    line += (i == 0 ? (decided ? ": " : " (") : "; ") + decision.reasons[i];
   }
+  if (!decided && !decision.reasons.empty()) line += ")";
   if (decision.moved_at) {
     line += "; then moved its unfinished lines to real time: " + decision.moved_reason;
   }

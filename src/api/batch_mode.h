@@ -46,7 +46,8 @@ struct ModeDecision {
 void SetModeDecision(boost::json::object& batch, const ModeDecision& decision);
 // What SetModeDecision recorded; nullopt when nothing (or nothing readable) was.
 std::optional<ModeDecision> ModeDecisionOf(const boost::json::object& batch);
-// One line for the log and sluice run's summary: "auto chose provider: <reason>; <reason>".
+// One line for the log and sluice run's summary: "auto chose provider: <reason>; <reason>", or
+// for a mode asked for, "provider (asked for)".
 std::string DescribeModeDecision(const ModeDecision& decision);
 
 }  // namespace sluice::api

@@ -278,7 +278,10 @@ Result<api::ModeDecision> Decide(const config::Config& config, const RunRequest&
       ingest);
   record.data = WithModeDecision(record.data, decision);
   SLUICE_RETURN_IF_ERROR(save(record));
-  spdlog::info("batch {}: {}", record.id, api::DescribeModeDecision(decision));
+  // The summary says it too; the log only tells what `auto` decided.
+  if (decision.requested == config::BatchMode::kAuto) {
+    spdlog::info("batch {}: {}", record.id, api::DescribeModeDecision(decision));
+  }
   return decision;
 }
 
