@@ -202,7 +202,8 @@ asio::awaitable<http::Response> BatchesApi::Create(http::Request request, std::s
   if (auto bad = CheckWebhookUrl(metadata)) co_return std::move(*bad);
   RequestedMode requested = ModeOfMetadata(metadata);
   if (requested.error) co_return std::move(*requested.error);
-  config::BatchMode mode = config::RunningMode(requested.mode, options_.default_mode);
+  // `auto` stays so until the batch is validated (DecideMode).
+  config::BatchMode mode = requested.mode.value_or(options_.default_mode);
   if (mode == config::BatchMode::kProvider && !options_.provider_runner) {
     co_return InvalidRequest(400, "This gateway cannot run batches in provider mode.",
                              "metadata.sluice_mode", "invalid_value");
@@ -485,6 +486,7 @@ asio::awaitable<Status> BatchesApi::Validate(Active& batch) {
     Transition(batch.object, kFailed, now);
   } else {
     SetRequestCounts(batch.object, report->totals.requests, 0, 0);
+    DecideMode(batch, *report);
     Transition(batch.object, kInProgress, now);
   }
   co_return co_await Save(batch);
@@ -528,8 +530,12 @@ asio::awaitable<Status> BatchesApi::Execute(Active& batch) {
 }
 
 asio::awaitable<Status> BatchesApi::RunLines(Active& batch) {
-  if (ModeOf(batch.object) == config::BatchMode::kProvider) {
-    co_return co_await RunThroughProviders(batch);
+  std::optional<ModeDecision> decision = ModeDecisionOf(batch.object);
+  bool moved = decision && decision->moved_at;
+  if (ModeOf(batch.object) == config::BatchMode::kProvider && !moved) {
+    Status run = co_await RunThroughProviders(batch);
+    if (run.code() != StatusCode::kAborted) co_return run;
+    SLUICE_CO_RETURN_IF_ERROR(co_await Save(batch));  // the move, before real time sends a line
   }
   scheduler::BatchSpec spec{batch.record.id, batch.record.tenant, PriorityOf(batch.object),
                             MaxCostOf(batch.object)};

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "api/batch_mode.h"
 #include "api/scope.h"
 #include "batch/ingest.h"
 #include "common/clock.h"
@@ -67,6 +68,15 @@ struct BatchesApiOptions {
   std::function<boost::json::object(const batch::IngestReport& report, Duration time_left)> dry_run;
   // How a batch runs when its metadata.sluice_mode names no mode (batch_mode).
   config::BatchMode default_mode = config::BatchMode::kRealtime;
+  // The mode a batch that asks for `requested` runs in (and why), decided when it has been
+  // validated, `time_left` being its completion window; on the io executor. Unset: as asked,
+  // and `auto` runs in real time.
+  std::function<ModeDecision(const batch::IngestReport& report, config::BatchMode requested,
+                             Duration time_left)>
+      decide_mode;
+  // The deadline a provider-mode batch ending at `at` must meet (its unfinished lines move to
+  // real time in time for it). Unset: they never move.
+  std::function<provider_batch::BatchDeadline(WallTime at)> deadline_of;
   // Makes the driver of one provider-mode batch (on the io executor). Unset: provider mode is
   // refused with a 400.
   std::function<std::unique_ptr<provider_batch::ProviderBatchRunner>()> provider_runner;
@@ -126,7 +136,10 @@ class BatchesApi {
   // Runs the batch's open lines to their results: through the dispatcher, or in provider mode
   // through the providers' batch APIs (batches_api_provider.cc). kCancelled when cancelled.
   boost::asio::awaitable<Status> RunLines(Active& batch);
+  // kAborted when the lines moved to real time (recorded in sluice.mode_decision).
   boost::asio::awaitable<Status> RunThroughProviders(Active& batch);
+  // Records (and logs) the batch's mode decision once it is validated.
+  void DecideMode(Active& batch, const batch::IngestReport& report);
   // Stops the batch's run: the dispatcher's, or its provider batches upstream.
   void CancelRun(Active& batch);
   // Cancels the batch's run when `deadline` comes first (its completion window passed).

@@ -61,10 +61,42 @@ asio::awaitable<Status> BatchesApi::RunThroughProviders(Active& batch) {
         return record;
       };
   std::shared_ptr<provider_batch::ProviderBatchRunner> runner = batch.provider;
+  WallTime deadline(std::chrono::seconds(IntField(batch.object, "expires_at")));
+  if (options_.deadline_of) runner->SetDeadline(options_.deadline_of(deadline));
   provider_batch::ProviderBatchState state = StateOf(batch.object, id);
   Status run = co_await runner->Run(id, std::move(state), std::move(record_of));
   batch.provider.reset();
+  if (run.code() == StatusCode::kAborted && runner->moved()) {
+    ModeDecision decision = ModeDecisionOf(batch.object).value_or(
+        ModeDecision{config::BatchMode::kProvider, config::BatchMode::kProvider, {"asked for"},
+                     clock_.WallNow(), deadline});
+    decision.moved_at = clock_.WallNow();
+    decision.moved_reason = *runner->moved();
+    SetModeDecision(batch.object, decision);
+    spdlog::info("batch {}: {}", id, DescribeModeDecision(decision));
+  }
   co_return run;
+}
+
+void BatchesApi::DecideMode(Active& batch, const batch::IngestReport& report) {
+  config::BatchMode requested = ModeOf(batch.object);
+  WallTime now = clock_.WallNow();
+  WallTime deadline(std::chrono::seconds(IntField(batch.object, "expires_at")));
+  // Weighed against its whole completion window, as the provider's batch API would get it: the
+  // seconds spent validating do not make a 24h batch "shorter than the provider's window".
+  WallTime created(std::chrono::seconds(IntField(batch.object, "created_at")));
+  ModeDecision decision;
+  if (options_.decide_mode) {
+    decision = options_.decide_mode(report, requested,
+                                    std::chrono::duration_cast<Duration>(deadline - created));
+  } else {
+    bool provider = requested == config::BatchMode::kProvider;
+    decision = {requested, provider ? config::BatchMode::kProvider : config::BatchMode::kRealtime,
+                {provider ? "asked for" : "this gateway does not weigh the modes"}, now, deadline};
+  }
+  decision.deadline = deadline;
+  SetModeDecision(batch.object, decision);
+  spdlog::info("batch {}: {}", batch.record.id, DescribeModeDecision(decision));
 }
 
 }  // namespace sluice::api

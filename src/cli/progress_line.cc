@@ -93,6 +93,7 @@ std::string RunSummary(const runtime::RunReport& r) {
   text += fmt::format("wall time {:.2f}s ({:.1f} req/s); least the limits allow {:.2f}s\n", wall,
                       wall > 0 ? static_cast<double>(p.sent) / wall : 0.0,
                       Seconds(r.estimated_duration));
+  if (r.decision) text += "mode: " + api::DescribeModeDecision(*r.decision) + "\n";
   if (r.mode == config::BatchMode::kProvider) {
     text +=
         fmt::format("provider mode: {} lines sent in {} provider batches, {} of them sent again\n",
@@ -111,7 +112,7 @@ std::string RunSummary(const runtime::RunReport& r) {
         r.dedup_requests_saved, r.dedup_saved_usd);
   }
   text += r.cost ? fmt::format("cost of this run: ${:.4f}\n", *r.cost) : UnknownPrices(r);
-  if (r.batch_cost && r.resumed) {
+  if (r.batch_cost && (r.resumed || (r.decision && r.decision->moved_at))) {
     text += fmt::format("cost of the whole batch, earlier runs included: ${:.6f}\n", *r.batch_cost);
   }
   return text;

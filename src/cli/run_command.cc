@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "cli/progress_line.h"
+#include "common/duration.h"
 #include "cost/budget.h"
 #include "runtime/batch_run.h"
 #include "runtime/data_dir_lock.h"
@@ -73,6 +74,10 @@ CLI::App* AddRunCommand(CLI::App& app, RunFlags& flags) {
   cmd->add_option("--max-cost", flags.max_cost,
                   "Stop sending once the batch (earlier runs included) would cost more than USD "
                   "dollars; run again with a higher cap to go on");
+  cmd->add_option("--completion-window", flags.completion_window,
+                  "The time the batch has from its first run, e.g. 24h or 30m: auto weighs it, "
+                  "and provider mode moves unfinished lines to real time in time to meet it")
+      ->capture_default_str();
   cmd->add_option("--mode", flags.mode,
                   "realtime (send each request now), provider (the providers' own batch APIs, "
                   "half price, within 24h) or auto (default: the config's batch_mode)");
@@ -98,6 +103,12 @@ int RunRunCommand(const RunFlags& flags, CommandContext& ctx) {
       return kExitUsage;
     }
   }
+  Result<Duration> window = ParseDuration(flags.completion_window);
+  if (!window.ok() || *window <= Duration::zero()) {
+    ctx.err << "sluice run: --completion-window: '" << flags.completion_window
+            << "' is not a duration such as 24h, 90m or 30s" << std::endl;
+    return kExitUsage;
+  }
   auto config = LoadConfig(ctx.global);
   if (!config.ok()) {
     ctx.err << config.status().message() << std::endl;
@@ -121,6 +132,7 @@ int RunRunCommand(const RunFlags& flags, CommandContext& ctx) {
   runtime::RunRequest request = RequestFrom(flags, tty, *tokenizers);
   request.max_cost_nanousd = max_cost;
   request.mode = mode;
+  request.completion_window = *window;
   auto report = runtime::RunBatchFile(
       *config, request,
       [&](const scheduler::Progress& p, Duration elapsed) { progress.Update(p, elapsed); });

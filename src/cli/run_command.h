@@ -27,6 +27,7 @@ struct RunFlags {
   std::string send_order = "prefix";  // --send-order prefix|input
   std::string max_cost;      // --max-cost USD: the batch's cost cap; empty: none
   std::string mode;          // --mode: realtime, provider or auto; empty: the config's batch_mode
+  std::string completion_window = "24h";  // --completion-window: the batch's time to finish
 };
 
 // Adds the "run" subcommand writing into `flags`.

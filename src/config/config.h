@@ -207,6 +207,9 @@ struct ProviderBatchConfig {
   // How often a line may be sent in a provider batch (again after it came back expired, with a
   // retryable error, or in a batch the provider lost) before it ends with its last error.
   std::int64_t max_submissions = 3;
+  // A provider batch still unfinished when real time would need all but this margin (plus 20%)
+  // of the time left before the batch's deadline moves its unfinished lines to real time.
+  Duration move_margin = std::chrono::minutes(5);
 };
 
 struct Config {

@@ -320,7 +320,7 @@ void ReadProviderBatches(YamlReader& r, const YAML::Node& root, Config& config) 
   std::optional<YAML::Node> node = r.Child(root, "provider_batches");
   if (!node || !r.CheckMap(*node, what,
                            {"max_lines", "max_size", "max_enqueued_tokens", "poll_interval",
-                            "max_poll_interval", "max_wait", "max_submissions"})) {
+                            "max_poll_interval", "max_wait", "max_submissions", "move_margin"})) {
     return;
   }
   ProviderBatchConfig& p = config.provider_batches;
@@ -339,6 +339,7 @@ void ReadProviderBatches(YamlReader& r, const YAML::Node& root, Config& config) 
   if (auto d = ReadDuration(r, *node, "poll_interval", what)) p.poll_interval = *d;
   if (auto d = ReadDuration(r, *node, "max_poll_interval", what)) p.max_poll_interval = *d;
   if (auto d = ReadDuration(r, *node, "max_wait", what)) p.max_wait = *d;
+  if (auto d = ReadDuration(r, *node, "move_margin", what)) p.move_margin = *d;
   if (auto n = r.PositiveInt(*node, "max_submissions", Need::kOptional, what)) {
     p.max_submissions = *n;
   }

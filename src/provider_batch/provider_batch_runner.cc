@@ -136,8 +136,12 @@ asio::awaitable<Status> ProviderBatchRunner::SubmitPending() {
     }
   }
   SLUICE_CO_RETURN_IF_ERROR(co_await Record(std::move(refused)));
+  budget_paused_ = false;
+  std::optional<std::int64_t> left = BudgetLeft();
   for (auto& [model, lines] : pending) {
     auto target = targets_.find(model);
+    if (left) FitBudget(lines, target->second, *left);
+    if (lines.empty()) continue;
     std::int64_t enqueued = 0;
     for (const Submission& s : state_.submissions) {
       if (s.open && s.model == model) enqueued += s.estimated_tokens;
@@ -181,13 +185,24 @@ asio::awaitable<Status> ProviderBatchRunner::SubmitPending() {
 
 asio::awaitable<Status> ProviderBatchRunner::Record(std::vector<batch::ResultRecord> results) {
   if (results.empty()) co_return OkStatus();
+  // The lines dedup left out share their original's answer, in the same transaction.
+  std::size_t sent = results.size();
+  for (std::size_t i = 0; i < sent; ++i) {
+    auto it = items_.find(results[i].index);
+    if (it == items_.end()) continue;
+    for (const batch::Duplicate& duplicate : it->second.duplicates) {
+      results.push_back(scheduler::DuplicateResult(results[i], duplicate));
+    }
+  }
   std::string id = batch_id_;
   auto add = [this, id, results] { return store_.AddResults(id, results); };
   SLUICE_CO_RETURN_IF_ERROR(co_await OnStore<Status>(add));
   for (const batch::ResultRecord& r : results) {
     ++(r.success ? progress_.succeeded : progress_.failed);
+    if (r.duplicate_of) continue;  // billed nothing: its original was
     if (r.cost_nanousd) {
       progress_.cost_nanousd += *r.cost_nanousd;
+      spent_ += *r.cost_nanousd;
     } else {
       ++progress_.unpriced;
     }
@@ -327,6 +342,12 @@ asio::awaitable<Status> ProviderBatchRunner::Run(std::string batch_id, ProviderB
       co_await OnStore<Result<std::vector<batch::LeasedItem>>>(lease);
   if (!leased.ok()) co_return leased.status();
   for (batch::LeasedItem& item : *leased) items_[item.item.index] = std::move(item);
+  if (max_cost_) {
+    auto count = [this, batch_id] { return store_.CountItems(batch_id); };
+    Result<batch::ItemCounts> counts = co_await OnStore<Result<batch::ItemCounts>>(count);
+    if (!counts.ok()) co_return counts.status();
+    spent_ = counts->cost_nanousd;  // what earlier runs spent counts against the cap
+  }
   for (const auto& [index, item] : items_) {
     if (!targets_.contains(item.item.model)) {
       co_return FailedPreconditionError("model " + item.item.model +
@@ -335,9 +356,11 @@ asio::awaitable<Status> ProviderBatchRunner::Run(std::string batch_id, ProviderB
     }
   }
   while (!stopping_) {
+    TimePoint wake_at = TimePoint::max();
+    SLUICE_CO_RETURN_IF_ERROR(co_await MoveIfLate(wake_at));
+    if (moved_) co_return AbortedError("moved to real time: " + *moved_);
     if (!cancelled_) SLUICE_CO_RETURN_IF_ERROR(co_await SubmitPending());
     bool any_open = false;
-    TimePoint wake_at = TimePoint::max();
     for (Submission& s : state_.submissions) {
       if (!s.open) continue;
       TimePoint& due =
@@ -353,6 +376,10 @@ asio::awaitable<Status> ProviderBatchRunner::Run(std::string batch_id, ProviderB
       wake_at = std::min(wake_at, due);
     }
     if (!any_open && cancelled_) co_return CancelledError("the batch was cancelled");
+    if (!any_open && budget_paused_) {
+      co_return ResourceExhaustedError(
+          "paused for budget: the batch's max cost leaves no room for its next provider batch");
+    }
     if (!any_open && items_.empty()) co_return OkStatus();
     if (!any_open) continue;  // lines to send again: submit them at once
     co_await (http::SleepUntil(clock_, wake_at) || wake_.Wait());

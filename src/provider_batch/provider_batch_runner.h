@@ -20,6 +20,7 @@
 
 #include "common/clock.h"
 #include "config/config.h"
+#include "cost/mode_choice.h"
 #include "cost/prices.h"
 #include "provider_batch/batch_api.h"
 #include "provider_batch/line_results.h"
@@ -51,6 +52,14 @@ struct ProviderProgress {
   std::int64_t unpriced = 0;      // results of a model without a price
 };
 
+// When a batch must be done by, and the real-time capacity its lines have: with it, Run moves
+// every unfinished line to real time once cost::ShouldMoveToRealtime says it must.
+struct BatchDeadline {
+  WallTime at{};
+  std::function<cost::Throughput(const std::string& model)> throughput;
+  cost::LateMoveOptions late{};
+};
+
 class ProviderBatchRunner {
  public:
   ProviderBatchRunner(boost::asio::any_io_executor io, boost::asio::any_io_executor store_executor,
@@ -71,6 +80,18 @@ class ProviderBatchRunner {
   boost::asio::awaitable<Status> Run(std::string batch_id, ProviderBatchState state,
                                      RecordOf record_of);
 
+  // Before Run: the deadline to meet. Once real time would need the rest of the time left, Run
+  // cancels the open provider batches upstream (what they still return is never read, so no
+  // line is answered or billed twice), frees the unfinished lines for the dispatcher and
+  // returns kAborted with the reason (also in moved()).
+  void SetDeadline(BatchDeadline deadline) { deadline_ = std::move(deadline); }
+  const std::optional<std::string>& moved() const { return moved_; }
+  // Before Run: the batch's cost cap (earlier runs' results count against it). A provider batch
+  // is only submitted with the lines whose most possible cost (cost::ReservationOf at the batch
+  // price) fits under it beside what open provider batches may cost; once nothing more fits and
+  // nothing is open, Run returns kResourceExhausted ("paused for budget: ...").
+  void SetBudget(std::optional<std::int64_t> max_cost_nanousd) { max_cost_ = max_cost_nanousd; }
+
   // Stops polling and submitting at the next step; nothing is lost.
   void Stop();
   // Cancels the batch's open provider batches upstream and sends nothing more; Run writes what
@@ -83,6 +104,9 @@ class ProviderBatchRunner {
   template <typename R, typename Work>
   boost::asio::awaitable<R> OnStore(Work work);
   boost::asio::awaitable<Status> Save();
+  // Moves the unfinished lines to real time if the deadline demands it (sets moved_); else
+  // lowers `wake_at` to when it will.
+  boost::asio::awaitable<Status> MoveIfLate(TimePoint& wake_at);
   boost::asio::awaitable<Status> SubmitPending();
   boost::asio::awaitable<Status> Send(Submission& submission);
   boost::asio::awaitable<Status> PollOnce(Submission& submission);
@@ -91,6 +115,12 @@ class ProviderBatchRunner {
   // Records a submission's verdicts and closes it.
   boost::asio::awaitable<Status> Settle(Submission& submission, LineVerdicts verdicts);
   std::vector<batch::LeasedItem> ItemsOf(const Submission& submission) const;
+  // What may still be submitted under the cap: cap − spent − what open submissions may cost;
+  // nullopt without a cap.
+  std::optional<std::int64_t> BudgetLeft();
+  // Keeps the first of `lines` (of `target`) that fit in `left`, taking what they use from it.
+  void FitBudget(std::vector<const batch::LeasedItem*>& lines, const ProviderTarget& target,
+                 std::int64_t& left);
   std::map<std::int64_t, std::int64_t> TimesSent(const Submission& submission) const;
   ProviderTarget* TargetOf(const Submission& submission);
 
@@ -110,6 +140,11 @@ class ProviderBatchRunner {
   std::map<std::string, TimePoint> next_poll_;       // by submission id
   std::map<std::string, Duration> backoff_;
   ProviderProgress progress_;
+  std::optional<BatchDeadline> deadline_;
+  std::optional<std::int64_t> max_cost_;
+  std::int64_t spent_ = 0;       // the batch's results' cost, earlier runs included
+  bool budget_paused_ = false;   // lines wait because they do not fit under max_cost_
+  std::optional<std::string> moved_;
 };
 
 }  // namespace sluice::provider_batch

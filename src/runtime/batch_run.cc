@@ -8,14 +8,16 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 #include <map>
 #include <random>
 
-#include "batch/output_files.h"
-#include "cost/prices.h"
-#include "runtime/model_prices.h"
 #include "runtime/provider_targets.h"
+#include "runtime/mode_decision.h"
+#include "runtime/run_mode.h"
+#include "runtime/run_report.h"
 #include "runtime/store_retry.h"
 #include "runtime/targets.h"
 #include "store/sqlite/sqlite_store.h"
@@ -194,26 +196,18 @@ Result<scheduler::Progress> Dispatch(const config::Config& config, const RunRequ
   return dispatcher.progress();
 }
 
-// The dispatcher's progress counters from provider mode's.
-scheduler::Progress ProgressOf(const provider_batch::ProviderProgress& p) {
-  scheduler::Progress out;
-  out.succeeded = p.succeeded;
-  out.failed = p.failed;
-  out.sent = p.submitted_lines;
-  out.retries = p.resent_lines;
-  out.usage_by_model = p.usage_by_model;
-  for (const auto& [model, usage] : p.usage_by_model) {
-    out.prompt_tokens += usage.prompt_tokens;
-    out.completion_tokens += usage.completion_tokens;
-  }
-  return out;
-}
-
 // Runs the batch through the providers' batch APIs on this thread until every line has a result
 // or a signal stops it (its provider batches stay recorded: a rerun polls them again).
+// Stops with the reason in `moved` when the deadline makes it move the unfinished lines to real
+// time, and in `paused` when the cost cap leaves no room for the next provider batch.
+struct ProviderStop {
+  std::optional<std::string> moved;
+  std::optional<std::string> paused;
+};
 Result<provider_batch::ProviderProgress> RunProviderMode(
     const config::Config& config, const RunRequest& request, store::Store& store,
-    batch::BatchRecord record, const ProgressCallback& on_progress, bool& interrupted) {
+    batch::BatchRecord& record, const ProgressCallback& on_progress, bool& interrupted,
+    ProviderStop& stop) {
   SLUICE_ASSIGN_OR_RETURN(provider_batch::ProviderBatchState state,
                           provider_batch::ReadState(record.data));
   SLUICE_ASSIGN_OR_RETURN(auto targets, Targets(config, SystemClock::Instance()));
@@ -223,6 +217,9 @@ Result<provider_batch::ProviderProgress> RunProviderMode(
   provider_batch::ProviderBatchRunner runner(
       io.get_executor(), store_thread.get_executor(), SystemClock::Instance(), store,
       ProviderTargets(config, targets, *client), config.provider_batches);
+  std::optional<api::ModeDecision> decision = ModeDecisionIn(record.data);
+  if (decision) runner.SetDeadline(DeadlineOf(config, decision->deadline, {}));
+  runner.SetBudget(request.max_cost_nanousd);
   provider_batch::ProviderBatchRunner::RecordOf record_of =
       [&record](const provider_batch::ProviderBatchState& now) {
         record.data = provider_batch::WriteState(record.data, now);
@@ -230,52 +227,17 @@ Result<provider_batch::ProviderProgress> RunProviderMode(
       };
   Engine engine{[&] { return runner.Run(record.id, state, record_of); }, [&] { runner.Stop(); },
                 [&] { return ProgressOf(runner.progress()); }};
-  SLUICE_RETURN_IF_ERROR(Drive(io, request, on_progress, interrupted, engine));
+  Status driven = Drive(io, request, on_progress, interrupted, engine);
+  if (driven.code() == StatusCode::kAborted && runner.moved()) {
+    stop.moved = runner.moved();
+    return runner.progress();
+  }
+  if (driven.code() == StatusCode::kResourceExhausted) {
+    stop.paused = driven.message();
+    return runner.progress();
+  }
+  SLUICE_RETURN_IF_ERROR(driven);
   return runner.progress();
-}
-
-// Writes `batch_id`'s results from the store into the requested output (and errors) file, and
-// notes what they cost together.
-Status WriteResults(store::Store& store, TransientRetry& retry, const std::string& batch_id,
-                    const RunRequest& request, RunReport& report) {
-  batch::ResultPager pager = [&](std::int64_t after, std::size_t limit) {
-    return RetryTransient(retry, [&] { return store.ReadResults(batch_id, after, limit); });
-  };
-  SLUICE_ASSIGN_OR_RETURN(
-      batch::OutputCounts counts,
-      batch::WriteOutputFiles(pager, batch_id, request.output_path, request.errors_path));
-  if (counts.unpriced == 0) report.batch_cost = static_cast<double>(counts.cost_nanousd) / 1e9;
-  report.dedup_requests_saved = counts.deduplicated;
-  report.dedup_saved_usd = static_cast<double>(counts.saved_nanousd) / 1e9;
-  return OkStatus();
-}
-
-// Fills the report's costs where every model's price is known, and names the models whose
-// price is not.
-void PriceReport(const config::Config& config, RunReport& report) {
-  std::map<std::string, cost::Prices> prices;
-  for (const auto& [model, totals] : report.ingest.by_model) {
-    auto priced = PricesOf(config, model);
-    if (priced) {
-      prices[model] = priced->prices;
-    } else {
-      report.unpriced_models.push_back(model);
-    }
-  }
-  if (!report.unpriced_models.empty()) return;
-  double maximum = 0;
-  for (const auto& [model, totals] : report.ingest.by_model) {
-    maximum += cost::MaximumCost(prices[model], totals.prompt_tokens, totals.max_output_tokens);
-  }
-  report.maximum_cost = maximum;
-  double spent = 0;
-  for (const auto& [model, usage] : report.progress.usage_by_model) {
-    auto priced = PricesOf(config, model);
-    if (!priced) return;
-    spent += cost::UsageCost(priced->prices, usage.prompt_tokens, usage.cached_tokens,
-                             usage.completion_tokens);
-  }
-  report.cost = spent;
 }
 
 }  // namespace
@@ -289,7 +251,7 @@ Result<RunReport> DryRun(const config::Config& config, const RunRequest& request
       report.ingest, batch::IngestFile(request.input_path, IngestOptionsFor(config, request), {}));
   report.outcome = RunOutcome::kDryRun;
   report.estimated_duration = MinimumDuration(config, report.ingest);
-  PriceReport(config, report);
+  PriceReport(config, report, {});
   report.plan = PlanDryRun(config, report.ingest, std::chrono::hours(24));
   return report;
 }
@@ -306,18 +268,21 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
 
 namespace {
 
-// The mode a run uses: --mode, else the config's batch_mode; `auto` runs real time until its
-// decision is wired in. A batch with provider batches still open stays in provider mode whatever
-// is asked, so that no line in them is sent a second time.
-config::BatchMode ModeOf(const config::Config& config, const RunRequest& request,
-                         const batch::BatchRecord& record) {
-  Result<provider_batch::ProviderBatchState> state = provider_batch::ReadState(record.data);
-  if (state.ok()) {
-    for (const auto& s : state->submissions) {
-      if (s.open) return config::BatchMode::kProvider;
-    }
+// The batch's mode (ModeForRun), saved in its record and logged.
+template <typename Save>
+Result<api::ModeDecision> Decide(const config::Config& config, const RunRequest& request,
+                                 const batch::IngestReport& ingest, batch::BatchRecord& record,
+                                 Save& save) {
+  api::ModeDecision decision = ModeForRun(
+      config, {request.mode, request.completion_window, SystemClock::Instance().WallNow()}, record,
+      ingest);
+  record.data = WithModeDecision(record.data, decision);
+  SLUICE_RETURN_IF_ERROR(save(record));
+  // The summary says it too; the log only tells what `auto` decided.
+  if (decision.requested == config::BatchMode::kAuto) {
+    spdlog::info("batch {}: {}", record.id, api::DescribeModeDecision(decision));
   }
-  return config::RunningMode(request.mode, config.batch_mode);
+  return decision;
 }
 
 }  // namespace
@@ -362,26 +327,46 @@ Result<RunReport> RunBatchFile(const config::Config& config, const RunRequest& r
   record.status = "in_progress";
   SLUICE_RETURN_IF_ERROR(save(record));
 
-  report.mode = ModeOf(config, request, record);
+  SLUICE_ASSIGN_OR_RETURN(api::ModeDecision decision,
+                          Decide(config, request, report.ingest, record, save));
+  report.mode = decision.chosen;
   bool interrupted = false;
   std::optional<provider_batch::ProviderProgress> provider;
-  if (report.mode == config::BatchMode::kProvider) {
-    SLUICE_ASSIGN_OR_RETURN(
-        provider, RunProviderMode(config, request, store, record, on_progress, interrupted));
+  std::map<std::string, batch::Usage> realtime_usage;
+  if (decision.chosen == config::BatchMode::kProvider && !decision.moved_at) {
+    ProviderStop stop;
+    SLUICE_ASSIGN_OR_RETURN(provider, RunProviderMode(config, request, store, record, on_progress,
+                                                      interrupted, stop));
+    report.paused = stop.paused;
+    std::optional<std::string>& moved = stop.moved;
     report.progress = ProgressOf(*provider);
     report.progress.total = report.ingest.totals.requests;
     report.provider_batches = provider->submitted_batches;
-  } else {
-    SLUICE_ASSIGN_OR_RETURN(report.progress, Dispatch(config, request, store, record.id,
-                                                      on_progress, interrupted, report.paused));
+    if (moved) {
+      decision.moved_at = SystemClock::Instance().WallNow();
+      decision.moved_reason = *moved;
+      record.data = WithModeDecision(record.data, decision);
+      SLUICE_RETURN_IF_ERROR(save(record));
+    }
   }
+  if (!interrupted && !report.paused &&
+      (decision.chosen == config::BatchMode::kRealtime || decision.moved_at)) {
+    SLUICE_ASSIGN_OR_RETURN(scheduler::Progress realtime,
+                            Dispatch(config, request, store, record.id, on_progress, interrupted,
+                                     report.paused));
+    realtime_usage = realtime.usage_by_model;
+    if (provider) AddProviderPart(realtime, report.progress);
+    report.progress = std::move(realtime);
+  }
+  report.decision = decision;
   report.wall = SystemClock::Instance().Now() - start;
-  PriceReport(config, report);
+  PriceReport(config, report, realtime_usage);
   if (provider && report.cost) {
-    // At the batch discount, as each result was priced.
+    // The provider's part at the batch discount, as each result was priced.
     report.cost = provider->unpriced > 0
                       ? std::nullopt
-                      : std::optional<double>(static_cast<double>(provider->cost_nanousd) / 1e9);
+                      : std::optional<double>(*report.cost +
+                                              static_cast<double>(provider->cost_nanousd) / 1e9);
   }
   if (interrupted || report.paused) {
     report.outcome = report.paused ? RunOutcome::kPausedForBudget : RunOutcome::kInterrupted;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "api/batch_mode.h"
 #include "batch/ingest.h"
 #include "common/result.h"
 #include "config/config.h"
@@ -41,6 +42,9 @@ struct RunRequest {
   std::optional<std::int64_t> max_cost_nanousd;
   // realtime, provider (the providers' batch APIs) or auto; unset: the config's batch_mode.
   std::optional<config::BatchMode> mode;
+  // The time the batch has from its first run (--completion-window): `auto` weighs it, and a
+  // provider-mode batch moves its unfinished lines to real time in time to finish inside it.
+  Duration completion_window = std::chrono::hours(24);
   Duration drain_timeout = std::chrono::seconds(30);
   Duration progress_interval = std::chrono::seconds(1);
   // The loaded encodings for exact token counts (not owned); nullptr: the character heuristic.
@@ -61,6 +65,7 @@ struct RunReport {
   std::string batch_id;
   bool resumed = false;
   config::BatchMode mode = config::BatchMode::kRealtime;  // the mode the batch ran in
+  std::optional<api::ModeDecision> decision;  // what was decided and why (not for a dry run)
   std::int64_t provider_batches = 0;  // provider mode: provider batches created in this run
   batch::IngestReport ingest;
   scheduler::Progress progress;

@@ -8,43 +8,51 @@
 namespace sluice::runtime {
 namespace json = boost::json;
 
-cost::Throughput ConfiguredThroughput(const config::Config& config, const std::string& model) {
+cost::Throughput SumThroughput(const std::vector<DeploymentRate>& deployments) {
   double rpm = 0;
   double tpm = 0;   // OpenAI's budget: prompt + output caps
   double itpm = 0;  // Anthropic's input budget: prompts (its output budget counts real output)
   bool rpm_known = true;  // a deployment that learns its limit leaves the model's sum unknown
   bool tpm_known = true;
   bool itpm_known = true;
-  bool any = false;
-  for (const config::ModelConfig& m : config.models) {
-    if (m.name != model) continue;
-    for (const auto& d : m.deployments) {
-      any = true;
-      bool anthropic = d.provider == config::ProviderKind::kAnthropic;
-      rpm += static_cast<double>(d.rpm);
-      tpm += static_cast<double>(d.tpm);
-      itpm += static_cast<double>(d.itpm);
-      rpm_known = rpm_known && d.rpm > 0;
-      tpm_known = tpm_known && !anthropic && d.tpm > 0;
-      itpm_known = itpm_known && anthropic && d.itpm > 0;
-    }
+  for (const DeploymentRate& d : deployments) {
+    rpm += static_cast<double>(d.rpm);
+    tpm += static_cast<double>(d.tpm);
+    itpm += static_cast<double>(d.itpm);
+    rpm_known = rpm_known && d.rpm > 0;
+    tpm_known = tpm_known && !d.anthropic && d.tpm > 0;
+    itpm_known = itpm_known && d.anthropic && d.itpm > 0;
   }
-  if (!any) return {};
+  if (deployments.empty()) return {};
   return {rpm_known ? rpm : 0, tpm_known ? tpm : 0, itpm_known ? itpm : 0};
 }
 
-Duration MinimumDuration(const config::Config& config, const batch::IngestReport& report) {
+cost::Throughput ConfiguredThroughput(const config::Config& config, const std::string& model) {
+  std::vector<DeploymentRate> rates;
+  for (const config::ModelConfig& m : config.models) {
+    if (m.name != model) continue;
+    for (const auto& d : m.deployments) {
+      rates.push_back({d.provider == config::ProviderKind::kAnthropic, d.rpm, d.tpm, d.itpm});
+    }
+  }
+  return SumThroughput(rates);
+}
+
+Duration MinimumDuration(const config::Config& config, const batch::IngestReport& report,
+                         const ThroughputOf& throughput) {
   Duration slowest{};
   for (const auto& [model, totals] : report.by_model) {
     cost::Workload work{totals.requests, totals.prompt_tokens + totals.max_output_tokens,
                         totals.prompt_tokens};
-    slowest = std::max(slowest, cost::RealtimeDuration(work, ConfiguredThroughput(config, model)));
+    cost::Throughput capacity =
+        throughput ? throughput(model) : ConfiguredThroughput(config, model);
+    slowest = std::max(slowest, cost::RealtimeDuration(work, capacity));
   }
   return slowest;
 }
 
 DryRunPlan PlanDryRun(const config::Config& config, const batch::IngestReport& report,
-                      Duration time_left) {
+                      Duration time_left, const ThroughputOf& throughput) {
   DryRunPlan plan;
   const cost::ModeChoiceOptions choosing;
   double realtime = 0;
@@ -64,8 +72,9 @@ DryRunPlan PlanDryRun(const config::Config& config, const batch::IngestReport& r
     realtime += most;
     provider += most * discount.value_or(1);
   }
-  plan.realtime.duration = MinimumDuration(config, report);
-  plan.realtime.note = "the least time the configured rpm/tpm limits allow";
+  plan.realtime.duration = MinimumDuration(config, report, throughput);
+  plan.realtime.note = throughput ? "the least time the deployments' current limits allow"
+                                  : "the least time the configured rpm/tpm limits allow";
   plan.provider.duration = std::min(time_left, choosing.provider_window);
   plan.provider.note = "up to the provider's batch window (most batches finish sooner)";
   plan.provider.available = unavailable.empty();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,17 +31,33 @@ struct DryRunPlan {
   std::vector<std::string> unpriced_models;  // the file's models whose price is unknown
 };
 
+// One deployment's limits per minute (0: learned, or not metered).
+struct DeploymentRate {
+  bool anthropic = false;  // meters input tokens (itpm) instead of prompt + output caps (tpm)
+  std::int64_t rpm = 0;
+  std::int64_t tpm = 0;
+  std::int64_t itpm = 0;
+};
+// The capacity of a model's deployments together: their limits summed; a budget one of them
+// leaves unknown (0) or does not meter is 0 (it does not bound the time).
+cost::Throughput SumThroughput(const std::vector<DeploymentRate>& deployments);
+
 // The configured real-time capacity of `model`: its deployments' limits summed. A budget some
 // deployment leaves to be learned (0), or does not meter, is 0 (it does not bound the time).
 cost::Throughput ConfiguredThroughput(const config::Config& config, const std::string& model);
 
-// The least time the configured limits allow for `report`'s requests: cost::RealtimeDuration of
-// each model's requests at its ConfiguredThroughput; the slowest model decides.
-Duration MinimumDuration(const config::Config& config, const batch::IngestReport& report);
+// A model's real-time capacity now; an empty function stands for ConfiguredThroughput.
+using ThroughputOf = std::function<cost::Throughput(const std::string& model)>;
 
-// The figures of `report`'s file for a batch with `time_left` until its deadline.
+// The least time the limits allow for `report`'s requests: cost::RealtimeDuration of each
+// model's requests at `throughput` (empty: ConfiguredThroughput); the slowest model decides.
+Duration MinimumDuration(const config::Config& config, const batch::IngestReport& report,
+                         const ThroughputOf& throughput = {});
+
+// The figures of `report`'s file for a batch with `time_left` until its deadline, real time at
+// `throughput` (empty: the configured limits).
 DryRunPlan PlanDryRun(const config::Config& config, const batch::IngestReport& report,
-                      Duration time_left);
+                      Duration time_left, const ThroughputOf& throughput = {});
 
 // {"requests", "prompt_tokens", "max_output_tokens", "modes": {"realtime": {...}, "provider":
 // {...}}, "auto": {"mode", "reasons"}} as the Batch object's sluice.dry_run carries it.

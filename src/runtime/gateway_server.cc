@@ -21,6 +21,7 @@
 #include "runtime/batch_webhooks.h"
 #include "runtime/deployment_health.h"
 #include "runtime/dry_run_plan.h"
+#include "runtime/mode_decision.h"
 #include "runtime/provider_targets.h"
 #include "runtime/retention_sweeper.h"
 #include "runtime/targets.h"
@@ -197,6 +198,15 @@ Status Server::Init(config::Config config, const std::function<void(const std::s
     };
   }
   batch_options.default_mode = config_.batch_mode;
+  // Real time as the dispatcher's limiters believe it now (the headers may have lowered it).
+  ThroughputOf live = [this](const std::string& model) {
+    return LimiterThroughput(*dispatcher_, model);
+  };
+  batch_options.decide_mode = [this, live](const batch::IngestReport& report,
+                                           config::BatchMode requested, Duration time_left) {
+    return DecideMode(config_, report, {requested, time_left, clock_.WallNow(), live});
+  };
+  batch_options.deadline_of = [this, live](WallTime at) { return DeadlineOf(config_, at, live); };
   batch_options.provider_runner = [this]() -> std::unique_ptr<provider_batch::ProviderBatchRunner> {
     // Its own adapters (the dispatcher owns its targets); the gateway's client and store.
     auto adapters = Targets(config_, clock_);

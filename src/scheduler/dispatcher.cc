@@ -42,19 +42,6 @@ void SendOrderByPrefix(std::vector<batch::LeasedItem>& items) {
 // The lines a leased item stands for in the window: itself and the duplicates it answers.
 std::size_t LinesOf(const batch::LeasedItem& leased) { return 1 + leased.duplicates.size(); }
 
-// The result of `duplicate`, a line that shares `sent`'s answer: the same answer under its own
-// custom_id, billed nothing (the provider billed `sent` once), saving what `sent` cost.
-batch::ResultRecord DuplicateResult(const batch::ResultRecord& sent,
-                                    const batch::Duplicate& duplicate) {
-  batch::ResultRecord copy = sent;
-  copy.index = duplicate.index;
-  copy.custom_id = duplicate.custom_id;
-  copy.duplicate_of = sent.index;
-  copy.saved_nanousd = sent.cost_nanousd.value_or(0);
-  copy.cost_nanousd = 0;
-  return copy;
-}
-
 }  // namespace
 
 Dispatcher::Dispatcher(asio::any_io_executor io, asio::any_io_executor store_executor, Clock& clock,

@@ -15,6 +15,17 @@ std::optional<std::int64_t> CostOf(const batch::Usage& usage,
   return std::llround(dollars * 1e9);
 }
 
+batch::ResultRecord DuplicateResult(const batch::ResultRecord& sent,
+                                    const batch::Duplicate& duplicate) {
+  batch::ResultRecord copy = sent;
+  copy.index = duplicate.index;
+  copy.custom_id = duplicate.custom_id;
+  copy.duplicate_of = sent.index;
+  copy.saved_nanousd = sent.cost_nanousd.value_or(0);
+  copy.cost_nanousd = 0;
+  return copy;
+}
+
 batch::ResultRecord ResultOf(const batch::LeasedItem& leased, const providers::Outcome& outcome,
                              const std::optional<cost::Prices>& prices) {
   batch::ResultRecord result;

@@ -22,4 +22,9 @@ std::optional<std::int64_t> CostOf(const batch::Usage& usage,
 batch::ResultRecord ResultOf(const batch::LeasedItem& leased, const providers::Outcome& outcome,
                              const std::optional<cost::Prices>& prices);
 
+// The result of `duplicate`, a line that shares `sent`'s answer: the same answer under its own
+// custom_id, billed nothing (the provider billed `sent` once), saving what `sent` cost.
+batch::ResultRecord DuplicateResult(const batch::ResultRecord& sent,
+                                    const batch::Duplicate& duplicate);
+
 }  // namespace sluice::scheduler
